@@ -1,0 +1,95 @@
+"""What every check type shares: its type name, context, params/result base classes, definition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Generic, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from spyglass.exceptions import CheckSkipped
+from spyglass.project.lineage import LineageDiff
+from spyglass.project.models import ArtifactPair
+from spyglass.warehouse.base import CancelToken, Warehouse
+
+
+class CheckType(str, Enum):
+    """Check type names; identical to Recce's so a ``recce.yml`` runs unchanged."""
+
+    LINEAGE_DIFF = "lineage_diff"
+    SCHEMA_DIFF = "schema_diff"
+    ROW_COUNT_DIFF = "row_count_diff"
+    VALUE_DIFF = "value_diff"
+    VALUE_DIFF_DETAIL = "value_diff_detail"
+    QUERY = "query"
+    QUERY_DIFF = "query_diff"
+    PROFILE_DIFF = "profile_diff"
+    TOP_K_DIFF = "top_k_diff"
+    HISTOGRAM_DIFF = "histogram_diff"
+
+
+class Params(BaseModel):
+    """Base of every check's parameters (validated from spyglass.yml / recce.yml / the API)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Result(BaseModel):
+    """Base of every check's result: frozen, JSON round-trippable, derived figures as properties."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @property
+    def mismatch(self) -> bool:
+        """True when the result shows a difference between base and current."""
+        raise NotImplementedError
+
+    @property
+    def headline(self) -> str:
+        """One short line for tables (``"2 of 5 models differ"``)."""
+        raise NotImplementedError
+
+
+class ProgressFn(Protocol):
+    def __call__(self, fraction: float, message: str) -> None: ...
+
+
+def no_progress(fraction: float, message: str) -> None:
+    """A ProgressFn that ignores progress."""
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything a check may use. ``warehouse`` is None when no dbt profile could be opened."""
+
+    artifacts: ArtifactPair
+    lineage: LineageDiff
+    warehouse: Warehouse | None
+    cancel: CancelToken
+    progress: ProgressFn = no_progress
+
+    def require_warehouse(self) -> Warehouse:
+        if self.warehouse is None:
+            raise CheckSkipped(
+                "This check needs the warehouse, but no dbt profile connection is open.",
+                remedy="Pass --profiles-dir/--target (as dbt takes them) or run `spyglass debug`.",
+            )
+        return self.warehouse
+
+
+P = TypeVar("P", bound=Params)
+R = TypeVar("R", bound=Result)
+
+
+@dataclass(frozen=True)
+class CheckDefinition(Generic[P, R]):
+    """One check type: how to validate its params, run it and name it."""
+
+    type: CheckType
+    params_model: type[P]
+    result_model: type[R]
+    run: Callable[[P, CheckContext], R]
+    title: Callable[[P], str]
+    needs_warehouse: bool = True

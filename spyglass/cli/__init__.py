@@ -1,0 +1,1 @@
+"""Command-line entry point: each command parses, calls the library, renders."""

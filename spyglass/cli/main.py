@@ -1,0 +1,46 @@
+"""``spyglass``: the click group, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+from rich.console import Console
+
+from spyglass import __version__
+from spyglass.exceptions import SpyglassError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="spyglass")
+def cli() -> None:
+    """Spyglass: review what a dbt merge request does to the data."""
+
+
+def _register() -> None:
+    from spyglass.cli import demo, diffs, gitlab, run, server
+
+    for module in (run, demo, diffs, gitlab, server):
+        module.register(cli)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point: run the CLI, turning SpyglassError into a message and exit code."""
+    _register()
+    try:
+        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except SpyglassError as exc:
+        err = Console(stderr=True, soft_wrap=True)
+        err.print(f"[bold red]Error:[/] {exc.message}", markup=True, highlight=False)
+        if exc.remedy:
+            err.print(exc.remedy, markup=False, highlight=False)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

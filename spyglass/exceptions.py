@@ -1,0 +1,141 @@
+"""Every error Spyglass raises on purpose.
+
+Hierarchy::
+
+    SpyglassError                 root; carries ``message``, ``remedy`` and ``exit_code``
+    ├── UsageError                bad command-line or API input (exit 2)
+    ├── ConfigError               spyglass.yml / recce.yml / profiles problems (exit 2)
+    ├── ArtifactError             missing or unreadable dbt artifacts (exit 2)
+    ├── SelectionError            a selector that cannot be parsed (exit 2)
+    ├── StateError                state file corrupt, too new, or unwritable (exit 2)
+    ├── CheckError                a check's input is wrong (unknown model/column, bad key ...)
+    │   └── CheckSkipped          a check type that cannot run here (reported as skipped)
+    ├── Cancelled                 a run or query was cancelled
+    ├── WarehouseError            a query failed in the warehouse
+    │   ├── RelationMissing       the table or view does not exist
+    │   ├── PermissionDenied      the profile's user may not read it
+    │   ├── QuerySyntaxError      the SQL is wrong
+    │   └── WarehouseUnavailable  cannot connect / adapter not installed
+    ├── SecretStoreError          the encrypted secret store cannot be read
+    └── GitLabError               a GitLab request failed (see spyglass.gitlab for details)
+
+Every instance renders as one paragraph: what went wrong, then what to do (``remedy``). Entry points
+translate these into exit codes (CLI) or HTTP statuses (server) in exactly one place each.
+"""
+
+from __future__ import annotations
+
+
+class SpyglassError(Exception):
+    """Root of every error Spyglass raises on purpose."""
+
+    exit_code: int = 1
+    http_status: int = 500
+
+    def __init__(self, message: str, *, remedy: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
+
+    def __str__(self) -> str:
+        if self.remedy:
+            return f"{self.message} {self.remedy}"
+        return self.message
+
+
+class UsageError(SpyglassError):
+    """The user asked for something that does not make sense (bad flag value, bad API body)."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class ConfigError(SpyglassError):
+    """A configuration file (spyglass.yml, recce.yml, profiles.yml) is missing a value or malformed."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class ArtifactError(SpyglassError):
+    """A dbt artifact (manifest.json, catalog.json) is missing, malformed or of an unsupported version."""
+
+    exit_code = 2
+    http_status = 409
+
+
+class SelectionError(SpyglassError):
+    """A node selector could not be parsed."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class StateError(SpyglassError):
+    """The state file is corrupt, written by a newer Spyglass, or cannot be written."""
+
+    exit_code = 2
+    http_status = 409
+
+
+class CheckError(SpyglassError):
+    """A check cannot run with the parameters it was given (unknown model or column, bad key ...)."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class CheckSkipped(CheckError):
+    """The check type is not supported here; the run is recorded as skipped, not failed."""
+
+
+class Cancelled(SpyglassError):
+    """A run or warehouse query was cancelled before it finished."""
+
+    exit_code = 130
+    http_status = 409
+
+
+class WarehouseError(SpyglassError):
+    """A query failed in the warehouse."""
+
+    http_status = 502
+
+
+class RelationMissing(WarehouseError):
+    """The table or view a query needs does not exist."""
+
+    http_status = 404
+
+
+class PermissionDenied(WarehouseError):
+    """The warehouse user of the dbt profile may not read the relation."""
+
+    http_status = 403
+
+
+class QuerySyntaxError(WarehouseError):
+    """The warehouse rejected the SQL (syntax, unknown column, type error)."""
+
+    http_status = 422
+
+
+class WarehouseUnavailable(WarehouseError):
+    """The adapter is not installed or the warehouse cannot be reached."""
+
+    exit_code = 2
+    http_status = 503
+
+
+class SecretStoreError(SpyglassError):
+    """The encrypted secret store cannot be read (wrong or missing key, corrupt file)."""
+
+    exit_code = 2
+    http_status = 500
+
+
+class GitLabError(SpyglassError):
+    """A GitLab API request failed; subclasses live in :mod:`spyglass.gitlab.errors`."""
+
+    exit_code = 2
+    http_status = 502

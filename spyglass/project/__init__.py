@@ -1,0 +1,1 @@
+"""dbt artifacts and lineage: pure code, no warehouse, no network."""

@@ -1,0 +1,165 @@
+"""Typed views of the dbt artifacts Spyglass reads.
+
+These are the only shapes that cross from the ``project`` layer to the rest of Spyglass: the loaders in
+:mod:`spyglass.project.artifacts` turn ``manifest.json`` and ``catalog.json`` into them, and nothing
+outside this package reads the JSON itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Env(str, Enum):
+    """Which side of the comparison: production (base) or the merge request's build (current)."""
+
+    BASE = "base"
+    CURRENT = "current"
+
+
+class ResourceType(str, Enum):
+    MODEL = "model"
+    SEED = "seed"
+    SNAPSHOT = "snapshot"
+    SOURCE = "source"
+    EXPOSURE = "exposure"
+    TEST = "test"
+    ANALYSIS = "analysis"
+    METRIC = "metric"
+    SEMANTIC_MODEL = "semantic_model"
+    OTHER = "other"
+
+
+#: Resource types that are materialized as relations in the warehouse.
+RELATION_TYPES = frozenset({ResourceType.MODEL, ResourceType.SEED, ResourceType.SNAPSHOT, ResourceType.SOURCE})
+
+
+@dataclass(frozen=True)
+class ManifestColumn:
+    """A column as documented in the manifest (YAML), not necessarily as it exists in the warehouse."""
+
+    name: str
+    data_type: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of the dbt graph (model, seed, snapshot, source, exposure, test ...).
+
+    ``relation_name`` is the fully quoted relation as dbt rendered it (``"db"."schema"."alias"``), or
+    ``None`` for ephemeral models and non-relational resources.
+    """
+
+    unique_id: str
+    name: str
+    resource_type: ResourceType
+    package_name: str
+    original_file_path: str = ""
+    database: str | None = None
+    schema: str | None = None
+    alias: str | None = None
+    relation_name: str | None = None
+    materialized: str | None = None
+    checksum: str = ""
+    raw_code: str = ""
+    compiled_code: str | None = None
+    tags: tuple[str, ...] = ()
+    fqn: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    columns: Mapping[str, ManifestColumn] = field(default_factory=dict)
+    #: config keys that change the relation (materialized, schema, alias, unique_key ...), as strings
+    relation_config: Mapping[str, str] = field(default_factory=dict)
+    #: column names that carry a ``unique`` test (first candidate for a primary key)
+    unique_columns: tuple[str, ...] = ()
+    #: column names that carry a ``not_null`` test
+    not_null_columns: tuple[str, ...] = ()
+
+    @property
+    def is_relation(self) -> bool:
+        return self.resource_type in RELATION_TYPES and self.materialized != "ephemeral"
+
+    @property
+    def primary_key(self) -> str | None:
+        """The column that is tested both ``unique`` and ``not_null``, or only ``unique``."""
+        for name in self.unique_columns:
+            if name in self.not_null_columns:
+                return name
+        return self.unique_columns[0] if self.unique_columns else None
+
+
+@dataclass(frozen=True)
+class ManifestMetadata:
+    dbt_version: str
+    schema_version: int
+    generated_at: str
+    adapter_type: str | None
+    project_name: str | None = None
+    invocation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The nodes of one environment's ``manifest.json`` plus its parent/child maps."""
+
+    path: str
+    metadata: ManifestMetadata
+    nodes: Mapping[str, Node]
+    parent_map: Mapping[str, tuple[str, ...]]
+    child_map: Mapping[str, tuple[str, ...]]
+
+    def find(self, name_or_id: str) -> Node | None:
+        """Look a node up by unique id, or by name among models, seeds and snapshots."""
+        if name_or_id in self.nodes:
+            return self.nodes[name_or_id]
+        for node in self.nodes.values():
+            if node.name == name_or_id and node.resource_type in RELATION_TYPES:
+                return node
+        return None
+
+
+@dataclass(frozen=True)
+class CatalogColumn:
+    name: str
+    type: str
+    index: int
+
+
+@dataclass(frozen=True)
+class CatalogTable:
+    unique_id: str
+    columns: tuple[CatalogColumn, ...]
+
+    def column(self, name: str) -> CatalogColumn | None:
+        lowered = name.lower()
+        for col in self.columns:
+            if col.name.lower() == lowered:
+                return col
+        return None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    path: str
+    generated_at: str
+    tables: Mapping[str, CatalogTable]
+
+
+@dataclass(frozen=True)
+class Artifacts:
+    """One environment: its manifest and, when ``dbt docs generate`` ran, its catalog."""
+
+    env: Env
+    manifest: Manifest
+    catalog: Catalog | None
+
+
+@dataclass(frozen=True)
+class ArtifactPair:
+    base: Artifacts
+    current: Artifacts
+
+    def side(self, env: Env) -> Artifacts:
+        return self.base if env is Env.BASE else self.current

@@ -1,0 +1,1 @@
+"""Rendering of results: Markdown for merge requests, rich tables for the terminal."""

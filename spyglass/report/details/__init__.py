@@ -1,0 +1,43 @@
+"""Per-check-type Markdown for the summary's ``<details>`` blocks.
+
+Each module here renders one result type (``render(result) -> str``, pure, deterministic); this
+registry maps the result's ``kind`` to its renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from spyglass.report.details import (
+    histogram,
+    lineage,
+    profile,
+    query,
+    query_diff,
+    row_count,
+    schema,
+    top_k,
+    value_diff,
+    value_diff_detail,
+)
+
+# Any: each renderer takes its own result type; dispatch is by the result's ``kind``.
+RENDERERS: dict[str, Callable[[Any], str]] = {
+    "lineage_diff": lineage.render,
+    "schema_diff": schema.render,
+    "row_count_diff": row_count.render,
+    "value_diff": value_diff.render,
+    "value_diff_detail": value_diff_detail.render,
+    "query": query.render,
+    "query_diff": query_diff.render,
+    "profile_diff": profile.render,
+    "top_k_diff": top_k.render,
+    "histogram_diff": histogram.render,
+}
+
+
+def render_details(result: Any) -> str:
+    """Markdown body for one result (empty string when the type has no renderer)."""
+    renderer = RENDERERS.get(getattr(result, "kind", ""))
+    return renderer(result) if renderer else ""

@@ -1,0 +1,1 @@
+"""The versioned state file: checks, runs, environment and lineage summary."""

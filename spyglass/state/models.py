@@ -1,0 +1,144 @@
+"""The state file's shapes. ``SCHEMA_VERSION`` bumps on any incompatible change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from spyglass.checks.registry import AnyResult
+
+SCHEMA_VERSION = 1
+
+#: Check parameters as the user wrote them (validated into the check's typed Params at run time).
+RawParams = dict[str, JsonValue]
+
+
+class RunStatus(str, Enum):
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class ErrorInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    #: the SpyglassError class name (``RelationMissing``, ``CheckError`` ...)
+    kind: str
+    message: str
+    remedy: str = ""
+
+
+class RunRecord(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    type: str
+    params: RawParams = Field(default_factory=dict)
+    check_id: str | None = None
+    status: RunStatus
+    result: AnyResult | None = None
+    error: ErrorInfo | None = None
+    started_at: datetime
+    ended_at: datetime | None = None
+
+    @property
+    def mismatch(self) -> bool | None:
+        """None when there is no result to judge."""
+        return None if self.result is None else self.result.mismatch
+
+    @property
+    def seconds(self) -> float | None:
+        if self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds()
+
+
+class CheckRecord(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    check_id: str
+    name: str
+    description: str = ""
+    type: str
+    params: RawParams = Field(default_factory=dict)
+    approved: bool = False
+    is_preset: bool = False
+    last_run_id: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class EnvSide(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    target_path: str
+    manifest_generated_at: str | None = None
+    catalog_generated_at: str | None = None
+    dbt_version: str | None = None
+    adapter_type: str | None = None
+    schema_names: list[str] = Field(default_factory=list)
+
+
+class MergeRequestRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    iid: int
+    project: str | None = None
+    web_url: str | None = None
+    source_branch: str | None = None
+    target_branch: str | None = None
+    head_sha: str | None = None
+
+
+class EnvironmentInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    base: EnvSide
+    current: EnvSide
+    git_branch: str | None = None
+    git_sha: str | None = None
+    merge_request: MergeRequestRef | None = None
+
+
+class LineageNode(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    unique_id: str
+    name: str
+    resource_type: str
+    #: added / removed / modified / unchanged
+    status: str
+    impacted: bool = False
+    reasons: list[str] = Field(default_factory=list)
+
+
+class LineageSummary(BaseModel):
+    """The changed nodes, their downstream, and the edges among them (what the summary draws)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nodes: list[LineageNode] = Field(default_factory=list)
+    edges: list[tuple[str, str]] = Field(default_factory=list)
+
+
+class State(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: int = SCHEMA_VERSION
+    spyglass_version: str
+    created_at: datetime
+    updated_at: datetime
+    environment: EnvironmentInfo | None = None
+    lineage: LineageSummary | None = None
+    checks: list[CheckRecord] = Field(default_factory=list)
+    runs: list[RunRecord] = Field(default_factory=list)
+
+    def run(self, run_id: str | None) -> RunRecord | None:
+        return next((r for r in self.runs if r.run_id == run_id), None) if run_id else None
+
+    def latest_run(self, check: CheckRecord) -> RunRecord | None:
+        return self.run(check.last_run_id)

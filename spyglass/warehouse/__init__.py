@@ -1,0 +1,1 @@
+"""The only layer that touches a database: runs SQL through dbt adapters."""

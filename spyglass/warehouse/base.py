@@ -1,0 +1,139 @@
+"""The narrow interface every check uses to reach the warehouse.
+
+Checks depend on :class:`Warehouse` (a Protocol), never on dbt or a driver; the dbt-backed
+implementation lives in :mod:`spyglass.warehouse.dbt`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Protocol
+
+from spyglass.exceptions import Cancelled
+from spyglass.project.models import Env, Node
+from spyglass.warehouse.dialects import Dialect
+
+#: A scalar as it comes back from the warehouse.
+Value = str | int | float | bool | Decimal | date | datetime | time | bytes | None
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    name: str
+    #: a coarse type: "integer", "number", "text", "boolean", "date", "datetime", "unknown"
+    type: str = "unknown"
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of one query; small by construction (aggregates or a bounded sample)."""
+
+    columns: tuple[ResultColumn, ...]
+    rows: tuple[tuple[Value, ...], ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def scalar(self) -> Value:
+        """The first value of the first row (``None`` when there is no row)."""
+        return self.rows[0][0] if self.rows and self.rows[0] else None
+
+
+class CancelToken:
+    """Cooperative cancellation shared by a run and the queries it issues (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._callbacks: list[_Callback] = []
+        self._lock = threading.Lock()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._event.set()
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            callback()
+
+    def on_cancel(self, callback: _Callback) -> None:
+        """Call ``callback`` when cancelled (at once if already cancelled)."""
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+                return
+        callback()
+
+    def remove(self, callback: _Callback) -> None:
+        with self._lock, _suppress_value_error():
+            self._callbacks.remove(callback)
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise Cancelled("The run was cancelled.")
+
+
+class _Callback(Protocol):
+    def __call__(self) -> None: ...
+
+
+class _suppress_value_error:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
+        return exc_type is ValueError
+
+
+class Warehouse(Protocol):
+    """What checks may ask of a warehouse. Implementations are thread-safe."""
+
+    @property
+    def dialect(self) -> Dialect:
+        """Declared SQL quirks of this engine (quoting, median, approx distinct ...)."""
+        ...
+
+    @property
+    def threads(self) -> int:
+        """How many queries may run at once (the profile's ``threads``)."""
+        ...
+
+    def execute(self, sql: str, *, cancel: CancelToken | None = None, limit: int | None = None) -> QueryResult:
+        """Run one statement and fetch its (small) result.
+
+        Raises:
+            RelationMissing, PermissionDenied, QuerySyntaxError, WarehouseError: classified by the
+                adapter's exception types.
+            Cancelled: ``cancel`` fired; the running query was cancelled in the warehouse.
+        """
+        ...
+
+    def execute_many(
+        self, statements: Sequence[str], *, cancel: CancelToken | None = None
+    ) -> list[QueryResult | Exception]:
+        """Run independent statements concurrently (up to :attr:`threads`), results in input order.
+
+        A failing statement yields its (Spyglass) exception in its slot; others still run.
+        """
+        ...
+
+    def relation(self, node: Node) -> str:
+        """The quoted relation name for a node of either manifest (raises CheckError if it has none)."""
+        ...
+
+    def quote(self, identifier: str) -> str:
+        """Quote an identifier (column name) the way the adapter does."""
+        ...
+
+    def render(self, template: str, env: Env) -> str:
+        """Render Jinja SQL with ``ref()``/``source()`` resolved against the base or current manifest."""
+        ...
+
+    def close(self) -> None: ...
