@@ -19,9 +19,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from spyglass.cli import demo, diffs, gitlab, run, server
+    from spyglass.cli import debug, demo, diffs, gitlab, profiling, run, server
 
-    for module in (run, demo, diffs, gitlab, server):
+    for module in (run, debug, demo, diffs, profiling, gitlab, server):
         module.register(cli)
 
 
