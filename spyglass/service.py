@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from pydantic import ValidationError
 
-from spyglass.checks.base import CheckContext, ProgressFn, no_progress
+from spyglass.checks.base import CheckContext, CheckType, ProgressFn, no_progress
 from spyglass.checks.registry import lookup
 from spyglass.exceptions import Cancelled, CheckSkipped, SpyglassError, UsageError
 from spyglass.project.artifacts import artifact_fingerprint, load_pair
@@ -161,9 +161,9 @@ class Session:
         try:
             typed_params = definition.params_model.model_validate(params)
         except ValidationError as exc:
-            error = UsageError(f"Invalid params for {type_name}: {_validation_message(exc)}",
-                               remedy="Fix the check's params in spyglass.yml or the request.")
-            return RunRecord(**record, status=RunStatus.FAILED, error=_error_info(error), ended_at=utcnow())
+            invalid = UsageError(f"Invalid params for {type_name}: {_validation_message(exc)}",
+                                 remedy="Fix the check's params in spyglass.yml or the request.")
+            return RunRecord(**record, status=RunStatus.FAILED, error=_error_info(invalid), ended_at=utcnow())
         ctx = self.context(cancel, progress)
         try:
             ctx.cancel.raise_if_cancelled()
@@ -206,9 +206,7 @@ class Session:
         return LineageSummary(nodes=nodes, edges=edges)
 
 
-def _all_types() -> list[object]:
-    from spyglass.checks.base import CheckType
-
+def _all_types() -> list[CheckType]:
     return list(CheckType)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -88,8 +89,8 @@ class CheckDefinition(Generic[P, R]):
     """One check type: how to validate its params, run it and name it."""
 
     type: CheckType
-    params_model: type[P]
-    result_model: type[R]
+    params_model: builtins.type[P]
+    result_model: builtins.type[R]
     run: Callable[[P, CheckContext], R]
     title: Callable[[P], str]
     needs_warehouse: bool = True

@@ -1,9 +1,120 @@
-"""PLACEHOLDER: `spyglass` commands of this module (to be implemented)."""
+"""``spyglass run`` and ``spyglass summary``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from spyglass.checks.presets import load_presets
+from spyglass.cli.options import project_options, settings_from
+from spyglass.pipeline import checks_from_presets, run_all
+from spyglass.report.markdown import DEFAULT_MAX_CHARS, render_summary
+from spyglass.report.terminal import run_table
+from spyglass.service import Session
+from spyglass.settings import ProjectSettings
+from spyglass.state.models import CheckRecord, RunRecord, RunStatus, State
+from spyglass.state.store import load_state, save_state
+
+FAIL_ON = ("mismatch", "error")
+
+
+def gate_exit_code(state: State, fail_on: Sequence[str]) -> int:
+    """1 when a requested gate trips (any mismatch / any failed run), else 0 (pure)."""
+    runs = [state.latest_run(c) for c in state.checks]
+    if "mismatch" in fail_on and any(r is not None and r.mismatch for r in runs):
+        return 1
+    if "error" in fail_on and any(r is not None and r.status is RunStatus.FAILED for r in runs):
+        return 1
+    return 0
+
+
+def execute_run(
+    settings: ProjectSettings,
+    *,
+    output: Path,
+    summary_path: Path | None,
+    state_file: Path | None,
+    fail_on: Sequence[str] | str | None,
+    console: Console,
+) -> int:
+    """The whole ``spyglass run``: load, run the checks with a progress bar, print, write; exit code."""
+    previous = load_state(state_file) if state_file is not None else None
+    session = Session.load(settings)
+    try:
+        if previous is not None:
+            checks = list(previous.checks)
+            source = str(state_file)
+        else:
+            presets = load_presets(settings.project_dir)
+            checks = checks_from_presets(session, presets.checks)
+            source = presets.source
+        console.print(f"Running {len(checks)} checks from {source}.", highlight=False)
+        state = _run_with_progress(session, checks, previous, console)
+    finally:
+        session.close()
+    save_state(output, state)
+    console.print(run_table(state))
+    console.print(f"State written to {output}", highlight=False)
+    if summary_path is not None:
+        summary_path.parent.mkdir(parents=True, exist_ok=True)
+        summary_path.write_text(render_summary(state), encoding="utf-8")
+        console.print(f"Summary written to {summary_path}", highlight=False)
+    gates = [fail_on] if isinstance(fail_on, str) else list(fail_on or ())
+    return gate_exit_code(state, gates)
+
+
+def _run_with_progress(session: Session, checks: list[CheckRecord], previous: State | None,
+                       console: Console) -> State:
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                        TimeElapsedColumn(), console=console, transient=True)
+    with progress:
+        task = progress.add_task("checks", total=len(checks))
+
+        def on_progress(index: int, total: int, check: CheckRecord, run: RunRecord | None) -> None:
+            progress.update(task, completed=index, description=check.name if run is None else "checks")
+
+        return run_all(session, checks, previous=previous, on_progress=on_progress)
+
+
+@click.command("run")
+@project_options
+@click.option("--state-file", type=click.Path(path_type=Path), default=None,
+              help="Re-run the checks of this state file instead of the presets.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("spyglass_state.json"),
+              show_default=True, help="Where to write the state file.")
+@click.option("--summary", "summary_path", type=click.Path(path_type=Path), default=None,
+              help="Also write the Markdown summary to this file.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), multiple=True,
+              help="Exit 1 when any check mismatches / any check errors (repeatable).")
+def run_command(**kwargs: Any) -> None:
+    """Run the preset checks (spyglass.yml, recce.yml or defaults) and write the state file."""
+    settings = settings_from(kwargs)
+    code = execute_run(settings, output=kwargs["output"], summary_path=kwargs["summary_path"],
+                       state_file=kwargs["state_file"], fail_on=kwargs["fail_on"], console=Console())
+    raise SystemExit(code)
+
+
+@click.command("summary")
+@click.argument("state_file", type=click.Path(path_type=Path), default=Path("spyglass_state.json"))
+@click.option("--max-chars", type=click.IntRange(min=200), default=DEFAULT_MAX_CHARS, show_default=True,
+              help="Never print more than this many characters (GitLab's note limit is 1,000,000).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to a file.")
+def summary_command(state_file: Path, max_chars: int, output: Path | None) -> None:
+    """Print the Markdown summary of a state file (for a merge request note)."""
+    text = render_summary(load_state(state_file), max_chars=max_chars)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Summary written to {output}")
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to the `spyglass` group."""
+    group.add_command(run_command)
+    group.add_command(summary_command)
+

@@ -1,0 +1,155 @@
+"""The Markdown summary posted on a merge request (pure and deterministic: same state, same bytes).
+
+It never exceeds ``max_chars`` (GitLab's note limit is 1,000,000 characters): when it must cut, it drops
+whole sections, least important first, and says so at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spyglass.report.details import render_details
+from spyglass.report.mermaid import render_lineage
+from spyglass.report.text import escape_cell, outcome_of
+from spyglass.state.models import CheckRecord, EnvironmentInfo, RunRecord, State
+
+DEFAULT_MAX_CHARS = 1_000_000
+TITLE = "# Spyglass summary"
+
+
+@dataclass(frozen=True)
+class Section:
+    text: str
+    #: higher is dropped later; the title and the checks table are never dropped
+    priority: int
+    name: str
+
+
+def render_summary(state: State, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """Render the whole summary, cutting whole sections if it would exceed ``max_chars``."""
+    sections = _sections(state)
+    return _fit(sections, max_chars)
+
+
+def ordered_checks(state: State) -> list[tuple[CheckRecord, RunRecord | None]]:
+    """Mismatches first, then errors, then the rest; stable within each group."""
+    pairs = [(check, state.latest_run(check)) for check in state.checks]
+    return sorted(pairs, key=lambda pair: outcome_of(pair[1]).rank)
+
+
+def _sections(state: State) -> list[Section]:
+    sections = [Section(TITLE + "\n", 100, "title")]
+    if state.environment is not None:
+        sections.append(Section(_environment(state.environment), 60, "environments"))
+    if state.lineage is not None:
+        sections.append(Section("## Lineage\n\n" + render_lineage(state.lineage), 40, "lineage graph"))
+    pairs = ordered_checks(state)
+    sections.append(Section(_checks_table(pairs), 90, "checks table"))
+    for position, (check, run) in enumerate(pairs):
+        outcome = outcome_of(run)
+        # mismatches and errors are kept longest; later details go before earlier ones
+        priority = (30 if outcome.rank <= 1 else 10) - min(position, 9) / 10
+        sections.append(Section(_details_block(check, run), int(priority * 10), f"details of {check.name}"))
+    return sections
+
+
+def _environment(env: EnvironmentInfo) -> str:
+    rows = [
+        ("Artifacts", env.base.target_path, env.current.target_path),
+        ("Manifest generated", env.base.manifest_generated_at or "-", env.current.manifest_generated_at or "-"),
+        ("Catalog generated", env.base.catalog_generated_at or "missing", env.current.catalog_generated_at or "missing"),
+        ("dbt", env.base.dbt_version or "-", env.current.dbt_version or "-"),
+        ("Adapter", env.base.adapter_type or "-", env.current.adapter_type or "-"),
+        ("Schemas", ", ".join(env.base.schema_names) or "-", ", ".join(env.current.schema_names) or "-"),
+    ]
+    lines = ["## Environments", "", "| | Base | Current |", "|---|---|---|"]
+    lines += [f"| {escape_cell(a)} | {escape_cell(b)} | {escape_cell(c)} |" for a, b, c in rows]
+    extra = []
+    if env.git_branch:
+        extra.append(f"Branch `{env.git_branch}`" + (f" at `{env.git_sha[:12]}`" if env.git_sha else ""))
+    if env.merge_request is not None:
+        mr = env.merge_request
+        label = f"!{mr.iid}"
+        extra.append(f"merge request [{label}]({mr.web_url})" if mr.web_url else f"merge request {label}")
+    if extra:
+        lines += ["", ", ".join(extra) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def _checks_table(pairs: list[tuple[CheckRecord, RunRecord | None]]) -> str:
+    if not pairs:
+        return "## Checks\n\nNo checks were run.\n"
+    counts: dict[str, int] = {}
+    for _, run in pairs:
+        label = outcome_of(run).label
+        counts[label] = counts.get(label, 0) + 1
+    tally = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+    lines = ["## Checks", "", f"{len(pairs)} checks: {tally}.", "",
+             "| Status | Check | Type | Result | Approved |", "|---|---|---|---|---|"]
+    for check, run in pairs:
+        outcome = outcome_of(run)
+        result = _result_line(run)
+        lines.append(f"| {outcome.icon} {outcome.label} | {escape_cell(check.name)} | `{check.type}` | "
+                     f"{escape_cell(result)} | {'yes' if check.approved else 'no'} |")
+    return "\n".join(lines) + "\n"
+
+
+def _result_line(run: RunRecord | None) -> str:
+    if run is None:
+        return "not run"
+    if run.result is not None:
+        return run.result.headline
+    if run.error is not None:
+        return run.error.message
+    return run.status.value
+
+
+def _details_block(check: CheckRecord, run: RunRecord | None) -> str:
+    outcome = outcome_of(run)
+    summary = f"{outcome.icon} {escape_cell(check.name)} — {escape_cell(_result_line(run))}"
+    body_parts = []
+    if check.description:
+        body_parts.append(check.description)
+    if run is not None and run.error is not None:
+        body_parts.append(f"**{run.error.kind}**: {run.error.message}"
+                          + (f"\n\n{run.error.remedy}" if run.error.remedy else ""))
+    if run is not None and run.result is not None:
+        rendered = render_details(run.result)
+        if rendered:
+            body_parts.append(rendered.rstrip("\n"))
+    body = "\n\n".join(body_parts) or "_No further detail._"
+    return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>\n"
+
+
+def _join(sections: list[Section]) -> str:
+    return "\n".join(s.text for s in sections)
+
+
+def _fit(sections: list[Section], max_chars: int) -> str:
+    text = _join(sections)
+    if len(text) <= max_chars:
+        return text
+    kept = list(sections)
+    dropped: list[Section] = []
+    for victim in sorted((s for s in sections if s.priority < 90), key=lambda s: s.priority):
+        kept.remove(victim)
+        dropped.append(victim)
+        text = _join(kept) + _cut_note(dropped, max_chars)
+        if len(text) <= max_chars:
+            return text
+    return _hard_cut(text, max_chars)
+
+
+def _cut_note(dropped: list[Section], max_chars: int) -> str:
+    names = ", ".join(s.name for s in dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
+    return (f"\n_Summary shortened to stay within {max_chars:,} characters: omitted {len(dropped)} "
+            f"section(s) ({names}). Run `spyglass summary` locally for the full report._\n")
+
+
+def _hard_cut(text: str, max_chars: int) -> str:
+    note = "\n_Summary cut to fit the size limit._\n"
+    if max_chars <= len(note):
+        return text[:max_chars]
+    cut = text[: max_chars - len(note)]
+    newline = cut.rfind("\n")
+    return (cut[: newline + 1] if newline > 0 else cut) + note

@@ -1,0 +1,32 @@
+"""Rich tables for the terminal."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from spyglass.report.markdown import ordered_checks
+from spyglass.report.text import outcome_of
+from spyglass.state.models import State
+
+_STYLES = {"mismatch": "bold red", "error": "yellow", "no change": "green", "skipped": "dim",
+           "cancelled": "dim", "not run": "dim"}
+
+
+def run_table(state: State) -> Table:
+    """Status, name, type, seconds and result of every check, mismatches first."""
+    table = Table(title="Spyglass checks", show_lines=False)
+    for column in ("Status", "Check", "Type", "Seconds", "Mismatch", "Result"):
+        table.add_column(column, overflow="fold")
+    for check, run in ordered_checks(state):
+        outcome = outcome_of(run)
+        seconds = f"{run.seconds:.2f}" if run is not None and run.seconds is not None else "-"
+        mismatch = "-" if run is None or run.mismatch is None else ("yes" if run.mismatch else "no")
+        if run is not None and run.result is not None:
+            detail = run.result.headline
+        elif run is not None and run.error is not None:
+            detail = run.error.message
+        else:
+            detail = ""
+        table.add_row(f"[{_STYLES[outcome.label]}]{outcome.label}[/]", check.name, check.type, seconds,
+                      mismatch, detail)
+    return table
