@@ -21,7 +21,7 @@ TITLE = "# Spyglass summary"
 class Section:
     text: str
     #: higher is dropped later; the title and the checks table are never dropped
-    priority: int
+    priority: float
     name: str
 
 
@@ -47,9 +47,9 @@ def _sections(state: State) -> list[Section]:
     sections.append(Section(_checks_table(pairs), 90, "checks table"))
     for position, (check, run) in enumerate(pairs):
         outcome = outcome_of(run)
-        # mismatches and errors are kept longest; later details go before earlier ones
-        priority = (30 if outcome.rank <= 1 else 10) - min(position, 9) / 10
-        sections.append(Section(_details_block(check, run), int(priority * 10), f"details of {check.name}"))
+        # details of mismatches and errors are kept longest; later blocks go before earlier ones
+        priority = (30 if outcome.rank <= 1 else 10) - position / (len(pairs) + 1)
+        sections.append(Section(_details_block(check, run), priority, f"details of {check.name}"))
     return sections
 
 
