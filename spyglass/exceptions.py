@@ -4,6 +4,7 @@ Hierarchy::
 
     SpyglassError                 root; carries ``message``, ``remedy`` and ``exit_code``
     ├── UsageError                bad command-line or API input (exit 2)
+    │   └── NotFound              an API request names a node, run or check that does not exist (404)
     ├── ConfigError               spyglass.yml / recce.yml / profiles problems (exit 2)
     ├── ArtifactError             missing or unreadable dbt artifacts (exit 2)
     ├── SelectionError            a selector that cannot be parsed (exit 2)
@@ -17,6 +18,7 @@ Hierarchy::
     │   ├── QuerySyntaxError      the SQL is wrong
     │   └── WarehouseUnavailable  cannot connect / adapter not installed
     ├── SecretStoreError          the encrypted secret store cannot be read
+    ├── StoreError                the Spyglass store (SQLite/PostgreSQL) cannot be opened, migrated or used
     └── GitLabError               a GitLab request failed (see spyglass.gitlab for details)
 
 Every instance renders as one paragraph: what went wrong, then what to do (``remedy``). Entry points
@@ -48,6 +50,12 @@ class UsageError(SpyglassError):
 
     exit_code = 2
     http_status = 400
+
+
+class NotFound(UsageError):
+    """An API request names a node, run or check that does not exist."""
+
+    http_status = 404
 
 
 class ConfigError(SpyglassError):
@@ -132,6 +140,13 @@ class SecretStoreError(SpyglassError):
 
     exit_code = 2
     http_status = 500
+
+
+class StoreError(SpyglassError):
+    """The Spyglass store (SQLite or PostgreSQL) cannot be opened, is from a newer Spyglass, or failed."""
+
+    exit_code = 2
+    http_status = 503
 
 
 class GitLabError(SpyglassError):

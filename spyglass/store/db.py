@@ -1,0 +1,354 @@
+"""The Spyglass store: settings, the encrypted GitLab connection, tracked merge requests, validations
+and webhook events. SQLite under ``SPYGLASS_HOME`` by default, PostgreSQL when
+``SPYGLASS_DATABASE_URL`` says so. Safe to share between threads; every method is one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+
+from spyglass.exceptions import StoreError
+from spyglass.store import tracking
+from spyglass.store.backend import Backend, SqlRow, Transaction
+from spyglass.store.home import spyglass_home
+from spyglass.store.migrations import migrate
+from spyglass.store.models import StoredConnection, TrackedMergeRequest, Validation, WebhookEvent
+from spyglass.store.secrets import SecretBox
+
+DATABASE_URL_ENV = "SPYGLASS_DATABASE_URL"
+SQLITE_FILE_NAME = "spyglass.db"
+WEBHOOK_SECRET = "gitlab_webhook_secret"
+
+Clock = Callable[[], datetime]
+
+_MR_COLUMNS = (
+    "project, iid, title, state, head_sha, validated_sha, validated_at, summary_note_id, summary_sha, "
+    "stale, updated_at"
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Store:
+    """Facade over one backend. Build it with :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, backend: Backend, box: SecretBox, *, clock: Clock = utc_now) -> None:
+        """Use ``backend`` as is (already migrated, see :meth:`open`) and ``box`` for secrets."""
+        self._backend = backend
+        self._box = box
+        self._clock = clock
+
+    @classmethod
+    def open(cls, environ: Mapping[str, str], *, clock: Clock = utc_now) -> Store:
+        """The store ``environ`` names: ``SPYGLASS_DATABASE_URL`` (``postgresql://...`` or
+        ``sqlite:///path``), else SQLite at ``$SPYGLASS_HOME/spyglass.db``; upgraded to the current schema.
+
+        The secret key comes from ``SPYGLASS_SECRET_KEY`` or ``$SPYGLASS_HOME/secret.key``.
+        """
+        home = spyglass_home(environ)
+        box = SecretBox.from_environment(home, environ)
+        backend = open_backend(environ.get(DATABASE_URL_ENV, "").strip(), home)
+        try:
+            migrate(backend, clock)
+        except BaseException:
+            backend.close()
+            raise
+        return cls(backend, box, clock=clock)
+
+    @property
+    def description(self) -> str:
+        """Where the data lives, without any password (for status pages and logs)."""
+        return self._backend.description
+
+    def close(self) -> None:
+        """Close every database connection; the store is unusable afterwards."""
+        self._backend.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- GitLab connection ---------------------------------------------------------------------------
+
+    def save_connection(
+        self, url: str, project: str, token: str, *, user: str | None, scopes: Sequence[str]
+    ) -> StoredConnection:
+        """Store (or replace) the one GitLab connection; the token is kept encrypted only."""
+        if not token:
+            raise StoreError("Cannot store an empty GitLab token.", remedy="Provide the token to store.")
+        now = self._clock().isoformat()
+        ciphertext = self._box.encrypt(token)
+        with self._backend.transaction() as tx:
+            row = tx.fetch_one("SELECT created_at FROM spyglass_connection WHERE id = 1")
+            created = str(row[0]) if row is not None else now
+            tx.execute("DELETE FROM spyglass_connection WHERE id = 1")
+            tx.execute(
+                "INSERT INTO spyglass_connection (id, url, project, token_ciphertext, token_last4, "
+                "username, scopes, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, project, ciphertext, token[-4:], user, json.dumps(list(scopes)), created, now),
+            )
+        return StoredConnection(
+            url=url, project=project, token_last4=token[-4:], user=user, scopes=tuple(scopes),
+            created_at=_time(created), updated_at=_time(now),
+        )
+
+    def connection(self) -> StoredConnection | None:
+        """The stored connection (without its token), or None."""
+        with self._backend.transaction(write=False) as tx:
+            row = tx.fetch_one(
+                "SELECT url, project, token_last4, username, scopes, created_at, updated_at "
+                "FROM spyglass_connection WHERE id = 1"
+            )
+        if row is None:
+            return None
+        url, project, last4, user, scopes, created, updated = row
+        return StoredConnection(
+            url=str(url), project=str(project), token_last4=str(last4),
+            user=None if user is None else str(user), scopes=tuple(json.loads(str(scopes))),
+            created_at=_time(created), updated_at=_time(updated),
+        )
+
+    def token(self) -> str | None:
+        """The stored token in clear, for the HTTP client only; :class:`SecretStoreError` if the key
+        changed."""
+        with self._backend.transaction(write=False) as tx:
+            row = tx.fetch_one("SELECT token_ciphertext FROM spyglass_connection WHERE id = 1")
+        return None if row is None else self._box.decrypt(_blob(row[0]))
+
+    def delete_connection(self) -> bool:
+        """Forget the connection and its token; False when there was none. Works with a lost key."""
+        with self._backend.transaction() as tx:
+            return tx.execute("DELETE FROM spyglass_connection WHERE id = 1") > 0
+
+    # -- secrets and settings ------------------------------------------------------------------------
+
+    def save_webhook_secret(self, secret: str) -> None:
+        """Store (or replace) the GitLab webhook secret, encrypted."""
+        self._save_secret(WEBHOOK_SECRET, secret)
+
+    def webhook_secret(self) -> str | None:
+        """The webhook secret in clear (to compare with ``X-Gitlab-Token``), or None."""
+        return self._secret(WEBHOOK_SECRET)
+
+    def delete_webhook_secret(self) -> bool:
+        """Forget the webhook secret; False when there was none."""
+        with self._backend.transaction() as tx:
+            return tx.execute("DELETE FROM spyglass_secrets WHERE name = ?", (WEBHOOK_SECRET,)) > 0
+
+    def get_setting(self, key: str) -> str | None:
+        """A plain (non-secret) setting, or None."""
+        with self._backend.transaction(write=False) as tx:
+            row = tx.fetch_one("SELECT value FROM spyglass_settings WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a plain setting. Never put a secret here: use the encrypted methods."""
+        with self._backend.transaction() as tx:
+            tx.execute(
+                "INSERT INTO spyglass_settings (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, self._clock().isoformat()),
+            )
+
+    def delete_setting(self, key: str) -> bool:
+        """Remove a setting; False when it was not set."""
+        with self._backend.transaction() as tx:
+            return tx.execute("DELETE FROM spyglass_settings WHERE key = ?", (key,)) > 0
+
+    # -- merge-request tracking ----------------------------------------------------------------------
+
+    def upsert_merge_request(
+        self, project: str, iid: int, *, title: str, state: str, head_sha: str | None
+    ) -> TrackedMergeRequest:
+        """Record what GitLab says of an MR; it becomes stale when its head moves past the validated sha."""
+        with self._backend.transaction() as tx:
+            row = tracking.after_upsert(
+                _load_mr(tx, project, iid), project, iid, title=title, state=state, head_sha=head_sha,
+                now=self._clock(),
+            )
+            _save_mr(tx, row)
+        return row
+
+    def record_validation(
+        self, project: str, iid: int, sha: str, *, checks: int, mismatches: int, errors: int
+    ) -> Validation:
+        """Record that ``sha`` of the MR was validated (it is no longer stale if that is its head)."""
+        now = self._clock()
+        with self._backend.transaction() as tx:
+            tx.execute(
+                "INSERT INTO spyglass_validations (project, iid, sha, checks, mismatches, errors, "
+                "validated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (project, iid, sha, checks, mismatches, errors, now.isoformat()),
+            )
+            _save_mr(tx, tracking.after_validation(_load_mr(tx, project, iid), project, iid, sha, now=now))
+        return Validation(
+            project=project, iid=iid, sha=sha, checks=checks, mismatches=mismatches, errors=errors,
+            validated_at=now,
+        )
+
+    def record_summary_note(self, project: str, iid: int, note_id: int, sha: str) -> None:
+        """Remember the note that holds the MR's summary (updated in place by later posts)."""
+        with self._backend.transaction() as tx:
+            existing = _load_mr(tx, project, iid)
+            _save_mr(tx, tracking.after_summary_note(existing, project, iid, note_id, sha, now=self._clock()))
+
+    def merge_request(self, project: str, iid: int) -> TrackedMergeRequest | None:
+        """The tracking row of one MR, or None if never seen."""
+        with self._backend.transaction(write=False) as tx:
+            return _load_mr(tx, project, iid)
+
+    def tracked(self, project: str) -> dict[int, TrackedMergeRequest]:
+        """Every tracked MR of ``project`` by iid."""
+        with self._backend.transaction(write=False) as tx:
+            rows = tx.fetch_all(
+                f"SELECT {_MR_COLUMNS} FROM spyglass_merge_requests WHERE project = ? ORDER BY iid",
+                (project,),
+            )
+        return {mr.iid: mr for mr in map(_mr_from_row, rows)}
+
+    def validations(self, project: str, iid: int) -> list[Validation]:
+        """The MR's validations, oldest first."""
+        with self._backend.transaction(write=False) as tx:
+            rows = tx.fetch_all(
+                "SELECT project, iid, sha, checks, mismatches, errors, validated_at FROM spyglass_validations "
+                "WHERE project = ? AND iid = ? ORDER BY id",
+                (project, iid),
+            )
+        return [
+            Validation(
+                project=str(p), iid=_int(i), sha=str(s), checks=_int(c), mismatches=_int(m), errors=_int(e),
+                validated_at=_time(at),
+            )
+            for p, i, s, c, m, e, at in rows
+        ]
+
+    # -- webhooks ------------------------------------------------------------------------------------
+
+    def record_webhook_event(
+        self, idempotency_key: str | None, *, event: str, project: str, iid: int | None, action: str | None
+    ) -> bool:
+        """Record a webhook delivery; False (nothing recorded) when ``idempotency_key`` was seen before.
+
+        Deliveries without a key are always recorded.
+        """
+        with self._backend.transaction() as tx:
+            inserted = tx.execute(
+                "INSERT INTO spyglass_webhook_events (idempotency_key, event, project, iid, action, "
+                "received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+                (idempotency_key, event, project, iid, action, self._clock().isoformat()),
+            )
+        return inserted > 0
+
+    def webhook_events(self, project: str, *, limit: int = 50) -> list[WebhookEvent]:
+        """The latest webhook deliveries for ``project``, newest first."""
+        with self._backend.transaction(write=False) as tx:
+            rows = tx.fetch_all(
+                "SELECT idempotency_key, event, project, iid, action, received_at FROM spyglass_webhook_events "
+                "WHERE project = ? ORDER BY id DESC LIMIT ?",
+                (project, limit),
+            )
+        return [
+            WebhookEvent(
+                idempotency_key=None if key is None else str(key), event=str(ev), project=str(p),
+                iid=None if i is None else _int(i), action=None if a is None else str(a), received_at=_time(at),
+            )
+            for key, ev, p, i, a, at in rows
+        ]
+
+    # -- internals -----------------------------------------------------------------------------------
+
+    def _save_secret(self, name: str, secret: str) -> None:
+        ciphertext = self._box.encrypt(secret)
+        with self._backend.transaction() as tx:
+            tx.execute(
+                "INSERT INTO spyglass_secrets (name, ciphertext, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET ciphertext = excluded.ciphertext, "
+                "updated_at = excluded.updated_at",
+                (name, ciphertext, self._clock().isoformat()),
+            )
+
+    def _secret(self, name: str) -> str | None:
+        with self._backend.transaction(write=False) as tx:
+            row = tx.fetch_one("SELECT ciphertext FROM spyglass_secrets WHERE name = ?", (name,))
+        return None if row is None else self._box.decrypt(_blob(row[0]))
+
+
+def open_backend(url: str, home: Path) -> Backend:
+    """The backend for a ``SPYGLASS_DATABASE_URL`` value (empty: SQLite in ``home``)."""
+    from spyglass.store.sqlite import SqliteBackend
+
+    if not url:
+        return SqliteBackend(home / SQLITE_FILE_NAME)
+    scheme = url.split(":", 1)[0].lower()
+    if scheme in ("postgresql", "postgres"):
+        from spyglass.store.postgres import PostgresBackend
+
+        return PostgresBackend(url)
+    if scheme == "sqlite" and url.startswith("sqlite:///"):
+        return SqliteBackend(Path(url[len("sqlite:///"):]))
+    raise StoreError(
+        f"{DATABASE_URL_ENV} has an unsupported scheme {scheme!r}.",
+        remedy=(
+            f"Use postgresql://user@host:5432/dbname, sqlite:////absolute/path.db, or unset "
+            f"{DATABASE_URL_ENV} to use SQLite in SPYGLASS_HOME."
+        ),
+    )
+
+
+def _load_mr(tx: Transaction, project: str, iid: int) -> TrackedMergeRequest | None:
+    row = tx.fetch_one(
+        f"SELECT {_MR_COLUMNS} FROM spyglass_merge_requests WHERE project = ? AND iid = ?", (project, iid)
+    )
+    return None if row is None else _mr_from_row(row)
+
+
+def _save_mr(tx: Transaction, mr: TrackedMergeRequest) -> None:
+    tx.execute("DELETE FROM spyglass_merge_requests WHERE project = ? AND iid = ?", (mr.project, mr.iid))
+    tx.execute(
+        f"INSERT INTO spyglass_merge_requests ({_MR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            mr.project, mr.iid, mr.title, mr.state, mr.head_sha, mr.validated_sha,
+            None if mr.validated_at is None else mr.validated_at.isoformat(), mr.summary_note_id,
+            mr.summary_sha, int(mr.stale), mr.updated_at.isoformat(),
+        ),
+    )
+
+
+def _mr_from_row(row: SqlRow) -> TrackedMergeRequest:
+    project, iid, title, state, head, validated, validated_at, note, summary_sha, stale, updated = row
+    return TrackedMergeRequest(
+        project=str(project), iid=_int(iid), title=str(title), state=str(state), head_sha=_opt_str(head),
+        validated_sha=_opt_str(validated), validated_at=None if validated_at is None else _time(validated_at),
+        summary_note_id=None if note is None else _int(note), summary_sha=_opt_str(summary_sha),
+        stale=bool(stale), updated_at=_time(updated),
+    )
+
+
+def _time(value: object) -> datetime:
+    return datetime.fromisoformat(str(value))
+
+
+def _int(value: object) -> int:
+    if isinstance(value, (int, str)):
+        return int(value)
+    raise StoreError(f"The store holds a malformed number {value!r}.", remedy="Check the database's integrity.")
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _blob(value: object) -> bytes:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    return str(value).encode("ascii")

@@ -1,0 +1,181 @@
+"""PostgreSQL backend (``SPYGLASS_DATABASE_URL=postgresql://...``) over psycopg2, with a small pool.
+
+Writers serialise on a transaction-level advisory lock, so several Spyglass servers (or threads) can
+share one database and the store's read-modify-write steps stay correct.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol, cast
+from urllib.parse import urlsplit, urlunsplit
+
+from spyglass.exceptions import StoreError
+from spyglass.store.backend import POSTGRES, SqlRow, SqlValue
+
+#: key of the advisory lock every write transaction takes ("SPYGLS" in ASCII)
+WRITE_LOCK_KEY = 0x535059474C53
+MAX_CONNECTIONS = 8
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class _Cursor(Protocol):
+    rowcount: int
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+    def fetchone(self) -> tuple[Any, ...] | None: ...
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+    def close(self) -> None: ...
+
+
+class _Connection(Protocol):
+    closed: int
+
+    def cursor(self) -> _Cursor: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class PostgresTransaction:
+    """A transaction on one pooled connection (see :class:`spyglass.store.backend.Transaction`)."""
+
+    def __init__(self, cursor: _Cursor) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[SqlValue] = ()) -> int:
+        self._cursor.execute(POSTGRES.render(sql), _params(params))
+        return self._cursor.rowcount
+
+    def fetch_one(self, sql: str, params: Sequence[SqlValue] = ()) -> SqlRow | None:
+        self._cursor.execute(POSTGRES.render(sql), _params(params))
+        return self._cursor.fetchone()
+
+    def fetch_all(self, sql: str, params: Sequence[SqlValue] = ()) -> list[SqlRow]:
+        self._cursor.execute(POSTGRES.render(sql), _params(params))
+        return self._cursor.fetchall()
+
+
+class PostgresBackend:
+    """The store in a PostgreSQL database; up to ``MAX_CONNECTIONS`` connections shared by threads."""
+
+    dialect = POSTGRES
+
+    def __init__(self, url: str, *, max_connections: int = MAX_CONNECTIONS) -> None:
+        self.description = f"PostgreSQL {redact_url(url)}"
+        self._url = url
+        self._driver = _import_driver()
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._lock = threading.Lock()
+        self._idle: list[_Connection] = []
+        self._closed = False
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[PostgresTransaction]:
+        with self._slots:
+            connection = self._checkout()
+            healthy = True
+            try:
+                yield from self._run(connection, write)
+            except BaseException:
+                healthy = not connection.closed
+                raise
+            finally:
+                self._checkin(connection, healthy)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+    def _run(self, connection: _Connection, write: bool) -> Iterator[PostgresTransaction]:
+        errors = cast(type[BaseException], self._driver.Error)
+        cursor = connection.cursor()
+        try:
+            if write:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            yield PostgresTransaction(cursor)
+            connection.commit()
+        except errors as exc:
+            _rollback(connection)
+            raise self._error(exc) from exc
+        except BaseException:
+            _rollback(connection)
+            raise
+        finally:
+            if not connection.closed:
+                cursor.close()
+
+    def _checkout(self) -> _Connection:
+        with self._lock:
+            if self._closed:
+                raise StoreError("The Spyglass store was closed.", remedy="Open the store again.")
+            if self._idle:
+                return self._idle.pop()
+        errors = cast(type[BaseException], self._driver.Error)
+        try:
+            return cast(_Connection, self._driver.connect(self._url, connect_timeout=CONNECT_TIMEOUT_SECONDS))
+        except errors as exc:
+            raise StoreError(
+                f"Cannot connect to the Spyglass store ({self.description}): {_first_line(exc)}.",
+                remedy="Check SPYGLASS_DATABASE_URL (host, port, database, user) and that the server is up.",
+            ) from exc
+
+    def _checkin(self, connection: _Connection, healthy: bool) -> None:
+        with self._lock:
+            if healthy and not connection.closed and not self._closed:
+                self._idle.append(connection)
+                return
+        if not connection.closed:
+            connection.close()
+
+    def _error(self, exc: BaseException) -> StoreError:
+        return StoreError(
+            f"The Spyglass store ({self.description}) failed: {_first_line(exc)}.",
+            remedy="Check that the database user may create and write tables, and that the server is up.",
+        )
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its password (safe for logs, errors and status pages)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def _import_driver() -> Any:
+    try:
+        return importlib.import_module("psycopg2")
+    except ImportError as exc:
+        raise StoreError(
+            "SPYGLASS_DATABASE_URL names PostgreSQL, but the psycopg2 driver is not installed.",
+            remedy="Install it with: pip install 'spyglass[postgres]' (or pip install psycopg2-binary).",
+        ) from exc
+
+
+def _params(params: Sequence[SqlValue]) -> tuple[Any, ...]:
+    return tuple(params)
+
+
+def _rollback(connection: _Connection) -> None:
+    if connection.closed:
+        return
+    try:
+        connection.rollback()
+    except Exception:  # the connection is broken: it will be discarded
+        connection.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
