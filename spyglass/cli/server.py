@@ -1,9 +1,38 @@
-"""PLACEHOLDER: `spyglass` commands of this module (to be implemented)."""
+"""``spyglass server``: the web UI and JSON API over the project's artifacts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
+
+from spyglass.cli.options import project_options, settings_from
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to the `spyglass` group."""
+    """Add ``server`` to the ``spyglass`` group."""
+    group.add_command(server)
+
+
+@click.command("server")
+@click.argument("state_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but loopback needs --auth-token.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--auth-token", default=None, envvar="SPYGLASS_AUTH_TOKEN", show_envvar=True,
+              help="Token every API request must carry (the UI asks for it once).")
+@project_options
+def server(state_file: Path | None, host: str, port: int, auth_token: str | None, **kwargs: Any) -> None:
+    """Serve the lineage, diffs, checklist and GitLab pages on http://HOST:PORT.
+
+    STATE_FILE (optional) holds the checklist: loaded when it exists, saved after every change.
+    """
+    from spyglass.server.launch import serve
+    from spyglass.service import Session
+
+    session = Session.load(settings_from(kwargs))
+    try:
+        serve(session, state_file, host=host, port=port, auth_token=auth_token)
+    finally:
+        session.close()

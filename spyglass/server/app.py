@@ -1,0 +1,80 @@
+"""``create_app``: the FastAPI app over one :class:`Session`, built from its dependencies.
+
+Nothing here is module-level state: every app gets its own workspace, run manager and watcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from spyglass import __version__
+from spyglass.server.config import ServerConfig
+from spyglass.server.context import ArtifactWatcher, ServerContext
+from spyglass.server.errors import install_error_handlers
+from spyglass.server.gitlab_port import GitLabPort
+from spyglass.server.routes import checks, info, lineage, query, runs, state
+from spyglass.server.runner import RunManager
+from spyglass.server.security import AuthMiddleware, BodyLimitMiddleware
+from spyglass.server.workspace import Workspace
+from spyglass.service import Session
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(
+    session: Session,
+    workspace: Workspace,
+    *,
+    config: ServerConfig | None = None,
+    gitlab: GitLabPort | None = None,
+) -> FastAPI:
+    """The web app: JSON API under ``/api``, the UI at ``/``, OpenAPI at ``/openapi.json``.
+
+    ``session`` should open its warehouse sandboxed (see :func:`spyglass.cli.server.serve`); ``gitlab``
+    is None when the GitLab integration is not available (its routes then answer 503).
+    """
+    config = config or ServerConfig()
+    ctx = ServerContext(
+        session=session, workspace=workspace,
+        runs=RunManager(session, workspace, workers=config.run_workers),
+        watcher=ArtifactWatcher(session, workspace, interval=config.reload_interval),
+        config=config, gitlab=gitlab,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watch = asyncio.create_task(ctx.watcher.watch())
+        try:
+            yield
+        finally:
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+            await asyncio.to_thread(ctx.runs.shutdown)
+
+    app = FastAPI(title="Spyglass", version=__version__, lifespan=lifespan,
+                  description="Review what a dbt merge request does to the data.")
+    app.state.context = ctx
+    install_error_handlers(app)
+    for module in (info, lineage, runs, checks, state, query):
+        app.include_router(module.router(ctx))
+    if gitlab is not None:
+        from spyglass.server.routes import gitlab as gitlab_routes
+
+        app.include_router(gitlab_routes.router(ctx, gitlab))
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.add_middleware(AuthMiddleware, token=config.auth_token)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    return app

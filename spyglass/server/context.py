@@ -1,0 +1,77 @@
+"""What every router is given: the session, the workspace, the run manager, the artifact watcher.
+
+One :class:`ServerContext` per app, built by :func:`spyglass.server.app.create_app`; routers receive it
+as an argument (no globals).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from spyglass.exceptions import SpyglassError
+from spyglass.server.config import ServerConfig
+from spyglass.server.gitlab_port import GitLabPort
+from spyglass.server.runner import RunManager
+from spyglass.server.workspace import Workspace
+from spyglass.service import Session
+
+log = logging.getLogger("spyglass.server")
+
+
+class ArtifactWatcher:
+    """Polls :meth:`Session.reload_if_changed`; bumps ``version`` and wakes waiting pages on a change."""
+
+    def __init__(self, session: Session, workspace: Workspace, *, interval: float) -> None:
+        self._session = session
+        self._workspace = workspace
+        self._interval = interval
+        self.version = 1
+        self._changed: asyncio.Condition | None = None
+
+    def _condition(self) -> asyncio.Condition:
+        if self._changed is None:
+            self._changed = asyncio.Condition()
+        return self._changed
+
+    async def check_once(self) -> bool:
+        """Reload when dbt rewrote the artifacts; True when it did (errors keep the old artifacts)."""
+        try:
+            changed = await asyncio.to_thread(self._session.reload_if_changed)
+        except SpyglassError as exc:
+            log.warning("Artifacts changed but could not be reloaded yet: %s", exc.message)
+            return False
+        if changed:
+            self._workspace.refresh_environment(self._session.environment_info(),
+                                                self._session.lineage_summary())
+            condition = self._condition()
+            async with condition:
+                self.version += 1
+                condition.notify_all()
+            log.info("Artifacts reloaded (version %d); open pages refresh.", self.version)
+        return changed
+
+    async def watch(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            await self.check_once()
+
+    async def wait_for_change(self, known: int, timeout: float) -> int:
+        """The version once it differs from ``known``, or the current one after ``timeout`` seconds."""
+        condition = self._condition()
+        async with condition:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(condition.wait_for(lambda: self.version != known), timeout)
+            return self.version
+
+
+@dataclass(frozen=True)
+class ServerContext:
+    session: Session
+    workspace: Workspace
+    runs: RunManager
+    watcher: ArtifactWatcher
+    config: ServerConfig
+    gitlab: GitLabPort | None

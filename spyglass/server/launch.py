@@ -1,0 +1,89 @@
+"""Assemble and run the server: sandboxed session, workspace from the state file, GitLab, uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from spyglass.project.models import ArtifactPair
+from spyglass.server.app import create_app
+from spyglass.server.config import ServerConfig, resolve_auth_token
+from spyglass.server.gitlab_port import GitLabPort
+from spyglass.server.workspace import Workspace
+from spyglass.service import Session
+from spyglass.settings import ProjectSettings
+from spyglass.state.models import State
+from spyglass.state.store import load_state, new_state, save_state
+from spyglass.warehouse.base import Warehouse
+
+log = logging.getLogger("spyglass.server")
+
+
+def sandboxed_opener(settings: ProjectSettings, artifacts: ArtifactPair) -> Warehouse:
+    """Open the warehouse so user SQL cannot read local files or reach the network (DuckDB)."""
+    from spyglass.warehouse.dbt import open_warehouse
+
+    return open_warehouse(settings, artifacts, sandboxed=True)
+
+
+def sandboxed_session(session: Session) -> Session:
+    """A session over the same settings and artifacts whose warehouse is opened sandboxed."""
+    return Session(session.settings, session.artifacts, open_warehouse=sandboxed_opener)
+
+
+def open_workspace(session: Session, state_path: Path | None) -> Workspace:
+    """The state file's checks and runs (when it exists), describing the session's environments."""
+    state: State = new_state(datetime.now(timezone.utc))
+    if state_path is not None and state_path.exists():
+        state = load_state(state_path)
+    state = state.model_copy(update={"environment": session.environment_info(),
+                                     "lineage": session.lineage_summary()})
+    workspace = Workspace(state, path=state_path, save=save_state)
+    if state_path is not None:
+        workspace.save()
+    return workspace
+
+
+def build_app(
+    session: Session, state_path: Path | None, *, config: ServerConfig, environ: Mapping[str, str],
+) -> FastAPI:
+    """The app as ``spyglass server`` runs it (the session is used as given)."""
+    gitlab = GitLabPort.from_environment(environ)
+    return create_app(session, open_workspace(session, state_path), config=config, gitlab=gitlab)
+
+
+def serve(
+    session: Session,
+    state_path: Path | None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    auth_token: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Serve the UI and API until interrupted (what ``spyglass server`` and ``spyglass demo`` call).
+
+    Binding anywhere but loopback requires ``auth_token`` (or ``SPYGLASS_AUTH_TOKEN``): UsageError
+    otherwise. The queries run on a sandboxed copy of ``session``.
+    """
+    import os
+
+    env = environ if environ is not None else os.environ
+    token = resolve_auth_token(host, auth_token, env)
+    config = ServerConfig(host=host, port=port, auth_token=token, state_path=state_path)
+    sandboxed = sandboxed_session(session)
+    try:
+        app = build_app(sandboxed, state_path, config=config, environ=env)
+        print(f"Spyglass is serving on http://{_url_host(host)}:{port}  (Ctrl+C to stop)", flush=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        sandboxed.close()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
