@@ -6,7 +6,18 @@ adapter's class. Add an engine by adding one entry to :data:`DIALECTS`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ErrorKind(str, Enum):
+    """What a driver exception means, declared per dialect by exception type (never by message)."""
+
+    RELATION_MISSING = "relation_missing"
+    PERMISSION_DENIED = "permission_denied"
+    SYNTAX = "syntax"
+    CANCELLED = "cancelled"
+    UNAVAILABLE = "unavailable"
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,23 @@ class Dialect:
     null_safe_equals: bool = True
     #: ``{unit}``/``{expr}`` template for truncating a date or timestamp
     date_trunc: str = "date_trunc('{unit}', {expr})"
+    #: driver exception types (``"module:QualName"``) and what they mean; the first match in the
+    #: exception chain wins, so list subclasses before their parents
+    error_types: tuple[tuple[str, ErrorKind], ...] = ()
+    #: DB-API module of the driver (for its ``NUMBER``/``STRING``/``DATETIME`` type objects)
+    dbapi_module: str | None = None
+    #: class attributes of the adapter's connection manager that hold process-wide state (reset to
+    #: None on a per-warehouse subclass so two warehouses in one process do not share it)
+    isolated_class_state: tuple[str, ...] = ()
+    #: statements run once after connecting when the warehouse is sandboxed (no files, no network)
+    sandbox_statements: tuple[str, ...] = field(default=())
+    #: type that integers of different widths (int vs bigint) are cast to before comparing
+    integer_type: str = "bigint"
+    #: type that mixed numerics (int vs decimal vs double) are cast to before comparing or tolerances
+    float_type: str = "double precision"
+    #: value diff in two steps (join on key + row hash, then compare columns only on changed keys)
+    #: instead of one full outer join comparing every column; needs ``row_hash``; chosen by measurement
+    value_diff_two_step: bool = False
 
 
 DUCKDB = Dialect(
@@ -43,6 +71,21 @@ DUCKDB = Dialect(
     batch_exact_distinct=False,
     text_type="varchar",
     row_hash="hash({expr})",
+    float_type="double",
+    error_types=(
+        ("duckdb:CatalogException", ErrorKind.RELATION_MISSING),
+        ("duckdb:PermissionException", ErrorKind.PERMISSION_DENIED),
+        ("duckdb:ParserException", ErrorKind.SYNTAX),
+        ("duckdb:BinderException", ErrorKind.SYNTAX),
+        ("duckdb:ConversionException", ErrorKind.SYNTAX),
+        ("duckdb:InvalidInputException", ErrorKind.SYNTAX),
+        ("duckdb:InterruptException", ErrorKind.CANCELLED),
+        ("duckdb:IOException", ErrorKind.UNAVAILABLE),
+        ("dbt.adapters.exceptions.connection:FailedToConnectError", ErrorKind.UNAVAILABLE),
+    ),
+    dbapi_module="duckdb",
+    isolated_class_state=("_ENV",),
+    sandbox_statements=("SET enable_external_access = false", "SET lock_configuration = true"),
 )
 
 POSTGRES = Dialect(
@@ -54,6 +97,18 @@ POSTGRES = Dialect(
     batch_exact_distinct=True,
     text_type="text",
     row_hash=None,
+    error_types=(
+        ("psycopg2.errors:UndefinedTable", ErrorKind.RELATION_MISSING),
+        ("psycopg2.errors:InvalidSchemaName", ErrorKind.RELATION_MISSING),
+        ("psycopg2.errors:InsufficientPrivilege", ErrorKind.PERMISSION_DENIED),
+        ("psycopg2.errors:QueryCanceled", ErrorKind.CANCELLED),
+        ("psycopg2.errors:AdminShutdown", ErrorKind.CANCELLED),
+        ("psycopg2.errors:SyntaxErrorOrAccessRuleViolation", ErrorKind.SYNTAX),
+        ("psycopg2.errors:DataError", ErrorKind.SYNTAX),
+        ("psycopg2:OperationalError", ErrorKind.UNAVAILABLE),
+        ("dbt.adapters.exceptions.connection:FailedToConnectError", ErrorKind.UNAVAILABLE),
+    ),
+    dbapi_module="psycopg2",
 )
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (DUCKDB, POSTGRES)}

@@ -1,0 +1,289 @@
+"""The :class:`~spyglass.warehouse.base.Warehouse` implementation over a dbt adapter.
+
+:func:`open_warehouse` reads the user's profiles.yml target (see :mod:`spyglass.warehouse.profiles`)
+and instantiates the adapter's class directly, without dbt's adapter factory, its global flags, or
+any monkeypatching. Adapters whose connection manager keeps process-wide class state (dbt-duckdb's
+``_ENV``) get a private subclass per warehouse, declared by ``Dialect.isolated_class_state``, so two
+warehouses in one process (e.g. two projects in one server) never share a database handle.
+
+Each thread that runs a query gets its own named adapter connection, kept open until :meth:`close`.
+Every query runs inside dbt's begin/commit so a failed statement is rolled back on every adapter.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from spyglass.exceptions import Cancelled, CheckError, SpyglassError, WarehouseError, WarehouseUnavailable
+from spyglass.project.models import ArtifactPair, Env, Node
+from spyglass.settings import ProjectSettings
+from spyglass.warehouse.base import CancelToken, QueryResult, ResultColumn, Value
+from spyglass.warehouse.dialects import Dialect, dialect_for
+from spyglass.warehouse.errors import ErrorClassifier
+from spyglass.warehouse.profiles import TargetConfig, adapter_plugin, load_target
+from spyglass.warehouse.render import render_sql
+from spyglass.warehouse.types import coarse_types
+
+
+@dataclass
+class _AdapterConfig:
+    """The parts of dbt's RuntimeConfig an adapter reads (``AdapterRequiredConfig``)."""
+
+    credentials: Any  # Any: the adapter's own Credentials dataclass
+    profile_name: str
+    target_name: str
+    threads: int
+    project_name: str = "spyglass"
+    query_comment: Any = None  # Any: dbt's QueryComment
+    cli_vars: dict[str, Any] = field(default_factory=dict)
+    target_path: str = "target"
+    log_cache_events: bool = False
+
+    def to_target_dict(self) -> dict[str, Any]:
+        return {"type": self.credentials.type, "threads": self.threads, "name": self.target_name,
+                "profile_name": self.profile_name}
+
+
+class _Running:
+    """One query in flight: lets a cancel fire only while the query is still running."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active = True
+        self.interrupted = False
+
+
+class DbtWarehouse:
+    """A thread-safe warehouse over one dbt adapter instance (see module docstring)."""
+
+    def __init__(self, target: TargetConfig, artifacts: ArtifactPair, *, sandboxed: bool = False) -> None:
+        self.target = target
+        self._artifacts = artifacts
+        self._dialect = dialect_for(target.adapter_type)
+        self._errors = ErrorClassifier.for_dialect(self._dialect)
+        self._adapter = _instantiate(target, self._dialect)
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._canceller = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spyglass-cancel")
+        self._closed = False
+        self._sandboxed = sandboxed
+        self._sandbox_applied = False
+
+    # -- Warehouse protocol ---------------------------------------------------------------------------
+    @property
+    def dialect(self) -> Dialect:
+        return self._dialect
+
+    @property
+    def threads(self) -> int:
+        return self.target.threads
+
+    @property
+    def adapter_type(self) -> str:
+        return self.target.adapter_type
+
+    def execute(self, sql: str, *, cancel: CancelToken | None = None, limit: int | None = None) -> QueryResult:
+        if self._closed:
+            raise WarehouseError("The warehouse connection was closed.", remedy="Open a new session.")
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        connection = self._thread_connection()
+        running = _Running()
+
+        def on_cancel() -> None:
+            self._canceller.submit(self._cancel, connection, running)
+
+        if cancel is not None:
+            cancel.on_cancel(on_cancel)
+        try:
+            return self._run(sql, limit, cancel)
+        finally:
+            with running.lock:
+                running.active = False
+            if cancel is not None:
+                cancel.remove(on_cancel)
+            if running.interrupted:
+                self._drop_thread_connection()
+
+    def execute_many(
+        self, statements: Sequence[str], *, cancel: CancelToken | None = None
+    ) -> list[QueryResult | Exception]:
+        pool = self._worker_pool()
+        futures = [pool.submit(self.execute, sql, cancel=cancel) for sql in statements]
+        results: list[QueryResult | Exception] = []
+        for future in futures:
+            try:
+                results.append(future.result())
+            except SpyglassError as exc:
+                results.append(exc)
+        return results
+
+    def relation(self, node: Node) -> str:
+        if not node.relation_name:
+            raise CheckError(
+                f"{node.unique_id} is not materialized in the warehouse "
+                f"({node.materialized or node.resource_type.value}), so it cannot be queried.",
+                remedy="Choose a table, view, incremental, seed or snapshot node.",
+            )
+        return node.relation_name
+
+    def quote(self, identifier: str) -> str:
+        return str(self._adapter.quote(identifier))
+
+    def render(self, template: str, env: Env) -> str:
+        return render_sql(template, self._artifacts.side(env).manifest, env.value)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+        self._canceller.shutdown(wait=True)
+        try:
+            self._adapter.connections.cleanup_all()
+        finally:
+            _release_class_state(self._adapter, self._dialect)
+
+    def __enter__(self) -> DbtWarehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals ---------------------------------------------------------------------------------------
+    def _worker_pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise WarehouseError("The warehouse connection was closed.", remedy="Open a new session.")
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="spyglass-query")
+            return self._pool
+
+    def _thread_connection(self) -> Any:
+        name = f"spyglass-{threading.get_ident()}"
+        connection = self._adapter.connections.set_connection_name(name)
+        if self._sandboxed and not self._sandbox_applied:
+            self._apply_sandbox()
+        return connection
+
+    def _apply_sandbox(self) -> None:
+        with self._lock:
+            if self._sandbox_applied:
+                return
+            for statement in self._dialect.sandbox_statements:
+                self._run(statement, 0, None)
+            self._sandbox_applied = True
+
+    def _run(self, sql: str, limit: int | None, cancel: CancelToken | None) -> QueryResult:
+        connections = self._adapter.connections
+        try:
+            with connections.exception_handler(sql):
+                _, cursor = connections.add_query(sql, auto_begin=True)
+                description = cursor.description or ()
+                rows = _fetch(cursor, limit) if description else []
+                connections.commit()
+        except Exception as exc:
+            _rollback_quietly(connections)
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled("The query was cancelled.") from exc
+            raise self._errors.classify(exc, sql) from exc
+        columns = coarse_types(description, rows, self._dialect)
+        return QueryResult(columns=columns, rows=tuple(tuple(r) for r in rows))
+
+    def _cancel(self, connection: Any, running: _Running) -> None:
+        with running.lock:
+            if not running.active:
+                return
+            running.interrupted = True
+            connections = self._adapter.connections
+            try:
+                connections.set_connection_name("spyglass-cancel")
+                connections.cancel(connection)
+            except Exception:  # the query may have just finished; nothing left to cancel
+                return
+
+    def _drop_thread_connection(self) -> None:
+        connections = self._adapter.connections
+        try:
+            connections.release()
+        except Exception:  # a killed connection may fail to close; it is discarded either way
+            pass
+        connections.clear_thread_connection()
+
+
+def open_warehouse(settings: ProjectSettings, artifacts: ArtifactPair, *, sandboxed: bool = False) -> DbtWarehouse:
+    """Open the warehouse of the profile target ``settings`` selects.
+
+    Raises:
+        ConfigError: profiles.yml missing or invalid.
+        WarehouseUnavailable: the adapter is not installed or the warehouse cannot be reached.
+    """
+    target = load_target(settings)
+    warehouse = DbtWarehouse(target, artifacts, sandboxed=sandboxed)
+    try:
+        warehouse.execute("select 1")
+    except WarehouseError as exc:
+        warehouse.close()
+        raise WarehouseUnavailable(
+            f"Cannot run a query on target {target.target_name!r} of profile {target.profile_name!r} "
+            f"({target.adapter_type}): {exc.message}",
+            remedy="Check the target's connection settings in "
+            f"{target.profiles_path} and that the database is running.",
+        ) from exc
+    return warehouse
+
+
+def _instantiate(target: TargetConfig, dialect: Dialect) -> Any:
+    """A fresh adapter instance for ``target`` (Any: dbt's adapter classes are untyped here)."""
+    from dbt.adapters.contracts.connection import QueryComment
+
+    adapter_cls = adapter_plugin(target.adapter_type).adapter
+    if dialect.isolated_class_state:
+        manager = adapter_cls.ConnectionManager
+        isolated_manager = type(f"Spyglass{manager.__name__}", (manager,),
+                                dict.fromkeys(dialect.isolated_class_state))
+        adapter_cls = type(f"Spyglass{adapter_cls.__name__}", (adapter_cls,),
+                           {"ConnectionManager": isolated_manager})
+    config = _AdapterConfig(credentials=target.credentials, profile_name=target.profile_name,
+                            target_name=target.target_name, threads=target.threads,
+                            query_comment=QueryComment())
+    try:
+        return adapter_cls(config, multiprocessing.get_context("spawn"))
+    except Exception as exc:
+        raise WarehouseUnavailable(f"The {target.adapter_type} adapter could not be created: {exc}",
+                                   remedy=f"Check the installed dbt-{target.adapter_type} version.") from exc
+
+
+def _release_class_state(adapter: Any, dialect: Dialect) -> None:
+    manager_cls = type(adapter.connections)
+    for attribute in dialect.isolated_class_state:
+        state = getattr(manager_cls, attribute, None)
+        if state is not None and hasattr(state, "close"):
+            try:
+                state.close()
+            except Exception:  # closing a handle that is already gone
+                pass
+        setattr(manager_cls, attribute, None)
+
+
+def _fetch(cursor: Any, limit: int | None) -> list[tuple[Value, ...]]:
+    if limit is None:
+        return [tuple(row) for row in cursor.fetchall()]
+    if limit <= 0:
+        return []
+    return [tuple(row) for row in cursor.fetchmany(limit)]
+
+
+def _rollback_quietly(connections: Any) -> None:
+    try:
+        connections.rollback_if_open()
+    except Exception:  # the connection may be dead (cancelled); it is dropped by the caller
+        pass
