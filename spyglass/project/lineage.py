@@ -3,11 +3,14 @@ is downstream of them. Pure: computed from the two manifests alone."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from spyglass.project.models import ArtifactPair, ResourceType
+from spyglass.project.models import ArtifactPair, Node, ResourceType
+
+#: Resource types compared property by property (they have no file checksum or config).
+_PROPERTY_TYPES = frozenset({ResourceType.SOURCE, ResourceType.EXPOSURE})
 
 
 class ChangeStatus(str, Enum):
@@ -62,5 +65,87 @@ class LineageDiff:
 
 
 def diff_lineage(pair: ArtifactPair) -> LineageDiff:
-    """Compare the two manifests of ``pair`` (implemented in the project-layer work)."""
-    raise NotImplementedError
+    """Compare the two manifests of ``pair``.
+
+    Every model, seed, snapshot, source and exposure of either manifest gets a status: added (current
+    only), removed (base only), modified (checksum differs -> reason ``code``; a relation config key
+    differs -> ``config.<key>``, or for sources/exposures the property name) or unchanged. Unchanged
+    nodes downstream of a changed one (through the union of both graphs) are ``impacted``.
+    """
+    base = pair.base.manifest.nodes
+    current = pair.current.manifest.nodes
+    parent_map = _union_map(pair.base.manifest.parent_map, pair.current.manifest.parent_map)
+    child_map = _union_map(pair.base.manifest.child_map, pair.current.manifest.child_map)
+    statuses: dict[str, tuple[Node, ChangeStatus, tuple[str, ...]]] = {}
+    for uid, node in current.items():
+        old = base.get(uid)
+        if old is None:
+            statuses[uid] = (node, ChangeStatus.ADDED, ())
+        else:
+            reasons = change_reasons(old, node)
+            statuses[uid] = (node, ChangeStatus.MODIFIED if reasons else ChangeStatus.UNCHANGED, reasons)
+    for uid, node in base.items():
+        if uid not in current:
+            statuses[uid] = (node, ChangeStatus.REMOVED, ())
+    changed = [uid for uid, (_, status, _) in statuses.items() if status is not ChangeStatus.UNCHANGED]
+    downstream = descendants(changed, child_map)
+    changes = {
+        uid: NodeChange(unique_id=uid, name=node.name, resource_type=node.resource_type, status=status,
+                        reasons=reasons, impacted=status is ChangeStatus.UNCHANGED and uid in downstream)
+        for uid, (node, status, reasons) in sorted(statuses.items())
+    }
+    return LineageDiff(changes=changes, parent_map=parent_map, child_map=child_map)
+
+
+def change_reasons(base: Node, current: Node) -> tuple[str, ...]:
+    """Why ``current`` counts as modified against ``base`` (empty when it does not).
+
+    Models, seeds and snapshots: ``code`` when dbt's file checksum differs, ``config.<key>`` per
+    relation config key that differs. Sources and exposures have no checksum: the property name
+    (``schema``, ``identifier``, ``url``, ``depends_on`` ...) of each relevant property that differs.
+    """
+    reasons: list[str] = []
+    if base.checksum != current.checksum:
+        reasons.append("code")
+    if base.resource_type is not current.resource_type:
+        reasons.append("resource_type")
+    prefix = "" if current.resource_type in _PROPERTY_TYPES else "config."
+    keys = sorted(set(base.relation_config) | set(current.relation_config))
+    reasons.extend(prefix + key for key in keys if base.relation_config.get(key) != current.relation_config.get(key))
+    return tuple(reasons)
+
+
+def descendants(start: Iterable[str], child_map: Mapping[str, tuple[str, ...]],
+                max_depth: int | None = None) -> set[str]:
+    """Nodes reachable from ``start`` through ``child_map`` (not including ``start`` unless reached)."""
+    return _walk(start, child_map, max_depth)
+
+
+def ancestors(start: Iterable[str], parent_map: Mapping[str, tuple[str, ...]],
+              max_depth: int | None = None) -> set[str]:
+    """Nodes ``start`` depends on, directly or not (not including ``start`` unless reached)."""
+    return _walk(start, parent_map, max_depth)
+
+
+def _walk(start: Iterable[str], edges: Mapping[str, tuple[str, ...]], max_depth: int | None) -> set[str]:
+    seen: set[str] = set()
+    frontier = list(dict.fromkeys(start))
+    depth = 0
+    while frontier and (max_depth is None or depth < max_depth):
+        depth += 1
+        nxt: list[str] = []
+        for uid in frontier:
+            for other in edges.get(uid, ()):
+                if other not in seen:
+                    seen.add(other)
+                    nxt.append(other)
+        frontier = nxt
+    return seen
+
+
+def _union_map(a: Mapping[str, tuple[str, ...]], b: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for uid in sorted(set(a) | set(b)):
+        left, right = a.get(uid, ()), b.get(uid, ())
+        out[uid] = left if left == right else tuple(sorted(set(left) | set(right)))
+    return out
