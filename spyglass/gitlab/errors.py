@@ -1,0 +1,81 @@
+"""GitLab errors, all under :class:`spyglass.exceptions.GitLabError`.
+
+Messages never contain the token: requests carry it only in the ``PRIVATE-TOKEN`` header, and no
+message quotes request headers.
+"""
+
+from __future__ import annotations
+
+from spyglass.exceptions import GitLabError, UsageError
+
+
+class GitLabApiError(GitLabError):
+    """GitLab answered with a non-success status.
+
+    ``status`` is the HTTP status; ``error`` / ``description`` keep GitLab's own body fields
+    (``{"message": ...}`` or ``{"error": ..., "error_description": ...}``) for troubleshooting.
+    """
+
+    def __init__(self, message: str, *, status: int, error: str = "", description: str = "",
+                 remedy: str = "") -> None:
+        super().__init__(message, remedy=remedy)
+        self.status = status
+        self.error = error
+        self.description = description
+
+
+class GitLabAuthError(GitLabApiError):
+    """401: the token is unknown, expired or revoked."""
+
+    @property
+    def reason(self) -> str:
+        """``expired``, ``revoked`` or ``unknown``, read from GitLab's ``error_description``."""
+        text = self.description.lower()
+        if "expired" in text:
+            return "expired"
+        if "revoked" in text:
+            return "revoked"
+        return "unknown"
+
+
+class GitLabScopeError(GitLabApiError):
+    """403 ``insufficient_scope``: the token's scopes do not allow this request."""
+
+    exit_code = 3
+
+
+class GitLabForbidden(GitLabApiError):
+    """403 for any other reason (role too low, blocked user)."""
+
+
+class GitLabNotFound(GitLabApiError):
+    """404: the resource is missing or invisible to the token's user."""
+
+
+class GitLabUnavailable(GitLabError):
+    """GitLab could not be reached, or kept failing (5xx, 429, timeouts) after the bounded retries."""
+
+
+class GitLabResponseLost(GitLabUnavailable):
+    """A write request was sent but its response was lost (connection dropped, read timeout).
+
+    The write may or may not have happened: callers look for its effect before trying again.
+    """
+
+
+class GitLabNotConfigured(UsageError):
+    """No GitLab URL, project or token could be resolved from flags, environment, CI or the store."""
+
+
+class GitLabReadOnly(GitLabError):
+    """The token can read merge requests but cannot post (``read_api`` scope). Exit 3."""
+
+    exit_code = 3
+    http_status = 403
+
+
+class GitLabUnusable(GitLabError):
+    """The token cannot be used for this project at all (diagnosis has error problems). Exit 2."""
+
+    exit_code = 2
+    http_status = 400

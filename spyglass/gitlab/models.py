@@ -1,0 +1,130 @@
+"""Typed views of the GitLab REST API v4 payloads Spyglass reads (unknown fields are ignored)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class TokenInfo(_Payload):
+    """``GET /personal_access_tokens/self``."""
+
+    id: int
+    name: str = ""
+    scopes: tuple[str, ...] = ()
+    active: bool = True
+    revoked: bool = False
+    expires_at: date | None = None
+    user_id: int | None = None
+
+
+class User(_Payload):
+    """``GET /user`` (UserPublic) or an embedded UserBasic."""
+
+    id: int
+    username: str
+    name: str = ""
+    state: str = "active"
+    bot: bool = False
+    web_url: str = ""
+
+
+class Project(_Payload):
+    """``GET /projects/:id``."""
+
+    id: int
+    path_with_namespace: str
+    name: str = ""
+    web_url: str = ""
+    default_branch: str | None = None
+
+
+class Member(_Payload):
+    """``GET /projects/:id/members/all/:user_id``: the effective (inherited included) membership."""
+
+    id: int
+    username: str
+    access_level: int
+
+
+class MergeRequest(_Payload):
+    """A merge request (list entries have no ``diff_refs``)."""
+
+    id: int
+    iid: int
+    project_id: int
+    title: str
+    state: str
+    source_branch: str
+    target_branch: str
+    sha: str | None = None
+    web_url: str = ""
+    updated_at: str = ""
+    author: User | None = None
+
+
+class Note(_Payload):
+    """A note on a merge request (or inside a discussion)."""
+
+    id: int
+    body: str
+    author: User
+    system: bool = False
+    resolvable: bool = False
+    resolved: bool | None = None
+
+
+class Discussion(_Payload):
+    """A merge request discussion (thread)."""
+
+    id: str
+    individual_note: bool = False
+    notes: tuple[Note, ...] = Field(default_factory=tuple)
+
+    @property
+    def first(self) -> Note | None:
+        return self.notes[0] if self.notes else None
+
+    @property
+    def resolved(self) -> bool:
+        return any(n.resolvable for n in self.notes) and all(
+            bool(n.resolved) for n in self.notes if n.resolvable)
+
+
+class CommitStatus(_Payload):
+    """``POST /projects/:id/statuses/:sha``."""
+
+    id: int
+    sha: str
+    status: str
+    name: str = ""
+    description: str | None = None
+
+
+class Hook(_Payload):
+    """``POST /projects/:id/hooks`` (GitLab never returns the secret token)."""
+
+    id: int
+    url: str
+    merge_requests_events: bool = False
+
+
+ROLE_NAMES: dict[int, str] = {
+    0: "No access", 5: "Minimal access", 10: "Guest", 15: "Planner", 20: "Reporter",
+    30: "Developer", 40: "Maintainer", 50: "Owner",
+}
+
+MAINTAINER = 40
+DEVELOPER = 30
+
+
+def role_name(access_level: int | None) -> str | None:
+    """GitLab's name for an access level (None when unknown)."""
+    if access_level is None:
+        return None
+    return ROLE_NAMES.get(access_level, f"level {access_level}")
