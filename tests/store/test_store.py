@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from cryptography.fernet import Fernet
+
+from spyglass.exceptions import SecretStoreError, StoreError
+from spyglass.store import Store
+
+TOKEN = "glpat-StoreTestToken-9876"
+PROJECT = "group/sub/project"
+
+
+class FakeClock:
+    """A deterministic clock: each reading is one second after the previous."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+def test_connection_round_trip_keeps_the_token_out_of_the_record(store: Store) -> None:
+    assert store.connection() is None
+    assert store.token() is None
+
+    saved = store.save_connection("https://host/gitlab", PROJECT, TOKEN, user="bot", scopes=["api", "read_user"])
+
+    loaded = store.connection()
+    assert loaded == saved
+    assert (loaded.url, loaded.project, loaded.user, loaded.scopes) == (
+        "https://host/gitlab", PROJECT, "bot", ("api", "read_user"))
+    assert loaded.token_last4 == "9876"
+    assert TOKEN not in loaded.model_dump_json()
+    assert store.token() == TOKEN
+
+
+def test_saving_again_replaces_the_connection_but_keeps_its_creation_time(store_env: Mapping[str, str]) -> None:
+    with Store.open(store_env, clock=FakeClock()) as store:
+        first = store.save_connection("https://gitlab.com", "a/b", "token-one-1111", user=None, scopes=[])
+        second = store.save_connection("https://gitlab.com", "c/d", "token-two-2222", user="u", scopes=["read_api"])
+
+        assert second.created_at == first.created_at
+        assert second.updated_at > first.updated_at
+        assert store.connection() == second
+        assert store.token() == "token-two-2222"
+
+
+def test_delete_connection_forgets_the_token(store: Store) -> None:
+    store.save_connection("https://gitlab.com", PROJECT, TOKEN, user="bot", scopes=["api"])
+
+    assert store.delete_connection() is True
+    assert store.connection() is None
+    assert store.token() is None
+    assert store.delete_connection() is False
+
+
+def test_empty_token_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError) as caught:
+        store.save_connection("https://gitlab.com", PROJECT, "", user=None, scopes=[])
+    assert caught.value.remedy
+    assert store.connection() is None
+
+
+def test_a_changed_key_is_reported_and_disconnect_still_works(store_env: Mapping[str, str]) -> None:
+    with Store.open({**store_env, "SPYGLASS_SECRET_KEY": Fernet.generate_key().decode()}) as store:
+        store.save_connection("https://gitlab.com", PROJECT, TOKEN, user="bot", scopes=["api"])
+        store.save_webhook_secret("hook-secret")
+
+    with Store.open({**store_env, "SPYGLASS_SECRET_KEY": Fernet.generate_key().decode()}) as store:
+        assert store.connection() is not None  # the non-secret part stays readable
+        with pytest.raises(SecretStoreError) as caught:
+            store.token()
+        assert TOKEN not in str(caught.value)
+        with pytest.raises(SecretStoreError):
+            store.webhook_secret()
+        assert store.delete_connection() is True
+
+
+def test_webhook_secret_round_trip(store: Store) -> None:
+    assert store.webhook_secret() is None
+
+    store.save_webhook_secret("first-secret")
+    store.save_webhook_secret("second-secret")
+
+    assert store.webhook_secret() == "second-secret"
+    assert store.delete_webhook_secret() is True
+    assert store.webhook_secret() is None
+    assert store.delete_webhook_secret() is False
+
+
+def test_settings(store: Store) -> None:
+    assert store.get_setting("gitlab.default_branch") is None
+
+    store.set_setting("gitlab.default_branch", "main")
+    store.set_setting("gitlab.default_branch", "trunk")
+    store.set_setting("ui.theme", "dark")
+
+    assert store.get_setting("gitlab.default_branch") == "trunk"
+    assert store.get_setting("ui.theme") == "dark"
+    assert store.delete_setting("ui.theme") is True
+    assert store.get_setting("ui.theme") is None
+    assert store.delete_setting("ui.theme") is False
+
+
+def test_merge_request_tracking_through_its_life(store: Store) -> None:
+    opened = store.upsert_merge_request(PROJECT, 7, title="Add orders", state="opened", head_sha="aaa")
+    assert (opened.status, opened.stale, opened.validated_sha) == ("not validated", False, None)
+
+    validation = store.record_validation(PROJECT, 7, "aaa", checks=7, mismatches=2, errors=0)
+    assert (validation.checks, validation.mismatches, validation.errors) == (7, 2, 0)
+    assert store.merge_request(PROJECT, 7) is not None
+    assert store.tracked(PROJECT)[7].status == "validated"
+
+    store.record_summary_note(PROJECT, 7, 123456, "aaa")
+    assert store.tracked(PROJECT)[7].status == "summary posted"
+
+    pushed = store.upsert_merge_request(PROJECT, 7, title="Add orders (v2)", state="opened", head_sha="bbb")
+    assert (pushed.stale, pushed.status, pushed.validated_sha, pushed.summary_note_id) == (
+        True, "stale", "aaa", 123456)
+
+    store.record_validation(PROJECT, 7, "bbb", checks=7, mismatches=0, errors=0)
+    store.record_summary_note(PROJECT, 7, 123456, "bbb")
+    merged = store.upsert_merge_request(PROJECT, 7, title="Add orders (v2)", state="merged", head_sha=None)
+
+    assert (merged.state, merged.head_sha, merged.stale, merged.summary_sha) == ("merged", "bbb", False, "bbb")
+    assert [v.sha for v in store.validations(PROJECT, 7)] == ["aaa", "bbb"]
+
+
+def test_validation_of_an_unseen_merge_request_starts_tracking_it(store: Store) -> None:
+    store.record_validation(PROJECT, 3, "ccc", checks=1, mismatches=0, errors=1)
+
+    tracked = store.tracked(PROJECT)[3]
+    assert (tracked.head_sha, tracked.validated_sha, tracked.stale) == ("ccc", "ccc", False)
+    assert tracked.validated_at is not None
+
+
+def test_validating_an_older_sha_than_the_head_is_stale(store: Store) -> None:
+    store.upsert_merge_request(PROJECT, 4, title="t", state="opened", head_sha="new")
+
+    store.record_validation(PROJECT, 4, "old", checks=1, mismatches=0, errors=0)
+
+    assert store.tracked(PROJECT)[4].stale is True
+
+
+def test_tracked_is_per_project_and_keyed_by_iid(store: Store) -> None:
+    for iid in (10, 2, 33):
+        store.upsert_merge_request(PROJECT, iid, title=f"mr {iid}", state="opened", head_sha=None)
+    store.upsert_merge_request("other/project", 2, title="elsewhere", state="opened", head_sha="x")
+
+    tracked = store.tracked(PROJECT)
+
+    assert list(tracked) == [2, 10, 33]
+    assert tracked[2].title == "mr 2"
+    assert store.tracked("other/project")[2].title == "elsewhere"
+    assert store.tracked("nobody/nothing") == {}
+    assert store.merge_request(PROJECT, 99) is None
+
+
+def test_webhook_events_are_idempotent_on_their_key(store: Store) -> None:
+    assert store.record_webhook_event("key-1", event="Merge Request Hook", project=PROJECT, iid=1, action="open")
+    assert not store.record_webhook_event("key-1", event="Merge Request Hook", project=PROJECT, iid=1,
+                                          action="open")
+    assert store.record_webhook_event("key-2", event="Merge Request Hook", project=PROJECT, iid=1,
+                                      action="update")
+    assert store.record_webhook_event(None, event="Merge Request Hook", project=PROJECT, iid=1, action="merge")
+    assert store.record_webhook_event(None, event="Merge Request Hook", project=PROJECT, iid=1, action="merge")
+
+    events = store.webhook_events(PROJECT)
+    assert [(e.idempotency_key, e.action) for e in events] == [
+        (None, "merge"), (None, "merge"), ("key-2", "update"), ("key-1", "open")]
+    assert [e.action for e in store.webhook_events(PROJECT, limit=1)] == ["merge"]
+    assert store.webhook_events("other/project") == []
+
+
+def test_a_closed_store_refuses_to_work(store_env: Mapping[str, str]) -> None:
+    store = Store.open(store_env)
+    store.close()
+
+    with pytest.raises(StoreError) as caught:
+        store.get_setting("anything")
+    assert caught.value.remedy
+
+
+def test_description_names_the_backend_without_secrets(store: Store, store_env: Mapping[str, str]) -> None:
+    if "SPYGLASS_DATABASE_URL" in store_env:
+        assert store.description.startswith("PostgreSQL postgresql://")
+    else:
+        assert store.description.startswith("SQLite ") and store.description.endswith("spyglass.db")
