@@ -57,9 +57,6 @@ class Dialect:
     integer_type: str = "bigint"
     #: type that mixed numerics (int vs decimal vs double) are cast to before comparing or tolerances
     float_type: str = "double precision"
-    #: value diff in two steps (join on key + row hash, then compare columns only on changed keys)
-    #: instead of one full outer join comparing every column; needs ``row_hash``; chosen by measurement
-    value_diff_two_step: bool = False
 
 
 DUCKDB = Dialect(
