@@ -143,7 +143,7 @@ def test_missing_base_directory(tmp_path: Path) -> None:
 
 
 def test_missing_current_manifest(tmp_path: Path) -> None:
-    base, current = shop_builders()
+    base, _current = shop_builders()
     base.write(tmp_path / "target-base")
     (tmp_path / "target").mkdir()
     with pytest.raises(ArtifactError) as info:
