@@ -1,9 +1,81 @@
-"""PLACEHOLDER: `spyglass` commands of this module (to be implemented)."""
+"""``spyglass demo``: build the bundled shop project twice, run its preset checks, then serve the UI."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from rich.console import Console
+
+from spyglass.demo.build import DEFAULT_ROWS, MIN_ROWS, DemoPaths, build_demo
+
+STATE_FILE = "spyglass_state.json"
+SUMMARY_FILE = "summary.md"
+
+
+@click.command("demo")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("spyglass-demo"),
+              show_default=True, help="Where to build the demo (rebuilt from scratch on every run).")
+@click.option("--rows", type=click.IntRange(min=MIN_ROWS), default=DEFAULT_ROWS, show_default=True,
+              help="Number of generated orders (10,000,000 for benchmarks).")
+@click.option("--no-serve", is_flag=True, help="Exit after printing the summary instead of serving the UI.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address the UI binds to.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port of the UI.")
+@click.option("--verbose", "-v", is_flag=True, help="Show dbt's output while building.")
+def demo_command(directory: Path, rows: int, no_serve: bool, host: str, port: int, verbose: bool) -> None:
+    """Build the demo shop (base and a changed current), run its checks, print the summary, serve the UI."""
+    console = Console(soft_wrap=True)
+    code = run_demo(directory, rows=rows, verbose=verbose, console=console)
+    if code != 0 or no_serve:
+        raise SystemExit(code)
+    serve_demo(directory.expanduser().resolve(), host=host, port=port, console=console)
+
+
+def run_demo(directory: Path, *, rows: int, verbose: bool, console: Console) -> int:
+    """Build, run the preset checks as ``spyglass run`` does, print the table and summary; exit code."""
+    from spyglass.cli.run import execute_run
+
+    def step(message: str) -> None:
+        console.print(f"[bold]>[/] {message}", highlight=False)
+
+    paths = build_demo(directory, rows, verbose=verbose, on_step=step)
+    state_path, summary_path = _outputs(paths)
+    code = execute_run(paths.settings, output=state_path, summary_path=summary_path, state_file=None,
+                       fail_on=None, console=console)
+    console.rule("Summary (Markdown, as posted on a merge request)")
+    console.print(summary_path.read_text(encoding="utf-8"), markup=False, highlight=False)
+    console.rule()
+    console.print(f"Demo project: {paths.project_dir}", highlight=False)
+    console.print(f"State file:   {state_path}", highlight=False)
+    console.print(f"Summary:      {summary_path}", highlight=False)
+    console.print(f"Re-run the checks: spyglass run --project-dir {paths.project_dir} "
+                  f"--profiles-dir {paths.profiles_dir} -o {state_path}", highlight=False)
+    return code
+
+
+def serve_demo(project_dir: Path, *, host: str, port: int, console: Console) -> None:
+    """Serve the UI over the built demo (blocks until interrupted)."""
+    try:
+        from spyglass.server.launch import serve
+    except ImportError:
+        console.print("The web server is not available in this installation; the demo ends here.",
+                      highlight=False)
+        return
+    from spyglass.demo.build import demo_settings
+    from spyglass.service import Session
+
+    session = Session.load(demo_settings(project_dir))
+    try:
+        serve(session, project_dir / STATE_FILE, host=host, port=port)
+    finally:
+        session.close()
+
+
+def _outputs(paths: DemoPaths) -> tuple[Path, Path]:
+    return paths.project_dir / STATE_FILE, paths.project_dir / SUMMARY_FILE
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to the `spyglass` group."""
+    """Add ``spyglass demo`` to the ``spyglass`` group."""
+    group.add_command(demo_command)
