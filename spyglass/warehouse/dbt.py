@@ -12,6 +12,7 @@ Every query runs inside dbt's begin/commit so a failed statement is rolled back 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from typing import Any
 from spyglass.exceptions import Cancelled, CheckError, SpyglassError, WarehouseError, WarehouseUnavailable
 from spyglass.project.models import ArtifactPair, Env, Node
 from spyglass.settings import ProjectSettings
-from spyglass.warehouse.base import CancelToken, QueryResult, ResultColumn, Value
+from spyglass.warehouse.base import CancelToken, QueryResult, Value
 from spyglass.warehouse.dialects import Dialect, dialect_for
 from spyglass.warehouse.errors import ErrorClassifier
 from spyglass.warehouse.profiles import TargetConfig, adapter_plugin, load_target
@@ -212,10 +213,8 @@ class DbtWarehouse:
 
     def _drop_thread_connection(self) -> None:
         connections = self._adapter.connections
-        try:
+        with contextlib.suppress(Exception):  # a killed connection may fail to close; it is dropped anyway
             connections.release()
-        except Exception:  # a killed connection may fail to close; it is discarded either way
-            pass
         connections.clear_thread_connection()
 
 
@@ -267,10 +266,8 @@ def _release_class_state(adapter: Any, dialect: Dialect) -> None:
     for attribute in dialect.isolated_class_state:
         state = getattr(manager_cls, attribute, None)
         if state is not None and hasattr(state, "close"):
-            try:
+            with contextlib.suppress(Exception):  # closing a handle that is already gone
                 state.close()
-            except Exception:  # closing a handle that is already gone
-                pass
         setattr(manager_cls, attribute, None)
 
 
@@ -283,7 +280,5 @@ def _fetch(cursor: Any, limit: int | None) -> list[tuple[Value, ...]]:
 
 
 def _rollback_quietly(connections: Any) -> None:
-    try:
+    with contextlib.suppress(Exception):  # the connection may be dead (cancelled); dropped by the caller
         connections.rollback_if_open()
-    except Exception:  # the connection may be dead (cancelled); it is dropped by the caller
-        pass
