@@ -78,12 +78,18 @@ def _fresh_database(admin_url: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
+@pytest.fixture
+def store_postgres_database(store_postgres_url: str) -> str:
+    """URL of a new, empty database on the test PostgreSQL server."""
+    return _fresh_database(store_postgres_url)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
 def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     """An environment naming a fresh, empty store on the backend under test (and its own home)."""
     environ = {"SPYGLASS_HOME": str(tmp_path / "home")}
     if request.param == "postgres":
-        environ["SPYGLASS_DATABASE_URL"] = _fresh_database(request.getfixturevalue("store_postgres_url"))
+        environ["SPYGLASS_DATABASE_URL"] = request.getfixturevalue("store_postgres_database")
     return environ
 
 
@@ -92,3 +98,9 @@ def store(store_env: Mapping[str, str]) -> Iterator[Store]:
     """A migrated store on the backend under test."""
     with Store.open(store_env) as opened:
         yield opened
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on."""
+    return _free_port()
