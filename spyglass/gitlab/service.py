@@ -33,6 +33,7 @@ from spyglass.gitlab.comment import counts, findings, summary_body
 from spyglass.gitlab.diagnose import NEW_TOKEN, Diagnosis, Failure, Probes, ProblemCode, diagnose
 from spyglass.gitlab.errors import (
     GitLabApiError,
+    GitLabForbidden,
     GitLabNotConfigured,
     GitLabReadOnly,
     GitLabUnusable,
@@ -250,7 +251,13 @@ class GitLabService:
         secret = secrets.token_urlsafe(32)
         api = self._api(settings)
         with api.client:
-            hook = api.create_hook(hook_url, secret)
+            try:
+                hook = api.create_hook(hook_url, secret)
+            except GitLabForbidden as exc:
+                raise GitLabForbidden(
+                    f"GitLab refused to create the webhook: {warning or exc.message}", status=exc.status,
+                    remedy="Ask an Owner to give the token's user the Maintainer role (Manage -> Members), "
+                           "or run this with a Maintainer's token.") from None
         with self._store() as store:
             store.save_webhook_secret(secret)
         return WebhookResult(hook_id=hook.id, url=hook.url, warning=warning)

@@ -1,0 +1,257 @@
+"""A fake GitLab (REST API v4) over real HTTP on 127.0.0.1, for tests of the client, CLI and server.
+
+Usage::
+
+    with FakeGitLab(prefix="/gitlab") as gl:          # or the ``fake_gitlab`` fixture
+        alice = gl.world.add_user("alice")
+        token = gl.world.add_token(alice, ("api",))   # scopes; expires_at=date, revoked=True
+        project = gl.world.add_project("data/analytics/dbt")   # subgroups; visibility="public"
+        gl.world.add_member("data", alice, 40)        # group membership, inherited by its projects
+        mr = gl.world.add_merge_request(project, alice, title="...", sha="abc...")
+        gl.url                                        # http://127.0.0.1:PORT/gitlab (pass as GitLab URL)
+        mr.notes                                      # FakeNote list: id, body, author, resolved ...
+        project.statuses, project.hooks               # dicts as GitLab returns them
+        gl.fail_next("POST", r"/notes$", kind="drop") # or kind="429" (retry_after=1) / "500"; count=N
+        gl.requests                                   # [(method, path)] seen, e.g. to assert no write
+        gl.token_self_supported = False               # an old GitLab without /personal_access_tokens/self
+
+Answers like GitLab: the status codes and bodies of shared/reference/gitlab-api.md (401 unknown /
+expired / revoked, 403 insufficient_scope, 404 Project Not Found, ...), ``Link`` / ``X-Page`` /
+``X-Next-Page`` / ``X-Total`` pagination (per_page default 20, max 100), only a note's author may edit it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.fakes.gitlab_data import (
+    INSUFFICIENT_SCOPE,
+    JSON,
+    FakeMergeRequest,
+    FakeNote,
+    FakeProject,
+    World,
+    scope_allows,
+    token_status,
+)
+from tests.fakes.gitlab_routes import ROUTES, Call, HttpError
+
+
+@dataclass
+class Fault:
+    method: str
+    pattern: re.Pattern[str]
+    kind: str
+    remaining: int
+    retry_after: int
+
+
+class FakeGitLab:
+    """The server. Start with ``with`` (or :meth:`start`); everything is in :attr:`world`."""
+
+    def __init__(self, *, prefix: str = "", today: date | None = None) -> None:
+        self.world = World()
+        self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+        self.today = today or date.today()
+        self.token_self_supported = True
+        self.requests: list[tuple[str, str]] = []
+        self.faults: list[Fault] = []
+        self.lock = threading.RLock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> FakeGitLab:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeGitLab:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start the fake first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}{self.prefix}"
+
+    def fail_next(self, method: str, path_regex: str, *, kind: str = "500", count: int = 1,
+                  retry_after: int = 1) -> None:
+        """The next ``count`` requests matching get ``kind``: "429", "500", or "drop" (processed, then
+        the connection is closed without a response)."""
+        self.faults.append(Fault(method, re.compile(path_regex), kind, count, retry_after))
+
+    def writes(self) -> list[tuple[str, str]]:
+        return [(m, p) for m, p in self.requests if m not in ("GET", "HEAD")]
+
+    # -- dispatch -------------------------------------------------------------------------------
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.remaining > 0 and fault.method == method and fault.pattern.search(path):
+                fault.remaining -= 1
+                return fault
+        return None
+
+    def dispatch(self, method: str, path: str, query: dict[str, str], body: JSON, token: str | None,
+                 base: str) -> tuple[int, object]:
+        for verb, pattern, name, func in ROUTES:
+            match = pattern.match(path)
+            if verb != method or match is None:
+                continue
+            if name == "token_self" and not self.token_self_supported:
+                break
+            found = self.world.tokens.get(token or "")
+            rejected = token_status(found, self.today)
+            if rejected is not None:
+                return rejected
+            assert found is not None
+            if not scope_allows(found.scopes, method, name):
+                return 403, INSUFFICIENT_SCOPE
+            try:
+                return func(self, Call(method, path, query, body, found.user, base, found), match)
+            except HttpError as exc:
+                return exc.status, exc.body
+        return 404, {"error": "404 Not Found"}
+
+    # -- helpers for routes ----------------------------------------------------------------------
+    def project(self, call: Call, ref: str) -> FakeProject:
+        project = self.world.find_project(unquote(ref))
+        if project is None or not self.world.can_read(project, call.user):
+            raise HttpError(404, {"message": "404 Project Not Found"})
+        return project
+
+    def mr(self, call: Call, ref: str, iid: str) -> tuple[FakeProject, FakeMergeRequest]:
+        project = self.project(call, ref)
+        mr = project.merge_requests.get(int(iid))
+        if mr is None:
+            raise HttpError(404, {"message": "404 Not found"})
+        return project, mr
+
+    def mr_json(self, project: FakeProject, mr: FakeMergeRequest, base: str) -> JSON:
+        return {"id": mr.id, "iid": mr.iid, "project_id": project.id, "title": mr.title, "description": "",
+                "state": mr.state, "created_at": mr.updated_at, "updated_at": mr.updated_at,
+                "source_branch": mr.source_branch, "target_branch": mr.target_branch, "sha": mr.sha,
+                "author": mr.author.basic(base), "draft": False, "user_notes_count": len(mr.notes),
+                "web_url": f"{base}/{project.path}/-/merge_requests/{mr.iid}",
+                "references": {"short": f"!{mr.iid}", "full": f"{project.path}!{mr.iid}"}}
+
+    def note_json(self, mr: FakeMergeRequest, note: FakeNote, base: str) -> JSON:
+        data: JSON = {"id": note.id, "type": note.type, "body": note.body, "author": note.author.basic(base),
+                      "created_at": note.created_at, "updated_at": note.created_at, "system": note.system,
+                      "noteable_id": mr.id, "noteable_type": "MergeRequest", "noteable_iid": mr.iid,
+                      "project_id": mr.project_id, "resolvable": note.resolvable, "confidential": False,
+                      "internal": False}
+        if note.resolvable:
+            data.update(resolved=note.resolved, resolved_by=note.resolved_by.basic(base)
+                        if note.resolved_by else None, resolved_at=None)
+        return data
+
+    def discussion_json(self, mr: FakeMergeRequest, discussion_id: str, base: str) -> JSON:
+        notes = [n for n in mr.notes if n.discussion_id == discussion_id]
+        if not notes:
+            raise HttpError(404, {"message": "404 Not found"})
+        return {"id": discussion_id, "individual_note": notes[0].type is None,
+                "notes": [self.note_json(mr, n, base) for n in notes]}
+
+
+def _handler_for(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Silent: tests read ``fake.requests`` instead."""
+
+        def _serve(self, method: str) -> None:
+            parts = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length", "0") or 0)
+            raw = self.rfile.read(length) if length else b""
+            api = fake.prefix + "/api/v4"
+            if not parts.path.startswith(api + "/"):
+                self._send(404, {"error": "404 Not Found"}, {})
+                return
+            path = parts.path[len(api):]
+            query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+            body = _parse_body(raw, self.headers.get("Content-Type", ""))
+            token = self.headers.get("PRIVATE-TOKEN") or \
+                self.headers.get("Authorization", "").removeprefix("Bearer ").strip() or None
+            host = f"http://{self.headers.get('Host', '127.0.0.1')}{fake.prefix}"
+            with fake.lock:
+                fake.requests.append((method, path))
+                fault = fake.take_fault(method, path)
+                if fault is not None and fault.kind in ("429", "500"):
+                    self._fault(fault)
+                    return
+                status, payload = fake.dispatch(method, path, query, body, token, host)
+            headers: dict[str, str] = {}
+            if isinstance(payload, tuple):
+                status, payload, headers = (status, payload[0], payload[1])
+            if fault is not None and fault.kind == "drop":
+                self.close_connection = True
+                return
+            self._send(status, payload, headers)
+
+        def _fault(self, fault: Fault) -> None:
+            if fault.kind == "429":
+                data = b"Retry later\n"
+                self.send_response(429)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Retry-After", str(fault.retry_after))
+                self.send_header("RateLimit-Name", "throttle_authenticated_api")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            else:
+                self._send(500, {"message": "500 Internal Server Error"}, {})
+
+        def _send(self, status: int, payload: object, headers: dict[str, str]) -> None:
+            data = b"" if status == 204 else json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            self._serve("GET")
+
+        def do_POST(self) -> None:
+            self._serve("POST")
+
+        def do_PUT(self) -> None:
+            self._serve("PUT")
+
+        def do_DELETE(self) -> None:
+            self._serve("DELETE")
+
+    return Handler
+
+
+def _parse_body(raw: bytes, content_type: str) -> JSON:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        data = json.loads(raw)
+        return data if isinstance(data, dict) else {}
+    return {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
+

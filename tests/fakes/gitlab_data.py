@@ -1,0 +1,183 @@
+"""The fake GitLab's in-memory world: users, tokens, groups, projects, memberships, MRs, notes.
+
+Pure data and GitLab's rules (who may see, post, edit, resolve); the HTTP side is in
+:mod:`tests.fakes.gitlab`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+JSON = dict[str, object]
+
+
+@dataclass
+class FakeUser:
+    id: int
+    username: str
+    name: str
+    bot: bool = False
+
+    def basic(self, base: str) -> JSON:
+        return {"id": self.id, "username": self.username, "name": self.name, "state": "active",
+                "locked": False, "avatar_url": None, "web_url": f"{base}/{self.username}"}
+
+
+@dataclass
+class FakeToken:
+    value: str = field(repr=False)
+    id: int
+    user: FakeUser
+    scopes: tuple[str, ...]
+    expires_at: date | None = None
+    revoked: bool = False
+
+
+@dataclass
+class FakeNote:
+    id: int
+    body: str
+    author: FakeUser
+    created_at: str
+    discussion_id: str
+    type: str | None = None
+    system: bool = False
+    resolvable: bool = False
+    resolved: bool = False
+    resolved_by: FakeUser | None = None
+
+
+@dataclass
+class FakeMergeRequest:
+    id: int
+    iid: int
+    project_id: int
+    title: str
+    source_branch: str
+    target_branch: str
+    sha: str
+    author: FakeUser
+    state: str = "opened"
+    updated_at: str = ""
+    notes: list[FakeNote] = field(default_factory=list)
+
+
+@dataclass
+class FakeProject:
+    id: int
+    path: str
+    visibility: str = "private"
+    default_branch: str = "main"
+    merge_requests: dict[int, FakeMergeRequest] = field(default_factory=dict)
+    statuses: list[JSON] = field(default_factory=list)
+    hooks: list[JSON] = field(default_factory=list)
+
+    @property
+    def namespaces(self) -> list[str]:
+        """``a/b/c`` → ``["a", "a/b"]``: the groups whose members inherit access."""
+        parts = self.path.split("/")
+        return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class World:
+    """Everything the fake GitLab knows. Not thread-safe by itself: the server serialises requests."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+        self.users: dict[int, FakeUser] = {}
+        self.tokens: dict[str, FakeToken] = {}
+        self.projects: dict[int, FakeProject] = {}
+        #: group or project path → user id → access level
+        self.members: dict[str, dict[int, int]] = {}
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    # -- set-up ---------------------------------------------------------------------------------
+    def add_user(self, username: str, *, bot: bool = False) -> FakeUser:
+        user = FakeUser(self.next_id(), username, username.replace("_", " ").title(), bot)
+        self.users[user.id] = user
+        return user
+
+    def add_token(self, user: FakeUser, scopes: tuple[str, ...] = ("api",), *,
+                  expires_at: date | None = None, revoked: bool = False) -> str:
+        value = "glpat-" + secrets.token_urlsafe(15)
+        self.tokens[value] = FakeToken(value, self.next_id(), user, tuple(scopes), expires_at, revoked)
+        return value
+
+    def add_project(self, path: str, *, visibility: str = "private") -> FakeProject:
+        project = FakeProject(self.next_id(), path.strip("/"), visibility)
+        self.projects[project.id] = project
+        return project
+
+    def add_member(self, path: str, user: FakeUser, access_level: int) -> None:
+        """Membership of a group (inherited by its projects and subgroups) or of a project."""
+        self.members.setdefault(path.strip("/"), {})[user.id] = access_level
+
+    def add_merge_request(self, project: FakeProject, author: FakeUser, *, title: str = "Change a model",
+                          source_branch: str = "feature", target_branch: str = "main",
+                          sha: str | None = None, state: str = "opened") -> FakeMergeRequest:
+        iid = len(project.merge_requests) + 1
+        mr = FakeMergeRequest(self.next_id(), iid, project.id, title, source_branch, target_branch,
+                              sha or hashlib.sha1(f"{project.id}-{iid}".encode()).hexdigest(), author,
+                              state, now_iso())
+        project.merge_requests[iid] = mr
+        return mr
+
+    def add_note(self, mr: FakeMergeRequest, author: FakeUser, body: str, *,
+                 resolvable: bool = False) -> FakeNote:
+        note = FakeNote(self.next_id(), body, author, now_iso(), secrets.token_hex(20),
+                        "DiscussionNote" if resolvable else None, resolvable=resolvable)
+        mr.notes.append(note)
+        return note
+
+    # -- rules ----------------------------------------------------------------------------------
+    def access_level(self, project: FakeProject, user: FakeUser) -> int:
+        """Effective level: the highest of the project's and its ancestor groups' memberships."""
+        levels = [self.members.get(path, {}).get(user.id, 0) for path in [*project.namespaces, project.path]]
+        return max(levels)
+
+    def can_read(self, project: FakeProject, user: FakeUser) -> bool:
+        return project.visibility != "private" or self.access_level(project, user) >= 10
+
+    def find_project(self, ref: str) -> FakeProject | None:
+        if ref.isdigit():
+            return self.projects.get(int(ref))
+        return next((p for p in self.projects.values() if p.path.lower() == ref.lower()), None)
+
+
+def token_status(token: FakeToken | None, today: date) -> tuple[int, JSON] | None:
+    """GitLab's 401 answers (None when the token is usable), in GitLab's check order."""
+    if token is None:
+        return 401, {"message": "401 Unauthorized"}
+    if token.expires_at is not None and token.expires_at < today:
+        return 401, {"error": "invalid_token", "error_description":
+                     "Token is expired. You can either do re-authorization or token refresh."}
+    if token.revoked:
+        return 401, {"error": "invalid_token",
+                     "error_description": "Token was revoked. You have to re-authorize from the user."}
+    return None
+
+
+def scope_allows(scopes: tuple[str, ...], method: str, route: str) -> bool:
+    """``api`` allows all; ``read_api`` only GET/HEAD; ``read_user`` only ``/user``; any: token self."""
+    if route == "token_self" or "api" in scopes:
+        return True
+    if method in ("GET", "HEAD") and "read_api" in scopes:
+        return True
+    return route == "user" and method == "GET" and "read_user" in scopes
+
+
+INSUFFICIENT_SCOPE: JSON = {
+    "error": "insufficient_scope",
+    "error_description": "The request requires higher privileges than provided by the access token.",
+    "scope": "api read_api",
+}
