@@ -69,6 +69,8 @@ def nice_bins(low: Decimal, high: Decimal, num_bins: int, *, integer: bool) -> N
     # integers: bins are [a, b) over whole numbers, so the range ends after the maximum
     end = high + 1 if integer else high
     raw = (end - low) / num_bins
+    if integer:
+        raw = max(raw, Decimal(1))
     if raw == 0:
         start = low.to_integral_value(ROUND_FLOOR)
         return NumericBins(start=start, width=Decimal(1), count=1)
