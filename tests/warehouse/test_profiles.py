@@ -1,0 +1,88 @@
+"""Reading profiles.yml the way dbt does: directories, env_var(), --profile/--target, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from spyglass.exceptions import ConfigError, WarehouseUnavailable
+from spyglass.settings import ProjectSettings
+from spyglass.warehouse.dbt import open_warehouse
+from spyglass.warehouse.profiles import load_target, profiles_dir
+from tests.fixtures.warehouses import empty_pair, write_project
+
+
+def _duckdb_profile(path: str, threads: int = 3) -> dict[str, object]:
+    return {"crafted": {"target": "dev", "outputs": {
+        "dev": {"type": "duckdb", "path": path, "threads": threads},
+        "other": {"type": "duckdb", "path": path + ".other", "threads": 1},
+    }}}
+
+
+def test_env_var_in_profiles_is_rendered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "from-env.duckdb"
+    monkeypatch.setenv("SPYGLASS_TEST_DB_PATH", str(db))
+    write_project(tmp_path, _duckdb_profile("{{ env_var('SPYGLASS_TEST_DB_PATH') }}"))
+    target = load_target(ProjectSettings(project_dir=tmp_path))
+    assert target.adapter_type == "duckdb"
+    assert target.credentials.path == str(db)
+    assert (target.profile_name, target.target_name, target.threads) == ("crafted", "dev", 3)
+
+
+def test_target_override_and_profiles_dir_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, elsewhere = tmp_path / "project", tmp_path / "profiles"
+    write_project(project, _duckdb_profile(str(tmp_path / "in-project.duckdb")))
+    elsewhere.mkdir()
+    (elsewhere / "profiles.yml").write_text(yaml.safe_dump(_duckdb_profile(str(tmp_path / "env.duckdb"), 5)))
+    monkeypatch.delenv("DBT_PROFILES_DIR", raising=False)
+    assert profiles_dir(ProjectSettings(project_dir=project)) == project
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(elsewhere))
+    assert load_target(ProjectSettings(project_dir=project)).threads == 5
+    explicit = ProjectSettings(project_dir=project, profiles_dir=project, target="other")
+    target = load_target(explicit)
+    assert (target.target_name, target.threads) == ("other", 1)
+
+
+def test_missing_profiles_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"No profiles\.yml") as info:
+        load_target(ProjectSettings(project_dir=tmp_path, profiles_dir=tmp_path))
+    assert "--profiles-dir" in info.value.remedy
+
+
+def test_unknown_profile_and_target(tmp_path: Path) -> None:
+    write_project(tmp_path, _duckdb_profile(str(tmp_path / "x.duckdb")))
+    with pytest.raises(ConfigError, match="no profile named 'nope'"):
+        load_target(ProjectSettings(project_dir=tmp_path, profile="nope"))
+    with pytest.raises(ConfigError, match="missing_target"):
+        load_target(ProjectSettings(project_dir=tmp_path, target="missing_target"))
+
+
+def test_no_profile_name_anywhere(tmp_path: Path) -> None:
+    (tmp_path / "profiles.yml").write_text(yaml.safe_dump(_duckdb_profile("x.duckdb")))
+    with pytest.raises(ConfigError, match="No dbt profile name"):
+        load_target(ProjectSettings(project_dir=tmp_path))
+
+
+def test_adapter_not_installed(tmp_path: Path) -> None:
+    write_project(tmp_path, {"crafted": {"target": "dev", "outputs": {"dev": {"type": "snowflakeish"}}}})
+    with pytest.raises(WarehouseUnavailable, match="not installed") as info:
+        load_target(ProjectSettings(project_dir=tmp_path))
+    assert "pip install dbt-snowflakeish" in info.value.remedy
+
+
+def test_invalid_credentials(tmp_path: Path) -> None:
+    write_project(tmp_path, {"crafted": {"target": "dev", "outputs": {"dev": {"type": "postgres", "host": "x"}}}})
+    with pytest.raises(ConfigError, match="invalid"):
+        load_target(ProjectSettings(project_dir=tmp_path))
+
+
+def test_unreachable_postgres_is_unavailable_without_leaking_password(tmp_path: Path) -> None:
+    write_project(tmp_path, {"crafted": {"target": "dev", "outputs": {"dev": {
+        "type": "postgres", "host": "127.0.0.1", "port": 1, "user": "u", "password": "hunter2-secret",
+        "dbname": "d", "schema": "s", "threads": 1, "connect_timeout": 2, "retries": 0}}}})
+    with pytest.raises(WarehouseUnavailable) as info:
+        open_warehouse(ProjectSettings(project_dir=tmp_path), empty_pair())
+    assert "hunter2-secret" not in str(info.value)
+    assert info.value.remedy
