@@ -7,7 +7,6 @@ share one database and the store's read-modify-write steps stay correct.
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, cast
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from spyglass.exceptions import StoreError
 from spyglass.store.backend import POSTGRES, SqlRow, SqlValue
+from spyglass.store.pool import ConnectionPool
 
 #: key of the advisory lock every write transaction takes ("SPYGLS" in ASCII)
 WRITE_LOCK_KEY = 0x535059474C53
@@ -60,7 +60,7 @@ class PostgresTransaction:
 
 
 class PostgresBackend:
-    """The store in a PostgreSQL database; up to ``MAX_CONNECTIONS`` connections shared by threads."""
+    """The store in a PostgreSQL database; up to ``max_connections`` connections shared by threads."""
 
     dialect = POSTGRES
 
@@ -68,71 +68,41 @@ class PostgresBackend:
         self.description = f"PostgreSQL {redact_url(url)}"
         self._url = url
         self._driver = _import_driver()
-        self._slots = threading.BoundedSemaphore(max_connections)
-        self._lock = threading.Lock()
-        self._idle: list[_Connection] = []
-        self._closed = False
+        self._errors = cast(type[BaseException], self._driver.Error)
+        self._pool: ConnectionPool[_Connection] = ConnectionPool(
+            self._connect, _close, lambda connection: not connection.closed, max_size=max_connections
+        )
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[PostgresTransaction]:
-        with self._slots:
-            connection = self._checkout()
-            healthy = True
+        with self._pool.borrow() as connection:
+            cursor = connection.cursor()
             try:
-                yield from self._run(connection, write)
+                if write:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                yield PostgresTransaction(cursor)
+                connection.commit()
+            except self._errors as exc:
+                _rollback(connection)
+                raise self._error(exc) from exc
             except BaseException:
-                healthy = not connection.closed
+                _rollback(connection)
                 raise
             finally:
-                self._checkin(connection, healthy)
+                if not connection.closed:
+                    cursor.close()
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for connection in idle:
-            connection.close()
+        self._pool.close()
 
-    def _run(self, connection: _Connection, write: bool) -> Iterator[PostgresTransaction]:
-        errors = cast(type[BaseException], self._driver.Error)
-        cursor = connection.cursor()
-        try:
-            if write:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-            yield PostgresTransaction(cursor)
-            connection.commit()
-        except errors as exc:
-            _rollback(connection)
-            raise self._error(exc) from exc
-        except BaseException:
-            _rollback(connection)
-            raise
-        finally:
-            if not connection.closed:
-                cursor.close()
-
-    def _checkout(self) -> _Connection:
-        with self._lock:
-            if self._closed:
-                raise StoreError("The Spyglass store was closed.", remedy="Open the store again.")
-            if self._idle:
-                return self._idle.pop()
-        errors = cast(type[BaseException], self._driver.Error)
+    def _connect(self) -> _Connection:
         try:
             return cast(_Connection, self._driver.connect(self._url, connect_timeout=CONNECT_TIMEOUT_SECONDS))
-        except errors as exc:
+        except self._errors as exc:
             raise StoreError(
                 f"Cannot connect to the Spyglass store ({self.description}): {_first_line(exc)}.",
                 remedy="Check SPYGLASS_DATABASE_URL (host, port, database, user) and that the server is up.",
             ) from exc
-
-    def _checkin(self, connection: _Connection, healthy: bool) -> None:
-        with self._lock:
-            if healthy and not connection.closed and not self._closed:
-                self._idle.append(connection)
-                return
-        if not connection.closed:
-            connection.close()
 
     def _error(self, exc: BaseException) -> StoreError:
         return StoreError(
@@ -165,6 +135,11 @@ def _import_driver() -> Any:
 
 def _params(params: Sequence[SqlValue]) -> tuple[Any, ...]:
     return tuple(params)
+
+
+def _close(connection: _Connection) -> None:
+    if not connection.closed:
+        connection.close()
 
 
 def _rollback(connection: _Connection) -> None:

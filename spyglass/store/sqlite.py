@@ -1,19 +1,20 @@
-"""SQLite backend: one file (WAL mode) under ``SPYGLASS_HOME``, one connection per thread."""
+"""SQLite backend: one file (WAL mode) under ``SPYGLASS_HOME``, pooled connections shared by threads."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from spyglass.exceptions import StoreError
 from spyglass.store.backend import SQLITE, SqlRow, SqlValue
+from spyglass.store.pool import ConnectionPool
 
 #: how long a writer waits for another writer before giving up, in seconds
 BUSY_TIMEOUT_SECONDS = 30.0
+MAX_CONNECTIONS = 16
 
 
 class SqliteTransaction:
@@ -42,53 +43,40 @@ class SqliteBackend:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.description = f"SQLite {path}"
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._closed = False
         _create_private_file(path)
+        self._pool: ConnectionPool[sqlite3.Connection] = ConnectionPool(
+            self._connect, _close, lambda _: True, max_size=MAX_CONNECTIONS
+        )
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[SqliteTransaction]:
-        connection = self._connection()
-        try:
-            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-        try:
-            yield SqliteTransaction(connection)
-        except sqlite3.Error as exc:
-            connection.rollback()
-            raise self._error(exc) from exc
-        except BaseException:
-            connection.rollback()
-            raise
-        try:
-            connection.commit()
-        except sqlite3.Error as exc:
-            connection.rollback()
-            raise self._error(exc) from exc
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            connection.close()
-
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is not None and not self._closed:
-            return connection
-        with self._lock:
-            if self._closed:
-                raise StoreError("The Spyglass store was closed.", remedy="Open the store again.")
+        with self._pool.borrow() as connection:
             try:
-                connection = _connect(self.path)
+                connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             except sqlite3.Error as exc:
                 raise self._error(exc) from exc
-            self._connections.append(connection)
-        self._local.connection = connection
+            try:
+                yield SqliteTransaction(connection)
+                connection.commit()
+            except sqlite3.Error as exc:
+                connection.rollback()
+                raise self._error(exc) from exc
+            except BaseException:
+                connection.rollback()
+                raise
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            connection = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            )
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
         return connection
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
@@ -101,13 +89,8 @@ class SqliteBackend:
         )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-    )
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    return connection
+def _close(connection: sqlite3.Connection) -> None:
+    connection.close()
 
 
 def _create_private_file(path: Path) -> None:

@@ -66,22 +66,23 @@ def store_postgres_url() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _fresh_database(admin_url: str) -> str:
+def _fresh_schema(admin_url: str) -> str:
+    """A new empty schema, and a URL whose connections use it (as a user sharing a database would)."""
     name = f"store_{secrets.token_hex(6)}"
     connection = psycopg2.connect(admin_url)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {name}")
+            cursor.execute(f"CREATE SCHEMA {name}")
     finally:
         connection.close()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+    return f"{admin_url}?options=-csearch_path%3D{name}"
 
 
 @pytest.fixture
 def store_postgres_database(store_postgres_url: str) -> str:
-    """URL of a new, empty database on the test PostgreSQL server."""
-    return _fresh_database(store_postgres_url)
+    """URL of a new, empty schema on the test PostgreSQL server."""
+    return _fresh_schema(store_postgres_url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
