@@ -1,0 +1,274 @@
+"""What keyed comparisons share: resolving both sides, pairing columns by name, validating keys.
+
+Used by ``value_diff``, ``value_diff_detail`` and ``query_diff`` (with a key). Columns are always paired
+**by name** (exact first, then case-insensitively), never by position: the same columns in another
+order compare equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from spyglass.checks.base import CheckContext
+from spyglass.checks.sql import (
+    SqlBuilder,
+    TypeFamily,
+    and_all,
+    comparison_type,
+    find_column,
+    is_null,
+    not_null,
+    or_all,
+    to_json_scalar,
+    type_family,
+)
+from spyglass.exceptions import CheckError
+from spyglass.project.models import Artifacts, Node
+from spyglass.warehouse.base import QueryResult, ResultColumn, Warehouse
+
+#: aliases of the two sides in every generated query
+BASE, CURRENT = "b", "c"
+#: how many offending key values a key error shows
+KEY_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: what to select from, its columns, and their types."""
+
+    from_item: exp.Expr
+    columns: tuple[ResultColumn, ...]
+    types: Mapping[str, str]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+@dataclass(frozen=True)
+class ColumnPair:
+    """A column present on both sides, and the type both are cast to for comparing (if any)."""
+
+    name: str
+    base: str
+    current: str
+    base_type: str | None
+    current_type: str | None
+    cast: str | None
+
+    @property
+    def numeric(self) -> bool:
+        return type_family(self.base_type).numeric and type_family(self.current_type).numeric
+
+
+@dataclass(frozen=True)
+class ComparePlan:
+    keys: tuple[ColumnPair, ...]
+    columns: tuple[ColumnPair, ...]
+    base_only: tuple[str, ...]
+    current_only: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    absolute: float | None = None
+    relative: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.absolute is not None or self.relative is not None
+
+
+def _pair(name: str, base: Side, current: Side, sql: SqlBuilder) -> ColumnPair | None:
+    b, c = find_column(base.names, name), find_column(current.names, name)
+    if b is None or c is None:
+        return None
+    bt, ct = base.types.get(b), current.types.get(c)
+    return ColumnPair(name=b, base=b, current=c, base_type=bt, current_type=ct,
+                      cast=comparison_type(bt, ct, sql.dialect))
+
+
+def plan_comparison(
+    base: Side, current: Side, keys: Sequence[str], requested: Sequence[str] | None, sql: SqlBuilder,
+    what: str,
+) -> ComparePlan:
+    """Pair keys and compared columns by name (pure). Raises CheckError for unknown names."""
+    key_pairs = []
+    for key in keys:
+        pair = _pair(key, base, current, sql)
+        if pair is None:
+            raise CheckError(
+                f"The primary key column {key!r} is not in both sides of {what}.",
+                remedy=f"Available on both sides: {_listing(_common(base, current))}.",
+            )
+        key_pairs.append(pair)
+    key_names = {p.base for p in key_pairs} | {p.current for p in key_pairs}
+    wanted = list(requested) if requested else _union_names(base, current)
+    unknown = [n for n in wanted if find_column(base.names, n) is None and find_column(current.names, n) is None]
+    if unknown:
+        raise CheckError(f"Unknown column(s) {_listing(unknown)} in {what}.",
+                         remedy=f"Columns are: {_listing(_union_names(base, current))}.")
+    columns: list[ColumnPair] = []
+    base_only: list[str] = []
+    current_only: list[str] = []
+    for name in wanted:
+        pair = _pair(name, base, current, sql)
+        if pair is None:
+            (base_only if find_column(base.names, name) else current_only).append(name)
+        elif pair.base not in key_names:
+            columns.append(pair)
+    return ComparePlan(keys=tuple(key_pairs), columns=tuple(columns), base_only=tuple(base_only),
+                       current_only=tuple(current_only))
+
+
+def _union_names(base: Side, current: Side) -> list[str]:
+    names = list(base.names)
+    names += [n for n in current.names if find_column(base.names, n) is None]
+    return names
+
+
+def _common(base: Side, current: Side) -> list[str]:
+    return [n for n in base.names if find_column(current.names, n) is not None]
+
+
+def _listing(names: Sequence[str]) -> str:
+    return ", ".join(repr(n) for n in names) or "(none)"
+
+
+# -- SQL pieces ----------------------------------------------------------------------------------------
+def side_col(sql: SqlBuilder, pair: ColumnPair, alias: str) -> exp.Expr:
+    """The column of one side, cast to the comparison type when the two sides' types differ."""
+    return sql.cast(sql.col(pair.base if alias == BASE else pair.current, alias), pair.cast)
+
+
+def present(sql: SqlBuilder, plan: ComparePlan, alias: str) -> exp.Expr:
+    """True when the joined row has this side (every key column is non-null)."""
+    return and_all(not_null(sql.col(k.base if alias == BASE else k.current, alias)) for k in plan.keys)
+
+
+def join_on(sql: SqlBuilder, plan: ComparePlan) -> exp.Expr:
+    return and_all(exp.EQ(this=side_col(sql, k, BASE), expression=side_col(sql, k, CURRENT)) for k in plan.keys)
+
+
+def column_equal(sql: SqlBuilder, pair: ColumnPair, tolerance: Tolerance) -> exp.Expr:
+    """Null-safe equality of one column across sides (never NULL), with the tolerance for numerics."""
+    left, right = side_col(sql, pair, BASE), side_col(sql, pair, CURRENT)
+    if tolerance.active and pair.numeric:
+        return sql.within_tolerance(left, right, tolerance.absolute, tolerance.relative)
+    return sql.null_safe_eq(left, right)
+
+
+def joined(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side) -> exp.Select:
+    """``SELECT ... FROM base AS b FULL OUTER JOIN current AS c ON <keys>`` (projection added later)."""
+    return exp.select().from_(base.from_item).join(current.from_item, on=join_on(sql, plan), join_type="FULL OUTER")
+
+
+# -- sides -----------------------------------------------------------------------------------------------
+def model_nodes(ctx: CheckContext, model: str) -> tuple[Node, Node]:
+    """The model's node in the base and the current manifest (CheckError when either is missing)."""
+    base = ctx.artifacts.base.manifest.find(model)
+    current = ctx.artifacts.current.manifest.find(model)
+    if base is None and current is None:
+        raise CheckError(f"Model {model!r} is in neither the base nor the current manifest.",
+                         remedy="Check the name (`dbt ls -s NAME`) and that both target paths hold fresh "
+                                "artifacts.")
+    if base is None or current is None:
+        where = "current (added by this change)" if base is None else "base (removed by this change)"
+        raise CheckError(f"Model {model!r} exists only in {where}; there is nothing to compare it with.",
+                         remedy="Use a row_count_diff or a query check for added or removed models.")
+    return base, current
+
+
+def catalog_types(artifacts: Artifacts, node: Node, columns: Sequence[ResultColumn]) -> dict[str, str]:
+    """Column types from the catalog when it has the table, else the driver's coarse types."""
+    table = artifacts.catalog.tables.get(node.unique_id) if artifacts.catalog else None
+    types: dict[str, str] = {}
+    for col in columns:
+        listed = table.column(col.name) if table else None
+        if listed is not None:
+            types[col.name] = listed.type
+        elif col.type != "unknown":
+            types[col.name] = col.type
+    return types
+
+
+def probe_sides(
+    warehouse: Warehouse, sql: SqlBuilder, base_from: exp.Expr, current_from: exp.Expr, ctx: CheckContext
+) -> tuple[tuple[ResultColumn, ...], tuple[ResultColumn, ...]]:
+    """Column names and coarse types of both sides, read without scanning rows (one query per side)."""
+    base_res, current_res = warehouse.execute_many([sql.probe(base_from), sql.probe(current_from)],
+                                                   cancel=ctx.cancel)
+    return _raise_or(base_res).columns, _raise_or(current_res).columns
+
+
+def model_sides(ctx: CheckContext, sql: SqlBuilder, model: str) -> tuple[Side, Side]:
+    warehouse = ctx.require_warehouse()
+    base_node, current_node = model_nodes(ctx, model)
+    base_from = sql.relation(warehouse.relation(base_node), BASE)
+    current_from = sql.relation(warehouse.relation(current_node), CURRENT)
+    base_cols, current_cols = probe_sides(warehouse, sql, base_from, current_from, ctx)
+    return (Side(base_from, base_cols, catalog_types(ctx.artifacts.base, base_node, base_cols)),
+            Side(current_from, current_cols, catalog_types(ctx.artifacts.current, current_node, current_cols)))
+
+
+def _raise_or(result: QueryResult | Exception) -> QueryResult:
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+# -- key validation ----------------------------------------------------------------------------------------
+def key_problem_query(sql: SqlBuilder, side: Side, keys: Sequence[str]) -> str:
+    """Up to 5 key values that are duplicated or NULL on one side, with their row counts."""
+    cols = [sql.col(k) for k in keys]
+    source = side.from_item.copy()
+    count = exp.Count(this=exp.Star())
+    having = exp.or_(exp.GT(this=count.copy(), expression=exp.Literal.number(1)), or_all(is_null(c) for c in cols))
+    query = (exp.select(*cols, count.copy().as_("spyglass_n")).from_(source).group_by(*[c.copy() for c in cols])
+             .having(having).order_by(exp.Ordered(this=count.copy(), desc=True)).limit(KEY_EXAMPLES))
+    return sql.render(query)
+
+
+def check_keys(warehouse: Warehouse, sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side,
+               what: str, ctx: CheckContext) -> None:
+    """Raise CheckError naming up to 5 offending values when the key is not unique and non-null."""
+    base_q = key_problem_query(sql, base, [k.base for k in plan.keys])
+    current_q = key_problem_query(sql, current, [k.current for k in plan.keys])
+    base_res, current_res = warehouse.execute_many([base_q, current_q], cancel=ctx.cancel)
+    problems = {"base": _raise_or(base_res).rows, "current": _raise_or(current_res).rows}
+    if any(problems.values()):
+        raise key_error(plan, problems, what)
+
+
+def key_error(plan: ComparePlan, problems: Mapping[str, Sequence[Sequence[object]]], what: str) -> CheckError:
+    """The error for a key that is not unique or has NULLs (pure)."""
+    names = [k.name for k in plan.keys]
+    parts = []
+    for side, rows in problems.items():
+        shown = [_describe_key(names, row) for row in rows[:KEY_EXAMPLES]]
+        if shown:
+            parts.append(f"{side}: " + "; ".join(shown))
+    detail = " | ".join(parts) if parts else "the join found more rows than the tables hold"
+    return CheckError(
+        f"The primary key ({', '.join(names)}) of {what} is not unique and non-null on both sides: {detail}.",
+        remedy="Choose columns that identify one row on each side (a composite key is a list: "
+               "primary_key: [a, b]), or fix the model.",
+    )
+
+
+def _describe_key(names: Sequence[str], row: Sequence[object]) -> str:
+    values = ", ".join(f"{n}={_show(v)}" for n, v in zip(names, row, strict=False))
+    count = row[len(names)]
+    return f"{values} ({count} row{'s' if count != 1 else ''})"
+
+
+def _show(value: object) -> str:
+    scalar = to_json_scalar(value)  # type: ignore[arg-type]
+    return "NULL" if scalar is None else repr(scalar) if isinstance(scalar, str) else str(scalar)
+
+
+def family_of(pair: ColumnPair) -> TypeFamily:
+    return type_family(pair.current_type or pair.base_type)
