@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
-from spyglass.exceptions import SelectionError
+from spyglass.exceptions import CheckError, SelectionError
 from spyglass.project.artifacts import RELATION_CONFIG_KEYS
 from spyglass.project.lineage import ChangeStatus, LineageDiff, ancestors, descendants
 from spyglass.project.models import ArtifactPair, Node, ResourceType
@@ -173,6 +173,64 @@ def select_nodes(
     if types is not None:
         chosen = {uid for uid in chosen if nodes[uid].resource_type in types}
     return frozenset(chosen)
+
+
+def resolve_node_ids(pair: ArtifactPair, names_or_ids: str | Sequence[str]) -> frozenset[str]:
+    """Unique ids for explicit node ids or names (Recce's ``node_id`` / ``node_names`` params).
+
+    A unique id of either manifest is taken as is; a bare name is looked up among models, seeds and
+    snapshots (current first, then base, so a removed model can still be named).
+
+    Raises:
+        CheckError: a name or id matches no node of either manifest.
+    """
+    wanted = [names_or_ids] if isinstance(names_or_ids, str) else list(names_or_ids)
+    out: set[str] = set()
+    for item in wanted:
+        node = pair.current.manifest.find(item) or pair.base.manifest.find(item)
+        if node is None:
+            raise CheckError(f"No node {item!r} in the base or current manifest.",
+                             remedy="Use a model, seed or snapshot name, or a unique id such as "
+                                    "`model.<project>.<name>`; `dbt ls` lists them.")
+        out.add(node.unique_id)
+    return frozenset(out)
+
+
+def select_targets(
+    pair: ArtifactPair,
+    lineage: LineageDiff,
+    *,
+    node_ids: str | Sequence[str] | None = None,
+    select: Selector = None,
+    exclude: Selector = None,
+    default_select: Selector = "state:modified",
+) -> frozenset[str]:
+    """The nodes a check runs on: explicit ``node_ids`` win (Recce's rule), else ``select`` (or
+    ``default_select`` when neither is given) minus ``exclude``.
+
+    Raises:
+        SelectionError: a selector cannot be parsed.
+        CheckError: an explicit node id or name is unknown.
+    """
+    if node_ids:
+        chosen = resolve_node_ids(pair, node_ids)
+        return chosen - select_nodes(pair, lineage, exclude) if exclude else chosen
+    return select_nodes(pair, lineage, select if select else default_select, exclude)
+
+
+def describe_selection(*, node_ids: str | Sequence[str] | None = None, select: Selector = None,
+                       exclude: Selector = None, default_select: str = "state:modified") -> str:
+    """A short human description (``"state:modified"``, ``"orders, customers"``, ``"tag:x excluding y"``)."""
+    if node_ids:
+        ids = [node_ids] if isinstance(node_ids, str) else list(node_ids)
+        text = ", ".join(uid.rsplit(".", 1)[-1] for uid in ids)
+    elif select:
+        text = select if isinstance(select, str) else " ".join(select)
+    else:
+        text = default_select
+    if exclude:
+        text += " excluding " + (exclude if isinstance(exclude, str) else " ".join(exclude))
+    return text
 
 
 def _resource_types(raw: Sequence[str] | None) -> frozenset[ResourceType] | None:
