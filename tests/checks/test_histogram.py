@@ -65,7 +65,8 @@ def test_dates_bucket_by_day_month_or_year(crafted: Crafted, values: list[str], 
     result = run(HistogramDiffParams(model="d", column_name="when"), crafted.context())
     assert (result.column_type, result.unit, result.labels) == ("date", unit, labels)
     last = len(labels) - 1
-    assert result.base == HistogramSide(row_count=2, nulls=0, counts=tuple(int(i in (0, last)) for i in range(len(labels))))
+    ends = tuple(int(i in (0, last)) for i in range(len(labels)))
+    assert result.base == HistogramSide(row_count=2, nulls=0, counts=ends)
     assert result.current == HistogramSide(row_count=3, nulls=1, counts=(2,) + (0,) * last)
     assert (result.min, result.max) == (values[0][6:16], values[1][6:16])
 

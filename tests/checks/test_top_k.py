@@ -52,8 +52,8 @@ def test_only_null_counts_differ(crafted: Crafted) -> None:
 
 
 def test_numbers_and_a_type_change_line_up_as_text(crafted: Crafted) -> None:
-    crafted.create_model("nums", "select * from (values (1), (1), (-2)) as t(n)",
-                         "select * from (values (cast(1 as bigint)), (cast(-2 as bigint)), (cast(-2 as bigint))) as t(n)")
+    big = "select * from (values (cast(1 as bigint)), (cast(-2 as bigint)), (cast(-2 as bigint))) as t(n)"
+    crafted.create_model("nums", "select * from (values (1), (1), (-2)) as t(n)", big)
     result = run(TopKDiffParams(model="nums", column_name="n"), crafted.context())
     assert [(v.value, v.base_count, v.current_count) for v in result.values] == [("-2", 1, 2), ("1", 2, 1)]
 
