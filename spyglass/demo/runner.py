@@ -57,9 +57,14 @@ class _ErrorCollector:
 def run_dbt(invocation: DbtInvocation, command: Sequence[str]) -> None:
     """Run one dbt command; raise SpyglassError with dbt's messages when it fails."""
     from dbt.cli.main import dbtRunner
+    from dbt_common.events.event_manager_client import cleanup_event_logger
 
     errors = _ErrorCollector()
-    result = dbtRunner(callbacks=[errors]).invoke(invocation.arguments(command))
+    try:
+        result = dbtRunner(callbacks=[errors]).invoke(invocation.arguments(command))
+    finally:
+        # dbt leaves its loggers (the project's dbt.log) installed process-wide: release them.
+        cleanup_event_logger()
     if result.success:
         return
     details = _failure_details(result.result) or errors.messages
