@@ -24,8 +24,8 @@ def _files(root: Path) -> set[str]:
 
 
 def test_change_set_covers_every_kind_of_model_change() -> None:
-    assert ADDED_MODELS == {"payment_method_summary"}
-    assert REMOVED_MODELS == {"customer_segments"}
+    assert {"payment_method_summary"} == ADDED_MODELS
+    assert {"customer_segments"} == REMOVED_MODELS
     assert FILTERED_MODEL in MODIFIED_MODELS
     assert {"stg_payments", "stg_customers", "stg_orders", "dim_customers"} <= MODIFIED_MODELS
     assert not set(UNCHANGED_DOWNSTREAM) & (MODIFIED_MODELS | ADDED_MODELS | REMOVED_MODELS)
