@@ -1,0 +1,71 @@
+// The JSON API client: adds the access token (asked for once, kept in localStorage) and turns
+// {error, remedy} bodies into ApiError.
+
+const TOKEN_KEY = "spyglass.authToken";
+
+export class ApiError extends Error {
+  constructor(status, message, remedy) {
+    super(message);
+    this.status = status;
+    this.remedy = remedy || "";
+  }
+}
+
+function askToken() {
+  const dialog = document.getElementById("token-dialog");
+  const input = document.getElementById("token-input");
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(input.value), { once: true });
+    input.value = "";
+    dialog.showModal();
+  });
+}
+
+let pendingToken = null;
+
+export async function request(method, path, body, { raw = false, retry = true } = {}) {
+  const headers = {};
+  const token = localStorage.getItem(TOKEN_KEY);
+  if (token) headers["Authorization"] = `Bearer ${token}`;
+  let payload;
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    payload = typeof body === "string" ? body : JSON.stringify(body);
+  }
+  const response = await fetch(path, { method, headers, body: payload });
+  if (response.status === 401 && retry && path !== "/api/gitlab/webhook") {
+    const data = await response.json().catch(() => ({}));
+    if ((data.error || "").includes("access token")) {
+      pendingToken = pendingToken || askToken().finally(() => { pendingToken = null; });
+      localStorage.setItem(TOKEN_KEY, await pendingToken);
+      return request(method, path, body, { raw, retry: true });
+    }
+    throw new ApiError(401, data.error || "Unauthorized", data.remedy);
+  }
+  if (!response.ok) {
+    const data = await response.json().catch(() => ({}));
+    throw new ApiError(response.status, data.error || `${response.status} ${response.statusText}`, data.remedy);
+  }
+  if (raw) return response;
+  if (response.status === 204) return null;
+  return response.json();
+}
+
+export const api = {
+  get: (path) => request("GET", path),
+  post: (path, body = {}) => request("POST", path, body),
+  patch: (path, body) => request("PATCH", path, body),
+  del: (path) => request("DELETE", path),
+  raw: (method, path, body) => request(method, path, body, { raw: true }),
+};
+
+// Start a run and wait for it; onProgress gets each intermediate view.
+export async function runAndWait(type, params, { checkId = null, onProgress = null, onStart = null } = {}) {
+  let view = await api.post("/api/runs", { type, params, check_id: checkId });
+  if (onStart) onStart(view);
+  while (view.status === "running") {
+    if (onProgress) onProgress(view);
+    view = await api.get(`/api/runs/${view.run_id}/wait?timeout=1`);
+  }
+  return view;
+}

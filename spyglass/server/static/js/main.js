@@ -1,0 +1,77 @@
+// Entry point: hash router, environment line, and the refresh when the artifacts change on disk.
+import { h, clear, errorBox } from "./dom.js";
+import { api } from "./api.js";
+import { lineagePage } from "./lineage.js";
+import { queryPage } from "./query.js";
+import { checklistPage } from "./checklist.js";
+import { gitlabSettingsPage, mergeRequestsPage } from "./gitlab.js";
+
+const PAGES = {
+  lineage: lineagePage,
+  query: queryPage,
+  checks: checklistPage,
+  mrs: mergeRequestsPage,
+  "settings/gitlab": gitlabSettingsPage,
+  settings: gitlabSettingsPage,
+};
+
+const ctx = { pageState: {}, info: null, version: 0 };
+
+function currentPage() {
+  const name = location.hash.replace(/^#\/?/, "") || "lineage";
+  return PAGES[name] ? name : "lineage";
+}
+
+async function render() {
+  const name = currentPage();
+  document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("active", name.startsWith(a.dataset.page)));
+  const root = document.getElementById("app");
+  try {
+    await PAGES[name](root, ctx);
+  } catch (err) {
+    clear(root).append(errorBox(err));
+  }
+}
+
+async function loadInfo() {
+  try {
+    ctx.info = await api.get("/api/info");
+    ctx.version = ctx.info.artifacts_version;
+    const env = ctx.info.environment;
+    const line = document.getElementById("env-info");
+    line.replaceChildren(
+      h("span", { title: env.base.target_path }, `base: ${env.base.dbt_version ? `dbt ${env.base.dbt_version}` : env.base.target_path}`),
+      " · ",
+      h("span", { title: env.current.target_path }, `current: ${env.current.manifest_generated_at || env.current.target_path}`),
+      ctx.info.adapter_type ? ` · ${ctx.info.adapter_type}` : "");
+  } catch (err) {
+    clear(document.getElementById("app")).append(errorBox(err));
+  }
+}
+
+// Long poll: when dbt rewrote target/ or target-base/, the server reloads them and we re-render.
+async function watchArtifacts() {
+  for (;;) {
+    try {
+      const { version } = await api.get(`/api/events?version=${ctx.version}&timeout=25`);
+      if (version !== ctx.version) {
+        ctx.version = version;
+        const banner = document.getElementById("banner");
+        banner.hidden = false;
+        banner.textContent = "The dbt artifacts changed on disk: reloaded.";
+        setTimeout(() => { banner.hidden = true; }, 4000);
+        await loadInfo();
+        await render();
+      }
+    } catch (err) {
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
+}
+
+window.addEventListener("hashchange", render);
+window.addEventListener("DOMContentLoaded", async () => {
+  await loadInfo();
+  await render();
+  watchArtifacts();
+});

@@ -1,0 +1,108 @@
+// Views of a run's result, per check type, with the Markdown details as the fallback.
+import { h, fmt, pct, errorBox, statusBadge } from "./dom.js";
+import { pairedBars } from "./charts.js";
+import { renderMarkdown } from "./markdown.js";
+import { dataGrid } from "./grid.js";
+
+const PROFILE_FIGURES = ["row_count", "nulls", "distinct", "unique", "min", "max", "avg", "median"];
+
+function profileView(result) {
+  const rows = [];
+  for (const col of result.columns || []) {
+    const base = col.base || {};
+    const current = col.current || {};
+    PROFILE_FIGURES.forEach((figure, i) => {
+      const b = base[figure];
+      const c = current[figure];
+      const differs = JSON.stringify(b ?? null) !== JSON.stringify(c ?? null);
+      rows.push(h("tr", { class: differs ? "changed" : "" },
+        i === 0 ? h("th", { rowspan: PROFILE_FIGURES.length, class: "col-name" }, col.name,
+          h("div", { class: "muted small" }, col.base_type === col.current_type ? col.current_type || ""
+            : `${col.base_type || "—"} → ${col.current_type || "—"}`)) : null,
+        h("td", {}, figure), h("td", { class: "num" }, fmt(b)), h("td", { class: "num" }, fmt(c))));
+    });
+  }
+  return h("table", { class: "grid profile" },
+    h("thead", {}, h("tr", {}, h("th", {}, "Column"), h("th", {}, "Figure"), h("th", {}, "Base"), h("th", {}, "Current"))),
+    h("tbody", {}, rows));
+}
+
+function topKView(result) {
+  const values = result.values || [];
+  const chart = pairedBars(values.map((v) => v.value), values.map((v) => v.base_count),
+    values.map((v) => v.current_count), { title: `Top ${result.k} of ${result.column_name}`, barHeight: 1 });
+  const nulls = [result.base, result.current].map((side) => (side ? side.row_count - side.non_null : null));
+  return h("div", {}, chart, h("div", { class: "muted small" }, `nulls: base ${fmt(nulls[0])}, current ${fmt(nulls[1])}`));
+}
+
+function histogramView(result) {
+  const base = result.base ? result.base.counts : [];
+  const current = result.current ? result.current.counts : [];
+  const labels = result.labels || [];
+  return pairedBars(labels, labels.map((_, i) => base[i] ?? 0), labels.map((_, i) => current[i] ?? 0),
+    { title: `Histogram of ${result.column_name}${result.unit ? ` (by ${result.unit})` : ""}` });
+}
+
+// Any list of flat objects as a table (used for the value-diff per-column rows and the like).
+export function objectTable(items, { highlight = null } = {}) {
+  if (!items.length) return h("p", { class: "muted" }, "No rows.");
+  const keys = [...new Set(items.flatMap((item) => Object.keys(item)))]
+    .filter((k) => items.every((item) => item[k] === null || typeof item[k] !== "object"));
+  return h("table", { class: "grid" },
+    h("thead", {}, h("tr", {}, keys.map((k) => h("th", {}, k.replaceAll("_", " "))))),
+    h("tbody", {}, items.map((item) => h("tr", { class: highlight && highlight(item) ? "changed" : "" },
+      keys.map((k) => h("td", { class: typeof item[k] === "number" ? "num" : "" },
+        /(_p|percent|pct|ratio)$/.test(k) && typeof item[k] === "number" ? pct(item[k]) : fmt(item[k])))))));
+}
+
+function valueDiffView(result) {
+  const columns = result.columns || [];
+  const counts = ["removed", "added", "changed", "rows_changed", "in_both", "base_rows", "current_rows"]
+    .filter((k) => typeof result[k] === "number")
+    .map((k) => h("span", { class: "figure" }, h("b", {}, fmt(result[k])), ` ${k.replaceAll("_", " ")}`));
+  return h("div", {}, h("div", { class: "figures" }, counts),
+    Array.isArray(columns) && columns.length && typeof columns[0] === "object"
+      ? objectTable(columns, { highlight: (c) => (c.mismatched ?? c.changed ?? 0) > 0 || (c.matched_p ?? c.matched_percent ?? 1) < 1 })
+      : null);
+}
+
+const VIEWS = {
+  profile_diff: profileView,
+  top_k_diff: topKView,
+  histogram_diff: histogramView,
+  value_diff: valueDiffView,
+  query: (r) => dataGrid(r),
+  query_diff: (r) => dataGrid(r),
+  value_diff_detail: (r) => dataGrid(r),
+};
+
+export function resultView(run) {
+  const parts = [];
+  const view = run.result ? VIEWS[run.result.kind] : null;
+  if (view) {
+    try {
+      const el = view(run.result);
+      if (el) parts.push(el);
+    } catch (err) {
+      console.warn("result view failed", err);
+    }
+  }
+  if (!parts.length && run.details_markdown) parts.push(renderMarkdown(run.details_markdown));
+  if (!parts.length && run.result) parts.push(h("pre", { class: "json" }, JSON.stringify(run.result, null, 2)));
+  return h("div", { class: "result" }, parts);
+}
+
+export function runCard(run, { actions = [] } = {}) {
+  const seconds = run.ended_at ? (new Date(run.ended_at) - new Date(run.started_at)) / 1000 : null;
+  return h("section", { class: `run-card status-${run.status}`, dataset: { runId: run.run_id } },
+    h("header", {},
+      h("h3", {}, run.title || run.type), statusBadge(run.status),
+      run.mismatch === true ? h("span", { class: "badge mismatch" }, "mismatch") : null,
+      run.mismatch === false ? h("span", { class: "badge match" }, "no difference") : null,
+      seconds !== null ? h("span", { class: "muted small" }, `${seconds.toFixed(2)} s`) : null,
+      h("span", { class: "actions" }, actions)),
+    run.headline ? h("p", { class: "headline" }, run.headline) : null,
+    run.status === "running" ? h("progress", { max: 1, value: run.progress || 0 }) : null,
+    run.error ? errorBox(run.error) : null,
+    run.result ? resultView(run) : null);
+}
