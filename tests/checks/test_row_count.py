@@ -1,0 +1,153 @@
+"""Row count diff on crafted data in DuckDB and PostgreSQL, and its Markdown details."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import TypeAdapter
+
+from spyglass.checks.registry import AnyResult
+from spyglass.checks.row_count import (
+    ROW_COUNT_DIFF,
+    RowCountDiffParams,
+    RowCountDiffResult,
+    RowCountRow,
+    SideCount,
+    SideStatus,
+)
+from spyglass.exceptions import Cancelled, CheckError, CheckSkipped
+from spyglass.project.models import Env
+from spyglass.report.details.row_count import render
+from spyglass.state.models import RunStatus
+from spyglass.warehouse.base import CancelToken
+from tests.fixtures.warehouses import Crafted
+
+FIVE = "select * from (values (1), (2), (3), (4), (5)) as t(id)"
+THREE = "select * from (values (1), (2), (3)) as t(id)"
+
+
+def _build(crafted: Crafted) -> None:
+    crafted.create_model("same", THREE, THREE)
+    crafted.create_model("filtered", FIVE, FIVE + " where id <= 3")
+    crafted.create_model("added", None, THREE)
+    crafted.create_model("removed", FIVE, None)
+    crafted.create_model("dropped", THREE, THREE + " where id > 0")
+    crafted.execute(f"drop table {crafted.relation('dropped', Env.CURRENT)}")
+    crafted.create_model("empty", THREE + " where id < 0", THREE + " where id < 0 and id > -5")
+    crafted.ephemeral("eph")
+
+
+def _by_name(result: RowCountDiffResult) -> dict[str, RowCountRow]:
+    return {row.name: row for row in result.rows}
+
+
+def test_counts_statuses_and_changes_of_modified_nodes(crafted: Crafted) -> None:
+    _build(crafted)
+    result = ROW_COUNT_DIFF.run(RowCountDiffParams(), crafted.context())
+    rows = _by_name(result)
+    # default selection is state:modified: "same" and "eph" (identical SQL) are not selected
+    assert sorted(rows) == ["added", "dropped", "empty", "filtered", "removed"]
+    filtered = rows["filtered"]
+    assert (filtered.base_count, filtered.current_count, filtered.delta) == (5, 3, -2)
+    assert filtered.delta_pct == pytest.approx(-40.0)
+    assert filtered.changed
+    assert (rows["added"].base.status, rows["added"].current) == (SideStatus.NOT_IN_MANIFEST,
+                                                                  SideCount(status=SideStatus.OK, count=3))
+    assert rows["removed"].current.status is SideStatus.NOT_IN_MANIFEST
+    assert rows["removed"].base_count == 5
+    assert rows["dropped"].current.status is SideStatus.TABLE_MISSING
+    assert rows["dropped"].base_count == 3 and rows["dropped"].delta is None and rows["dropped"].changed
+    empty = rows["empty"]
+    assert (empty.base_count, empty.current_count, empty.delta, empty.delta_pct) == (0, 0, 0, None)
+    assert not empty.changed
+    assert result.mismatch
+    assert result.headline == "4 of 5 nodes differ"
+    assert result.selection == "state:modified"
+
+
+def test_explicit_node_names_and_equal_counts(crafted: Crafted) -> None:
+    _build(crafted)
+    result = ROW_COUNT_DIFF.run(RowCountDiffParams.model_validate({"node_names": ["same", "eph"]}),
+                                crafted.context())
+    rows = _by_name(result)
+    assert rows["same"].base_count == rows["same"].current_count == 3
+    assert rows["eph"].base.status is rows["eph"].current.status is SideStatus.NOT_MATERIALIZED
+    assert not result.mismatch
+    assert result.headline == "2 nodes, row counts equal"
+
+
+def test_select_and_exclude(crafted: Crafted) -> None:
+    _build(crafted)
+    params = RowCountDiffParams.model_validate({"select": "state:modified", "exclude": ["removed", "dropped"],
+                                                "node_ids": None})
+    assert sorted(_by_name(ROW_COUNT_DIFF.run(params, crafted.context()))) == ["added", "empty", "filtered"]
+    single = RowCountDiffParams.model_validate({"node_names": "filtered"})
+    assert list(_by_name(ROW_COUNT_DIFF.run(single, crafted.context()))) == ["filtered"]
+
+
+def test_unknown_node_name_is_check_error(crafted: Crafted) -> None:
+    _build(crafted)
+    with pytest.raises(CheckError, match="no_such_model"):
+        ROW_COUNT_DIFF.run(RowCountDiffParams(node_names=("no_such_model",)), crafted.context())
+
+
+def test_cancelled_token_cancels_the_check(crafted: Crafted) -> None:
+    _build(crafted)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        ROW_COUNT_DIFF.run(RowCountDiffParams(), crafted.context(cancel=token))
+
+
+def test_through_session_with_recce_alias_and_json_round_trip(crafted: Crafted) -> None:
+    _build(crafted)
+    session = crafted.session()
+    record = session.run_check("row_count", {"node_names": ["filtered", "same"]})
+    assert record.status is RunStatus.SUCCESS, record.error
+    result = record.result
+    assert isinstance(result, RowCountDiffResult)
+    again = TypeAdapter(AnyResult).validate_json(result.model_dump_json())
+    assert again == result
+    assert isinstance(again, RowCountDiffResult)
+    assert _by_name(again)["filtered"].delta == -2
+
+
+def test_without_warehouse_the_check_is_skipped(crafted: Crafted) -> None:
+    _build(crafted)
+    ctx = crafted.context()
+    no_warehouse = type(ctx)(artifacts=ctx.artifacts, lineage=ctx.lineage, warehouse=None, cancel=CancelToken())
+    with pytest.raises(CheckSkipped):
+        ROW_COUNT_DIFF.run(RowCountDiffParams(), no_warehouse)
+
+
+def _row(name: str, base: SideCount, current: SideCount) -> RowCountRow:
+    return RowCountRow(unique_id=f"model.p.{name}", name=name, resource_type="model", base=base, current=current)
+
+
+def test_markdown_details_list_changed_nodes_first() -> None:
+    ok = SideStatus.OK
+    result = RowCountDiffResult(selection="state:modified", rows=(
+        _row("a_same", SideCount(status=ok, count=1000), SideCount(status=ok, count=1000)),
+        _row("b_filtered", SideCount(status=ok, count=1200), SideCount(status=ok, count=1080)),
+        _row("c_new", SideCount(status=SideStatus.NOT_IN_MANIFEST), SideCount(status=ok, count=7)),
+        _row("d|pipe", SideCount(status=ok, count=0), SideCount(status=SideStatus.PERMISSION_DENIED,
+                                                                     error="no SELECT on d")),
+    ))
+    assert render(result) == (
+        "Row count diff of `state:modified`: 3 of 4 nodes differ.\n"
+        "\n"
+        "| Node | Base | Current | Change |\n"
+        "|---|--:|--:|---|\n"
+        "| 🔴 `b_filtered` | 1,200 | 1,080 | -120 (-10.0%) |\n"
+        "| 🔴 `c_new` | — | 7 | added |\n"
+        "| 🔴 `d\\|pipe` | 0 | permission denied | cannot compare |\n"
+        "| `a_same` | 1,000 | 1,000 | = |\n"
+        "\n"
+        "- `d\\|pipe`: no SELECT on d\n"
+    )
+    assert render(result) == render(RowCountDiffResult.model_validate_json(result.model_dump_json()))
+
+
+def test_markdown_details_of_empty_selection() -> None:
+    result = RowCountDiffResult(selection="tag:none", rows=())
+    assert render(result) == "Row count diff of `tag:none`: no nodes selected.\n"
+    assert not result.mismatch
