@@ -69,28 +69,51 @@ class PostgresBackend:
         self._url = url
         self._driver = _import_driver()
         self._errors = cast(type[BaseException], self._driver.Error)
+        self._lost_errors = cast(
+            tuple[type[BaseException], ...], (self._driver.OperationalError, self._driver.InterfaceError)
+        )
         self._pool: ConnectionPool[_Connection] = ConnectionPool(
             self._connect, _close, lambda connection: not connection.closed, max_size=max_connections
         )
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[PostgresTransaction]:
-        with self._pool.borrow() as connection:
+        for attempt in range(2):
+            with self._pool.borrow() as connection:
+                cursor = self._begin(connection, write, may_retry=attempt == 0)
+                if cursor is None:
+                    continue  # a pooled connection the server dropped (restart, idle timeout): take another
+                try:
+                    yield PostgresTransaction(cursor)
+                    connection.commit()
+                except self._errors as exc:
+                    _rollback(connection)
+                    raise self._error(exc) from exc
+                except BaseException:
+                    _rollback(connection)
+                    raise
+                finally:
+                    if not connection.closed:
+                        cursor.close()
+                return
+
+    def _begin(self, connection: _Connection, write: bool, *, may_retry: bool) -> _Cursor | None:
+        """A cursor in a started transaction (holding the write lock for writers); None when the
+        connection turned out dead and another may be tried."""
+        try:
             cursor = connection.cursor()
-            try:
-                if write:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-                yield PostgresTransaction(cursor)
-                connection.commit()
-            except self._errors as exc:
-                _rollback(connection)
-                raise self._error(exc) from exc
-            except BaseException:
-                _rollback(connection)
-                raise
-            finally:
-                if not connection.closed:
-                    cursor.close()
+            if write:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            else:
+                cursor.execute("SELECT 1")
+            return cursor
+        except self._errors as exc:
+            lost = connection.closed or isinstance(exc, self._lost_errors)
+            _rollback(connection)
+            if lost and may_retry:
+                _close(connection)
+                return None
+            raise self._error(exc) from exc
 
     def close(self) -> None:
         self._pool.close()

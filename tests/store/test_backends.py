@@ -9,6 +9,7 @@ from spyglass.store import Store
 from spyglass.store.backend import POSTGRES, SQLITE
 from spyglass.store.db import open_backend
 from spyglass.store.postgres import redact_url
+from tests.fixtures.warehouses import PostgresServer
 
 
 def test_sql_is_written_once_and_rendered_per_engine() -> None:
@@ -73,3 +74,24 @@ def test_postgres_database_url_is_used(tmp_path: Path, store_postgres_database: 
     assert not (tmp_path / "home" / "spyglass.db").exists()
     with Store.open(environ) as store:
         assert store.get_setting("backend.check") == "postgres"
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_postgres_connections_dropped_by_the_server_are_replaced(
+    tmp_path: Path, postgres_server: PostgresServer, store_postgres_database: str
+) -> None:
+    name = f"spyglass_store_{tmp_path.name[-20:]}"
+    environ = {"SPYGLASS_HOME": str(tmp_path / "home"),
+               "SPYGLASS_DATABASE_URL": f"{store_postgres_database}&application_name={name}"}
+    terminate = f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}'"
+
+    with Store.open(environ) as store:
+        store.set_setting("before", "1")
+        assert postgres_server.admin_execute(terminate) == [(True,)]
+
+        assert store.get_setting("before") == "1"  # a read on a fresh connection
+
+        assert postgres_server.admin_execute(terminate) == [(True,)]
+        store.set_setting("after", "2")  # a write on a fresh connection
+        assert store.get_setting("after") == "2"
