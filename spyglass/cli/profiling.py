@@ -7,6 +7,7 @@ failed, after printing what went wrong and what to do.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -46,7 +47,8 @@ def run_and_print(type_name: str, params: RawParams, kwargs: dict[str, Any],
         console.print(f"{verdict}: {record.result.headline}", highlight=False)
     if record.status is not RunStatus.SUCCESS:
         _print_error(record)
-        raise click.exceptions.Exit(1)
+        # SystemExit, not click's Exit: main() runs click with standalone_mode=False, which swallows Exit codes
+        sys.exit(1)
 
 
 def _print_error(record: RunRecord) -> None:

@@ -1,0 +1,83 @@
+"""`spyglass profile-diff / top-k-diff / histogram-diff` as a user runs them, on a crafted DuckDB project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spyglass.cli.main import main
+from spyglass.project.models import Env
+from tests.fixtures.warehouses import Crafted
+from tests.project.manifest_builder import ManifestBuilder, write_pair
+
+BASE = "select * from (values (1, 'a', 10.5), (2, 'b', 20.0), (3, null, -3.25)) as t(id, \"Status\", amount)"
+CURRENT = "select * from (values (1, 'a', 10.5), (2, 'a', 25.0), (3, null, -3.25)) as t(id, \"Status\", amount)"
+
+
+@pytest.fixture
+def project(crafted: Crafted, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The crafted tables plus manifests on disk (target-base/, target/) naming them, without catalogs."""
+    crafted.create_model("orders", BASE, CURRENT)
+    base = ManifestBuilder("crafted", database=crafted.database, schema=crafted.schemas[Env.BASE])
+    base.model("orders", sql=BASE, materialized="table")
+    current = base.copy(schema=crafted.schemas[Env.CURRENT])
+    current.model("orders", sql=CURRENT, materialized="table")
+    write_pair(crafted.project_dir, base, current)
+    monkeypatch.setenv("COLUMNS", "200")
+    return crafted.project_dir
+
+
+def spyglass(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main([*map(str, args)])
+        raise SystemExit(0)
+    out = capsys.readouterr()
+    return int(exited.value.code or 0), out.out, out.err
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_profile_diff_table_and_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = spyglass(capsys, "profile-diff", "orders", "--project-dir", project)
+    assert (code, err) == (0, "")
+    assert "Profile diff of orders" in out
+    assert "mismatch: 2 of 3 columns differ" in out
+    assert "25" in out and "Status" in out
+    code, out, _ = spyglass(capsys, "profile-diff", "orders", "-c", "amount,id", "--json", "--project-dir", project)
+    record = json.loads(out)
+    assert code == 0 and record["status"] == "success"
+    assert [c["name"] for c in record["result"]["columns"]] == ["amount", "id"]
+    amount = record["result"]["columns"][0]
+    assert (amount["base"]["max"], amount["current"]["max"], amount["changed"]) == ("20.00", "25.00", True)
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_top_k_and_histogram(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = spyglass(capsys, "top-k-diff", "orders", "status", "-k", "1", "--project-dir", project)
+    assert code == 0
+    assert "Top 1 values of orders.Status" in out and "mismatch" in out
+    code, out, _ = spyglass(capsys, "histogram-diff", "orders", "amount", "--num-bins", "4", "--json",
+                            "--project-dir", project)
+    result = json.loads(out)["result"]
+    assert code == 0
+    assert result["bin_edges"] == [-10.0, 0.0, 10.0, 20.0, 30.0]
+    assert result["base"]["counts"] == [1, 0, 1, 1] and result["current"]["counts"] == [1, 0, 1, 1]
+    # 20.0 -> 25.0 stays in the same bin
+    code, out, _ = spyglass(capsys, "histogram-diff", "orders", "amount", "--num-bins", "4", "--project-dir", project)
+    assert code == 0
+    assert "20 to 30" in out and "no change: identical in 4 bins" in out
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_failed_runs_exit_1_with_error_and_remedy(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = spyglass(capsys, "histogram-diff", "orders", "Status", "--project-dir", project)
+    assert code == 1
+    assert "Error: Column 'Status' of orders is text" in err
+    assert "Use top_k_diff for 'Status'" in err
+    code, out, err = spyglass(capsys, "top-k-diff", "orders", "nope", "--json", "--project-dir", project)
+    assert code == 1
+    assert json.loads(out)["status"] == "failed"
+    assert "Available columns: id, Status, amount." in err
+    code, _, err = spyglass(capsys, "profile-diff", "ordrs", "--project-dir", project)
+    assert code == 1 and "Did you mean orders?" in err
