@@ -1,19 +1,60 @@
-"""PLACEHOLDER: query check (to be implemented)."""
+"""query: run a user's Jinja SQL against the current (or base) environment.
+
+``ref()``/``source()`` resolve to the chosen side's relations (:meth:`Warehouse.render`). The warehouse
+computes at most ``limit + 1`` rows (default 2,000; the extra row tells ``more``) and, concurrently, the
+total row count. A query returning no rows is a success with 0 rows: nothing is being compared.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
-from spyglass.exceptions import CheckSkipped
+from spyglass.checks.sql import JsonScalar, SqlBuilder, to_json_scalar
+from spyglass.project.models import Env
+from spyglass.warehouse.base import CancelToken, QueryResult, Warehouse
+
+QUERY_LIMIT = 2_000
 
 
 class QueryParams(Params):
-    pass
+    """Recce-compatible ``sql_template``; ``base: true`` runs it against the base environment."""
+
+    sql_template: str = Field(min_length=1)
+    base: bool = False
+    limit: int = Field(default=QUERY_LIMIT, ge=1, le=100_000)
+
+
+class ColumnInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    #: coarse type: integer, number, text, boolean, date, datetime, unknown
+    type: str = "unknown"
+
+
+class DataTable(BaseModel):
+    """The first ``limit`` rows of a query, whether there are more, and how many there are in all."""
+
+    model_config = ConfigDict(frozen=True)
+
+    columns: tuple[ColumnInfo, ...]
+    rows: tuple[tuple[JsonScalar, ...], ...]
+    limit: int
+    more: bool
+    total_row_count: int
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
 
 
 class QueryResultModel(Result):
     kind: Literal["query"] = "query"
+    env: Env = Env.CURRENT
+    table: DataTable
 
     @property
     def mismatch(self) -> bool:
@@ -21,15 +62,50 @@ class QueryResultModel(Result):
 
     @property
     def headline(self) -> str:
-        return ""
+        rows = self.table.total_row_count
+        return f"{rows:,} row{'s' if rows != 1 else ''} ({self.env.value})"
+
+
+def table_statements(sql: SqlBuilder, rendered: str, limit: int) -> list[str]:
+    """The two statements behind a :class:`DataTable`: the first ``limit + 1`` rows and the count."""
+    return [sql.limited(rendered, limit + 1), sql.counted(rendered)]
+
+
+def to_table(rows: QueryResult, count: QueryResult, limit: int) -> DataTable:
+    """Assemble a :class:`DataTable` from :func:`table_statements`' results (pure)."""
+    return DataTable(
+        columns=tuple(ColumnInfo(name=c.name, type=c.type) for c in rows.columns),
+        rows=tuple(tuple(to_json_scalar(v) for v in row) for row in rows.rows[:limit]),
+        limit=limit,
+        more=len(rows.rows) > limit,
+        total_row_count=int(count.scalar() or 0),  # type: ignore[arg-type]
+    )
+
+
+def checked(result: QueryResult | Exception) -> QueryResult:
+    """A result of :meth:`Warehouse.execute_many`, raising the error in its slot."""
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def fetch_table(warehouse: Warehouse, rendered: str, limit: int, cancel: CancelToken) -> DataTable:
+    sql = SqlBuilder.for_warehouse(warehouse)
+    rows, count = warehouse.execute_many(table_statements(sql, rendered, limit), cancel=cancel)
+    return to_table(checked(rows), checked(count), limit)
 
 
 def run(params: QueryParams, ctx: CheckContext) -> QueryResultModel:
-    raise CheckSkipped("The query check is not implemented yet.")
+    warehouse = ctx.require_warehouse()
+    env = Env.BASE if params.base else Env.CURRENT
+    rendered = warehouse.render(params.sql_template, env)
+    ctx.progress(0.1, f"Running the query on {env.value}")
+    return QueryResultModel(env=env, table=fetch_table(warehouse, rendered, params.limit, ctx.cancel))
 
 
 def title(params: QueryParams) -> str:
-    return "query"
+    first = " ".join(params.sql_template.split())
+    return f"Query{' (base)' if params.base else ''}: {first[:60]}{'...' if len(first) > 60 else ''}"
 
 
 QUERY = CheckDefinition(
