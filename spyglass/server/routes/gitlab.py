@@ -1,0 +1,111 @@
+"""Settings -> GitLab integration, the merge-request dashboard, and GitLab's webhook."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+from fastapi import APIRouter, Header, Query, Request
+from pydantic import Field
+
+from spyglass.gitlab.diagnose import Diagnosis
+from spyglass.gitlab.service import ConnectResult, PostResult, WebhookResult
+from spyglass.gitlab.tracking import MergeRequestView
+from spyglass.server.context import ServerContext
+from spyglass.server.gitlab_port import ConnectionView, GitLabPort, WebhookOutcome
+from spyglass.server.schemas import Body, View
+
+READ_ONLY_REASON = ("This token has the read_api scope: Spyglass can view and track merge requests but cannot "
+                    "post summaries or notes. Connect a token with the api scope to post.")
+
+
+class ConnectRequest(Body):
+    url: str = Field("https://gitlab.com", min_length=1, max_length=2000)
+    project: str = Field(min_length=1, max_length=500)
+    #: write-only: never returned, logged or stored in clear
+    token: str = Field(min_length=1, max_length=500, repr=False)
+
+
+class PostRequest(Body):
+    notes: bool = False
+    commit_status: bool = False
+
+
+class InstallRequest(Body):
+    #: where GitLab should send events; default: this server's /api/gitlab/webhook
+    hook_url: str | None = None
+
+
+class MergeRequestRow(View):
+    mr: MergeRequestView
+    status_text: str
+
+
+class MergeRequestsResponse(View):
+    project: str
+    can_post: bool
+    post_disabled_reason: str | None
+    merge_requests: list[MergeRequestRow]
+
+
+class DisconnectResponse(View):
+    disconnected: bool
+
+
+def router(ctx: ServerContext, gitlab: GitLabPort) -> APIRouter:
+    api = APIRouter(prefix="/api/gitlab", tags=["gitlab"])
+
+    @api.get("/connection", response_model=ConnectionView)
+    def connection() -> ConnectionView:
+        """The stored connection (token's last four characters only); no request to GitLab."""
+        return gitlab.connection()
+
+    @api.post("/connect", response_model=ConnectResult)
+    def connect(body: ConnectRequest) -> ConnectResult:
+        """Validate the token (scopes, expiry, user, role, project) and store it if it can read MRs."""
+        return gitlab.connect(body.url, body.project, body.token)
+
+    @api.get("/diagnosis", response_model=Diagnosis)
+    def diagnosis() -> Diagnosis:
+        """Re-validate the configured connection: every problem with its remedy."""
+        return gitlab.diagnose()
+
+    @api.post("/disconnect", response_model=DisconnectResponse)
+    def disconnect() -> DisconnectResponse:
+        return DisconnectResponse(disconnected=gitlab.disconnect())
+
+    @api.get("/merge-requests", response_model=MergeRequestsResponse)
+    def merge_requests(
+        state: Literal["opened", "merged", "closed", "all"] = Query("opened"),
+    ) -> MergeRequestsResponse:
+        """The project's merge requests with Spyglass's tracking status."""
+        listing = gitlab.merge_requests(state)
+        return MergeRequestsResponse(
+            project=listing.project, can_post=listing.can_post,
+            post_disabled_reason=None if listing.can_post else READ_ONLY_REASON,
+            merge_requests=[MergeRequestRow(mr=mr, status_text=mr.status_text) for mr in listing.merge_requests])
+
+    @api.post("/merge-requests/{iid}/post", response_model=PostResult)
+    def post(iid: int, body: PostRequest) -> PostResult:
+        """Post (or update in place) the summary of this server's checklist on the merge request."""
+        return gitlab.post(ctx.workspace.snapshot(), iid, notes=body.notes, commit_status=body.commit_status)
+
+    @api.post("/webhook/install", response_model=WebhookResult)
+    def install(body: InstallRequest, request: Request) -> WebhookResult:
+        """Create the project's Merge Request hook with a new secret (needs Maintainer)."""
+        hook_url = body.hook_url or str(request.url_for("gitlab_webhook"))
+        return gitlab.install_webhook(hook_url)
+
+    @api.post("/webhook", response_model=WebhookOutcome, name="gitlab_webhook")
+    async def webhook(
+        request: Request,
+        x_gitlab_token: str | None = Header(None),
+        idempotency_key: str | None = Header(None),
+        x_gitlab_event: str | None = Header(None),
+    ) -> WebhookOutcome:
+        """GitLab's Merge Request Hook: checks X-Gitlab-Token, idempotent on Idempotency-Key."""
+        body = await request.body()
+        return await asyncio.to_thread(gitlab.receive_webhook, token=x_gitlab_token,
+                                       idempotency_key=idempotency_key, event=x_gitlab_event, body=body)
+
+    return api
