@@ -1,9 +1,35 @@
-"""PLACEHOLDER: Markdown details for query_diff results (to be implemented)."""
+"""Markdown details of a query diff: the counts and the first differing rows."""
 
 from __future__ import annotations
 
-from spyglass.checks.query_diff import QueryDiffResult
+from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult
+from spyglass.report.details.query import SHOWN_ROWS, cell, more_line, table
+from spyglass.report.details.value_diff_detail import diff_rows
+from spyglass.report.text import escape_cell
+
+
+def _multiset(diff: MultisetDiff) -> str:
+    head = f"{diff.only_in_base:,} rows only in base, {diff.only_in_current:,} only in current."
+    if not diff.rows:
+        return head
+    rows = [[*(cell(v) for v in row.values), f"{row.base_count:,}", f"{row.current_count:,}"]
+            for row in diff.rows[:SHOWN_ROWS]]
+    n = len(diff.columns)
+    body = table([*diff.columns, "base count", "current count"], rows, right=(n, n + 1))
+    return head + "\n\n" + body + more_line(len(rows), diff.differing, "differing rows")
 
 
 def render(result: QueryDiffResult) -> str:
-    return ""
+    parts = []
+    if result.base_only_columns or result.current_only_columns:
+        parts.append("Columns only in base: " + (", ".join(f"`{escape_cell(c)}`" for c in result.base_only_columns)
+                                                or "none") + "; only in current: "
+                     + (", ".join(f"`{escape_cell(c)}`" for c in result.current_only_columns) or "none") + ".")
+    if result.keyed is not None:
+        parts.append(diff_rows(result.keyed))
+    elif result.multiset is not None:
+        if result.base is not None and result.current is not None:
+            parts.append(f"Base returned {result.base.total_row_count:,} rows, current "
+                         f"{result.current.total_row_count:,}.")
+        parts.append(_multiset(result.multiset))
+    return "\n\n".join(parts)

@@ -1,9 +1,32 @@
-"""PLACEHOLDER: Markdown details for value_diff_detail results (to be implemented)."""
+"""Markdown details of differing rows (value-diff detail, keyed query diff): counts and the first rows."""
 
 from __future__ import annotations
 
-from spyglass.checks.value_diff_detail import ValueDiffDetailResult
+from spyglass.checks.value_diff_detail import DiffRow, DiffRows, ValueDiffDetailResult
+from spyglass.report.details.query import SHOWN_ROWS, cell, more_line, table
+from spyglass.report.text import escape_cell
+
+
+def _changes(row: DiffRow, columns: tuple[str, ...]) -> str:
+    if row.status != "changed" or row.base is None or row.current is None:
+        return ""
+    index = {name: i for i, name in enumerate(columns)}
+    return "; ".join(f"{escape_cell(name)}: {cell(row.base[index[name]])} → {cell(row.current[index[name]])}"
+                     for name in row.changed_columns)
+
+
+def diff_rows(diff: DiffRows, shown: int = SHOWN_ROWS * 2) -> str:
+    """Counts line plus a table of the first differing rows."""
+    head = (f"{diff.total:,} differing rows: {diff.added:,} added, {diff.removed:,} removed, "
+            f"{diff.changed:,} changed.")
+    if not diff.rows:
+        return head
+    key = ", ".join(diff.primary_key)
+    rows = [[", ".join(cell(v) for v in row.key), row.status, _changes(row, diff.columns)]
+            for row in diff.rows[:shown]]
+    return head + "\n\n" + table([key, "change", "values (base → current)"], rows) + more_line(
+        len(rows), diff.total)
 
 
 def render(result: ValueDiffDetailResult) -> str:
-    return ""
+    return f"`{escape_cell(result.model)}`: " + diff_rows(result.diff)
