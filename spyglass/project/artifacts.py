@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -235,19 +235,38 @@ def _build_node(uid: str, rtype: ResourceType, raw: _Json, tested: _TestedColumn
         tags=tuple(raw.get("tags") or ()),
         fqn=tuple(raw.get("fqn") or ()),
         depends_on=tuple((raw.get("depends_on") or {}).get("nodes") or ()),
-        columns=_columns(raw.get("columns") or {}),
+        columns=ColumnMap(raw.get("columns") or {}),
         relation_config=_relation_config(rtype, raw, config),
         unique_columns=tuple(unique),
         not_null_columns=tuple(not_null),
     )
 
 
-def _columns(raw: Mapping[str, _Json]) -> dict[str, ManifestColumn]:
-    return {
-        key: ManifestColumn(name=col.get("name", key), data_type=col.get("data_type"),
-                            description=col.get("description") or "")
-        for key, col in raw.items()
-    }
+class ColumnMap(Mapping[str, ManifestColumn]):
+    """A node's documented columns, read-only, each built on access from the manifest's JSON.
+
+    Most callers never look at documented columns; building them lazily keeps loading a large
+    manifest close to the cost of ``json.load`` itself.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Mapping[str, _Json]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, key: str) -> ManifestColumn:
+        col = self._raw[key]
+        return ManifestColumn(name=col.get("name") or key, data_type=col.get("data_type"),
+                              description=col.get("description") or "")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"ColumnMap({list(self._raw)!r})"
 
 
 def _constraint_columns(raw: _Json) -> tuple[list[str], list[str]]:
@@ -271,22 +290,25 @@ def _constraint_columns(raw: _Json) -> tuple[list[str], list[str]]:
 
 def _relation_config(rtype: ResourceType, raw: _Json, config: _Json) -> dict[str, str]:
     if rtype is ResourceType.SOURCE:
-        pairs = ((key, _first(raw, fields)) for key, fields in SOURCE_KEYS)
+        pairs = [(key, _first(raw, fields)) for key, fields in SOURCE_KEYS]
     elif rtype is ResourceType.EXPOSURE:
-        pairs = ((key, (raw.get(key) or {}).get("nodes") if key == "depends_on" else raw.get(key))
-                 for key in EXPOSURE_KEYS)
+        pairs = [(key, (raw.get(key) or {}).get("nodes") if key == "depends_on" else raw.get(key))
+                 for key in EXPOSURE_KEYS]
     else:
-        pairs = ((key, _config_value(config, key)) for key in RELATION_CONFIG_KEYS)
-    return {key: _as_text(value) for key, value in pairs if value not in (None, "", [], {})}
-
-
-def _config_value(config: _Json, key: str) -> Any:
-    value = config.get(key)
-    if key == "contract" and isinstance(value, dict):
-        return "enforced" if value.get("enforced") else None  # alias_types etc. do not change the relation
-    if key == "on_schema_change" and value == "ignore":
-        return None  # dbt's default; older manifests omit it
-    return value
+        pairs = [(key, config.get(key)) for key in RELATION_CONFIG_KEYS]
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if value is None or (value == "ignore" and key == "on_schema_change"):
+            continue  # absent, or dbt's default that older manifests omit
+        if type(value) is str:
+            if value:
+                out[key] = value
+        elif key == "contract" and isinstance(value, dict):
+            if value.get("enforced"):
+                out[key] = "enforced"  # alias_types etc. do not change the relation
+        elif value or value is False or value == 0:
+            out[key] = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return out
 
 
 def _first(raw: _Json, fields: tuple[str, ...]) -> Any:
@@ -296,10 +318,6 @@ def _first(raw: _Json, fields: tuple[str, ...]) -> Any:
     return None
 
 
-def _as_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 def load_catalog(path: Path, env: Env = Env.CURRENT) -> Catalog | None:

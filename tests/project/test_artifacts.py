@@ -218,3 +218,19 @@ def test_malformed_catalog(tmp_path: Path) -> None:
     with pytest.raises(ArtifactError) as info:
         load_catalog(path, Env.CURRENT)
     _assert_artifact_error(info.value, path, "dbt docs generate")
+
+
+def test_documented_columns_are_a_read_only_mapping(tmp_path: Path) -> None:
+    builder = ManifestBuilder()
+    uid = builder.model("orders", columns=[("order_id", "integer"), "amount"])
+    path = builder.write(tmp_path / "target")
+    first = load_manifest(path, Env.CURRENT).nodes[uid]
+    second = load_manifest(path, Env.CURRENT).nodes[uid]
+    assert list(first.columns) == ["order_id", "amount"]
+    assert len(first.columns) == 2
+    assert first.columns["amount"].data_type is None
+    assert first.columns == second.columns
+    assert first == second
+    assert "order_id" in repr(first.columns)
+    with pytest.raises(TypeError):
+        first.columns["x"] = first.columns["amount"]  # type: ignore[index]
