@@ -7,28 +7,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
 
 from spyglass.exceptions import StoreError
 from spyglass.store import tracking
-from spyglass.store.backend import Backend, SqlRow, Transaction
+from spyglass.store.backend import Backend
 from spyglass.store.home import spyglass_home
 from spyglass.store.migrations import migrate
 from spyglass.store.models import StoredConnection, TrackedMergeRequest, Validation, WebhookEvent
+from spyglass.store.rows import MR_COLUMNS, load_mr, mr_from_row, parse_time, save_mr, stamp, to_bytes, to_int
 from spyglass.store.secrets import SecretBox
 
 DATABASE_URL_ENV = "SPYGLASS_DATABASE_URL"
 SQLITE_FILE_NAME = "spyglass.db"
 WEBHOOK_SECRET = "gitlab_webhook_secret"
+#: how long webhook deliveries (and so their idempotency keys) are kept
+WEBHOOK_RETENTION = timedelta(days=30)
 
 Clock = Callable[[], datetime]
 
-_MR_COLUMNS = (
-    "project, iid, title, state, head_sha, validated_sha, validated_at, summary_note_id, summary_sha, "
-    "stale, updated_at"
-)
 
 
 def utc_now() -> datetime:
@@ -86,7 +86,8 @@ class Store:
         """Store (or replace) the one GitLab connection; the token is kept encrypted only."""
         if not token:
             raise StoreError("Cannot store an empty GitLab token.", remedy="Provide the token to store.")
-        now = self._clock().isoformat()
+        _refuse_credentials_in(url)
+        now = stamp(self._now())
         ciphertext = self._box.encrypt(token)
         with self._backend.transaction() as tx:
             row = tx.fetch_one("SELECT created_at FROM spyglass_connection WHERE id = 1")
@@ -99,7 +100,7 @@ class Store:
             )
         return StoredConnection(
             url=url, project=project, token_last4=token[-4:], user=user, scopes=tuple(scopes),
-            created_at=_time(created), updated_at=_time(now),
+            created_at=parse_time(created), updated_at=parse_time(now),
         )
 
     def connection(self) -> StoredConnection | None:
@@ -115,7 +116,7 @@ class Store:
         return StoredConnection(
             url=str(url), project=str(project), token_last4=str(last4),
             user=None if user is None else str(user), scopes=tuple(json.loads(str(scopes))),
-            created_at=_time(created), updated_at=_time(updated),
+            created_at=parse_time(created), updated_at=parse_time(updated),
         )
 
     def token(self) -> str | None:
@@ -123,7 +124,7 @@ class Store:
         changed."""
         with self._backend.transaction(write=False) as tx:
             row = tx.fetch_one("SELECT token_ciphertext FROM spyglass_connection WHERE id = 1")
-        return None if row is None else self._box.decrypt(_blob(row[0]))
+        return None if row is None else self._box.decrypt(to_bytes(row[0]))
 
     def delete_connection(self) -> bool:
         """Forget the connection and its token; False when there was none. Works with a lost key."""
@@ -157,7 +158,7 @@ class Store:
             tx.execute(
                 "INSERT INTO spyglass_settings (key, value, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                (key, value, self._clock().isoformat()),
+                (key, value, stamp(self._now())),
             )
 
     def delete_setting(self, key: str) -> bool:
@@ -173,24 +174,24 @@ class Store:
         """Record what GitLab says of an MR; it becomes stale when its head moves past the validated sha."""
         with self._backend.transaction() as tx:
             row = tracking.after_upsert(
-                _load_mr(tx, project, iid), project, iid, title=title, state=state, head_sha=head_sha,
-                now=self._clock(),
+                load_mr(tx, project, iid), project, iid, title=title, state=state, head_sha=head_sha,
+                now=self._now(),
             )
-            _save_mr(tx, row)
+            save_mr(tx, row)
         return row
 
     def record_validation(
         self, project: str, iid: int, sha: str, *, checks: int, mismatches: int, errors: int
     ) -> Validation:
         """Record that ``sha`` of the MR was validated (it is no longer stale if that is its head)."""
-        now = self._clock()
+        now = self._now()
         with self._backend.transaction() as tx:
             tx.execute(
                 "INSERT INTO spyglass_validations (project, iid, sha, checks, mismatches, errors, "
                 "validated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (project, iid, sha, checks, mismatches, errors, now.isoformat()),
+                (project, iid, sha, checks, mismatches, errors, stamp(now)),
             )
-            _save_mr(tx, tracking.after_validation(_load_mr(tx, project, iid), project, iid, sha, now=now))
+            save_mr(tx, tracking.after_validation(load_mr(tx, project, iid), project, iid, sha, now=now))
         return Validation(
             project=project, iid=iid, sha=sha, checks=checks, mismatches=mismatches, errors=errors,
             validated_at=now,
@@ -199,22 +200,22 @@ class Store:
     def record_summary_note(self, project: str, iid: int, note_id: int, sha: str) -> None:
         """Remember the note that holds the MR's summary (updated in place by later posts)."""
         with self._backend.transaction() as tx:
-            existing = _load_mr(tx, project, iid)
-            _save_mr(tx, tracking.after_summary_note(existing, project, iid, note_id, sha, now=self._clock()))
+            existing = load_mr(tx, project, iid)
+            save_mr(tx, tracking.after_summary_note(existing, project, iid, note_id, sha, now=self._now()))
 
     def merge_request(self, project: str, iid: int) -> TrackedMergeRequest | None:
         """The tracking row of one MR, or None if never seen."""
         with self._backend.transaction(write=False) as tx:
-            return _load_mr(tx, project, iid)
+            return load_mr(tx, project, iid)
 
     def tracked(self, project: str) -> dict[int, TrackedMergeRequest]:
         """Every tracked MR of ``project`` by iid."""
         with self._backend.transaction(write=False) as tx:
             rows = tx.fetch_all(
-                f"SELECT {_MR_COLUMNS} FROM spyglass_merge_requests WHERE project = ? ORDER BY iid",
+                f"SELECT {MR_COLUMNS} FROM spyglass_merge_requests WHERE project = ? ORDER BY iid",
                 (project,),
             )
-        return {mr.iid: mr for mr in map(_mr_from_row, rows)}
+        return {mr.iid: mr for mr in map(mr_from_row, rows)}
 
     def validations(self, project: str, iid: int) -> list[Validation]:
         """The MR's validations, oldest first."""
@@ -226,8 +227,8 @@ class Store:
             )
         return [
             Validation(
-                project=str(p), iid=_int(i), sha=str(s), checks=_int(c), mismatches=_int(m), errors=_int(e),
-                validated_at=_time(at),
+                project=str(p), iid=to_int(i), sha=str(s), checks=to_int(c), mismatches=to_int(m), errors=to_int(e),
+                validated_at=parse_time(at),
             )
             for p, i, s, c, m, e, at in rows
         ]
@@ -239,13 +240,17 @@ class Store:
     ) -> bool:
         """Record a webhook delivery; False (nothing recorded) when ``idempotency_key`` was seen before.
 
-        Deliveries without a key are always recorded.
+        Deliveries without a key are always recorded. Deliveries older than ``WEBHOOK_RETENTION`` are
+        forgotten on the way (GitLab stops retrying long before).
         """
+        now = self._now()
         with self._backend.transaction() as tx:
+            tx.execute("DELETE FROM spyglass_webhook_events WHERE received_at < ?",
+                       (stamp(now - WEBHOOK_RETENTION),))
             inserted = tx.execute(
                 "INSERT INTO spyglass_webhook_events (idempotency_key, event, project, iid, action, "
                 "received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-                (idempotency_key, event, project, iid, action, self._clock().isoformat()),
+                (idempotency_key, event, project, iid, action, stamp(now)),
             )
         return inserted > 0
 
@@ -260,12 +265,15 @@ class Store:
         return [
             WebhookEvent(
                 idempotency_key=None if key is None else str(key), event=str(ev), project=str(p),
-                iid=None if i is None else _int(i), action=None if a is None else str(a), received_at=_time(at),
+                iid=None if i is None else to_int(i), action=None if a is None else str(a), received_at=parse_time(at),
             )
             for key, ev, p, i, a, at in rows
         ]
 
     # -- internals -----------------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self._clock().astimezone(timezone.utc)
 
     def _save_secret(self, name: str, secret: str) -> None:
         ciphertext = self._box.encrypt(secret)
@@ -274,13 +282,13 @@ class Store:
                 "INSERT INTO spyglass_secrets (name, ciphertext, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET ciphertext = excluded.ciphertext, "
                 "updated_at = excluded.updated_at",
-                (name, ciphertext, self._clock().isoformat()),
+                (name, ciphertext, stamp(self._now())),
             )
 
     def _secret(self, name: str) -> str | None:
         with self._backend.transaction(write=False) as tx:
             row = tx.fetch_one("SELECT ciphertext FROM spyglass_secrets WHERE name = ?", (name,))
-        return None if row is None else self._box.decrypt(_blob(row[0]))
+        return None if row is None else self._box.decrypt(to_bytes(row[0]))
 
 
 def open_backend(url: str, home: Path) -> Backend:
@@ -305,50 +313,9 @@ def open_backend(url: str, home: Path) -> Backend:
     )
 
 
-def _load_mr(tx: Transaction, project: str, iid: int) -> TrackedMergeRequest | None:
-    row = tx.fetch_one(
-        f"SELECT {_MR_COLUMNS} FROM spyglass_merge_requests WHERE project = ? AND iid = ?", (project, iid)
-    )
-    return None if row is None else _mr_from_row(row)
-
-
-def _save_mr(tx: Transaction, mr: TrackedMergeRequest) -> None:
-    tx.execute("DELETE FROM spyglass_merge_requests WHERE project = ? AND iid = ?", (mr.project, mr.iid))
-    tx.execute(
-        f"INSERT INTO spyglass_merge_requests ({_MR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            mr.project, mr.iid, mr.title, mr.state, mr.head_sha, mr.validated_sha,
-            None if mr.validated_at is None else mr.validated_at.isoformat(), mr.summary_note_id,
-            mr.summary_sha, int(mr.stale), mr.updated_at.isoformat(),
-        ),
-    )
-
-
-def _mr_from_row(row: SqlRow) -> TrackedMergeRequest:
-    project, iid, title, state, head, validated, validated_at, note, summary_sha, stale, updated = row
-    return TrackedMergeRequest(
-        project=str(project), iid=_int(iid), title=str(title), state=str(state), head_sha=_opt_str(head),
-        validated_sha=_opt_str(validated), validated_at=None if validated_at is None else _time(validated_at),
-        summary_note_id=None if note is None else _int(note), summary_sha=_opt_str(summary_sha),
-        stale=bool(stale), updated_at=_time(updated),
-    )
-
-
-def _time(value: object) -> datetime:
-    return datetime.fromisoformat(str(value))
-
-
-def _int(value: object) -> int:
-    if isinstance(value, (int, str)):
-        return int(value)
-    raise StoreError(f"The store holds a malformed number {value!r}.", remedy="Check the database's integrity.")
-
-
-def _opt_str(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _blob(value: object) -> bytes:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value)
-    return str(value).encode("ascii")
+def _refuse_credentials_in(url: str) -> None:
+    if urlsplit(url).password is not None:
+        raise StoreError(
+            "The GitLab URL contains a password; Spyglass stores URLs in clear.",
+            remedy="Give the URL without user:password@ (the token authenticates).",
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from spyglass.exceptions import StoreError
 from spyglass.store.backend import Backend, Transaction
@@ -48,7 +48,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "webhook events with idempotency keys", (
         "CREATE TABLE spyglass_webhook_events (id {serial_pk}, idempotency_key TEXT UNIQUE, "
         "event TEXT NOT NULL, project TEXT NOT NULL, iid BIGINT, action TEXT, received_at TEXT NOT NULL)",
-        "CREATE INDEX spyglass_webhook_events_project ON spyglass_webhook_events (project, received_at)",
+        "CREATE INDEX spyglass_webhook_events_project ON spyglass_webhook_events (project, id)",
+        "CREATE INDEX spyglass_webhook_events_received ON spyglass_webhook_events (received_at)",
     )),
 )
 
@@ -100,7 +101,7 @@ def migrate(
                 tx.execute(statement)
             tx.execute(
                 f"INSERT INTO {VERSIONS_TABLE} (version, description, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.description, clock().isoformat()),
+                (migration.version, migration.description, clock().astimezone(timezone.utc).isoformat()),
             )
             version = migration.version
     return version

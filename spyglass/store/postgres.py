@@ -20,6 +20,8 @@ from spyglass.store.pool import ConnectionPool
 WRITE_LOCK_KEY = 0x535059474C53
 MAX_CONNECTIONS = 8
 CONNECT_TIMEOUT_SECONDS = 10
+#: SQLSTATE of "permission denied"
+INSUFFICIENT_PRIVILEGE = "42501"
 
 
 class _Cursor(Protocol):
@@ -128,10 +130,15 @@ class PostgresBackend:
             ) from exc
 
     def _error(self, exc: BaseException) -> StoreError:
-        return StoreError(
-            f"The Spyglass store ({self.description}) failed: {_first_line(exc)}.",
-            remedy="Check that the database user may create and write tables, and that the server is up.",
-        )
+        if getattr(exc, "pgcode", None) == INSUFFICIENT_PRIVILEGE:
+            remedy = (
+                "Let the database user create tables in its schema (GRANT CREATE ON SCHEMA public TO "
+                "<user>), or give Spyglass a schema of its own: CREATE SCHEMA spyglass AUTHORIZATION <user> "
+                "and add ?options=-csearch_path%3Dspyglass to SPYGLASS_DATABASE_URL."
+            )
+        else:
+            remedy = "Check that the database user may create and write tables, and that the server is up."
+        return StoreError(f"The Spyglass store ({self.description}) failed: {_first_line(exc)}.", remedy=remedy)
 
 
 def redact_url(url: str) -> str:

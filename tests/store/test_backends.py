@@ -95,3 +95,22 @@ def test_postgres_connections_dropped_by_the_server_are_replaced(
         assert postgres_server.admin_execute(terminate) == [(True,)]
         store.set_setting("after", "2")  # a write on a fresh connection
         assert store.get_setting("after") == "2"
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_postgres_user_without_create_rights_is_told_how_to_fix_it(
+    tmp_path: Path, postgres_server: PostgresServer
+) -> None:
+    role = f"spy_{tmp_path.name[-12:].replace('-', '_').lower()}"
+    postgres_server.admin_execute(f"CREATE ROLE {role} LOGIN; CREATE SCHEMA {role}_ro; "
+                                  f"GRANT USAGE ON SCHEMA {role}_ro TO {role}")  # may read, not create
+    server = postgres_server
+    url = f"postgresql://{role}@{server.host}:{server.port}/{server.database}?options=-csearch_path%3D{role}_ro"
+    environ = {"SPYGLASS_HOME": str(tmp_path / "home"), "SPYGLASS_DATABASE_URL": url}
+
+    with pytest.raises(StoreError) as caught:
+        Store.open(environ)
+
+    assert "permission denied" in caught.value.message
+    assert "GRANT CREATE ON SCHEMA" in caught.value.remedy

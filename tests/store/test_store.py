@@ -8,6 +8,7 @@ from cryptography.fernet import Fernet
 
 from spyglass.exceptions import SecretStoreError, StoreError
 from spyglass.store import Store
+from spyglass.store.db import WEBHOOK_RETENTION
 
 TOKEN = "glpat-StoreTestToken-9876"
 PROJECT = "group/sub/project"
@@ -191,3 +192,43 @@ def test_description_names_the_backend_without_secrets(store: Store, store_env: 
         assert store.description.startswith("PostgreSQL postgresql://")
     else:
         assert store.description.startswith("SQLite ") and store.description.endswith("spyglass.db")
+
+
+def test_a_gitlab_url_with_a_password_is_not_stored(store: Store) -> None:
+    with pytest.raises(StoreError) as caught:
+        store.save_connection("https://me:hunter2@gitlab.com", PROJECT, TOKEN, user=None, scopes=[])
+
+    assert "hunter2" not in str(caught.value)
+    assert "without user:password@" in caught.value.remedy
+    assert store.connection() is None
+
+
+def test_old_webhook_deliveries_are_forgotten_after_the_retention(store_env: Mapping[str, str]) -> None:
+    clock = FakeClock()
+    with Store.open(store_env, clock=clock) as store:
+        assert store.record_webhook_event("old", event="Merge Request Hook", project=PROJECT, iid=1, action="open")
+        clock.now += WEBHOOK_RETENTION - timedelta(minutes=1)
+        assert not store.record_webhook_event("old", event="Merge Request Hook", project=PROJECT, iid=1,
+                                              action="open")  # still within the retention
+        clock.now += timedelta(minutes=2)
+        assert store.record_webhook_event("new", event="Merge Request Hook", project=PROJECT, iid=1,
+                                          action="update")
+
+        assert [e.idempotency_key for e in store.webhook_events(PROJECT)] == ["new"]
+
+
+def test_times_from_any_timezone_are_kept_as_the_same_instants(store_env: Mapping[str, str]) -> None:
+    paris = timezone(timedelta(hours=2))
+    clock = FakeClock()
+    with Store.open(store_env, clock=lambda: clock.now) as store:
+        clock.now = datetime(2026, 6, 1, 23, 30, tzinfo=paris)
+        store.record_validation(PROJECT, 1, "a", checks=1, mismatches=0, errors=0)
+        clock.now = datetime(2026, 6, 1, 22, 0, tzinfo=timezone.utc)
+        store.record_validation(PROJECT, 1, "b", checks=1, mismatches=0, errors=0)
+
+        first, second = store.validations(PROJECT, 1)
+        tracked = store.tracked(PROJECT)[1]
+
+    assert first.validated_at == datetime(2026, 6, 1, 21, 30, tzinfo=timezone.utc)
+    assert first.validated_at.utcoffset() == timedelta(0)
+    assert second.validated_at == tracked.validated_at == datetime(2026, 6, 1, 22, 0, tzinfo=timezone.utc)
