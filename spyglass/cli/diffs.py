@@ -1,9 +1,246 @@
-"""PLACEHOLDER: `spyglass` commands of this module (to be implemented)."""
+"""``spyglass value-diff``, ``query`` and ``query-diff``: one check, ad hoc, as a table or JSON.
+
+Each command runs its check through :meth:`Session.run_check` (the path ``spyglass run`` and the
+server take), prints a rich table (or, with ``--json``, the result model as JSON) and exits 1 when the
+run did not succeed, after printing what went wrong and what to do.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import click
+from pydantic import JsonValue
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from spyglass.checks.query import DataTable, QueryResultModel
+from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult
+from spyglass.checks.sql import JsonScalar
+from spyglass.checks.value_diff import ValueDiffResult
+from spyglass.checks.value_diff_detail import DiffRows, ValueDiffDetailResult
+from spyglass.cli.options import project_options, settings_from
+from spyglass.report.details.value_diff import percent
+from spyglass.service import Session
+from spyglass.state.models import RawParams, RunRecord, RunStatus
+
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+_limit_option = click.option("--limit", type=click.IntRange(1, 100_000), default=None,
+                             help="How many rows to return (default: 2,000; 1,000 for --detail).")
+
+
+def _names(values: Sequence[str]) -> list[str]:
+    """Repeated and/or comma-separated option values as one list."""
+    return [name.strip() for item in values for name in item.split(",") if name.strip()]
+
+
+def _sql_argument(sql: str) -> str:
+    """The SQL argument; ``-`` reads it from standard input."""
+    return sys.stdin.read() if sql == "-" else sql
+
+
+def run_and_print(type_name: str, params: RawParams, kwargs: dict[str, Any],
+                  render: Callable[[Any], list[RenderableType]]) -> None:
+    """Run one check, print it, exit 1 when it did not succeed."""
+    as_json = kwargs.pop("as_json")
+    session = Session.load(settings_from(kwargs))
+    try:
+        session.warehouse()  # raises the connection error itself, with its remedy
+        record = session.run_check(type_name, params)
+    finally:
+        session.close()
+    console = Console(soft_wrap=as_json)
+    if record.result is not None:
+        if as_json:
+            console.print_json(record.result.model_dump_json())
+        else:
+            for renderable in render(record.result):
+                console.print(renderable)
+            verdict = "[bold red]mismatch[/]" if record.result.mismatch else "[green]no change[/]"
+            console.print(f"{verdict}: ", Text(record.result.headline), sep="", highlight=False)
+    if record.status is not RunStatus.SUCCESS:
+        _print_error(record)
+        sys.exit(1)  # SystemExit: main() runs click with standalone_mode=False
+
+
+def _print_error(record: RunRecord) -> None:
+    err = Console(stderr=True, soft_wrap=True)
+    if record.error is None:
+        err.print(f"The check ended with status {record.status.value}.", highlight=False)
+        return
+    err.print("[bold red]Error:[/] ", Text(record.error.message), sep="", highlight=False)
+    if record.error.remedy:
+        err.print(record.error.remedy, markup=False, highlight=False)
+
+
+# -- tables ------------------------------------------------------------------------------------------------
+def _text(value: JsonScalar) -> Text:
+    return Text("NULL", style="dim italic") if value is None else Text(str(value))
+
+
+def value_diff_view(result: ValueDiffResult) -> list[RenderableType]:
+    table = Table(title=f"Value diff of {result.model} by {', '.join(result.primary_key)}", title_justify="left")
+    for name in ("column", "matched", "mismatched", "matched %", "e.g. key"):
+        table.add_column(name, justify="left" if name in ("column", "e.g. key") else "right")
+    for col in result.columns:
+        style = "bold yellow" if col.mismatched else ""
+        table.add_row(Text(col.column, style=style), f"{col.matched:,}", f"{col.mismatched:,}",
+                      percent(col.matched_p), _text(col.example_key) if col.mismatched else "")
+    counts = Text(f"base {result.base_rows:,} rows, current {result.current_rows:,} rows: {result.added:,} added, "
+                  f"{result.removed:,} removed, {result.in_both:,} in both, {result.changed:,} changed")
+    views: list[RenderableType] = [table, counts]
+    for side, columns in (("base", result.base_only_columns), ("current", result.current_only_columns)):
+        if columns:
+            views.append(Text(f"Only in {side} (not compared): {', '.join(columns)}"))
+    return views
+
+
+def diff_rows_view(diff: DiffRows, title: str) -> list[RenderableType]:
+    table = Table(title=title, title_justify="left")
+    for key in diff.primary_key:
+        table.add_column(key)
+    table.add_column("change")
+    for name in diff.columns:
+        table.add_column(name)
+    styles = {"added": "green", "removed": "red", "changed": "yellow"}
+    for row in diff.rows:
+        cells: list[Text] = [_text(v) for v in row.key] + [Text(row.status, style=styles[row.status])]
+        for i, name in enumerate(diff.columns):
+            cells.append(_cell_change(row.base[i] if row.base else None, row.current[i] if row.current else None,
+                                      name in row.changed_columns, row.status))
+        table.add_row(*cells)
+    more = f" (first {len(diff.rows):,})" if diff.more else ""
+    return [table, Text(f"{diff.total:,} differing rows{more}: {diff.added:,} added, {diff.removed:,} removed, "
+                        f"{diff.changed:,} changed")]
+
+
+def _cell_change(base: JsonScalar, current: JsonScalar, changed: bool, status: str) -> Text:
+    if status == "added":
+        return _text(current)
+    if status == "removed" or not changed:
+        return _text(base)
+    return Text.assemble(_styled(base, "red"), " → ", _styled(current, "green"))
+
+
+def _styled(value: JsonScalar, style: str) -> Text:
+    text = _text(value)
+    text.stylize(style)
+    return text
+
+
+def value_diff_detail_view(result: ValueDiffDetailResult) -> list[RenderableType]:
+    return diff_rows_view(result.diff, f"Differing rows of {result.model}")
+
+
+def data_table_view(data: DataTable, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in data.columns:
+        table.add_column(column.name, justify="right" if column.type in ("integer", "number") else "left")
+    for row in data.rows:
+        table.add_row(*[_text(v) for v in row])
+    return table
+
+
+def query_view(result: QueryResultModel) -> list[RenderableType]:
+    shown = f", first {len(result.table.rows):,} shown" if result.table.more else ""
+    return [data_table_view(result.table, f"{result.table.total_row_count:,} rows ({result.env.value}{shown})")]
+
+
+def multiset_view(diff: MultisetDiff) -> Table:
+    table = Table(title="Rows whose count differs", title_justify="left")
+    for name in diff.columns:
+        table.add_column(name)
+    table.add_column("base", justify="right")
+    table.add_column("current", justify="right")
+    for row in diff.rows:
+        table.add_row(*[_text(v) for v in row.values], f"{row.base_count:,}", f"{row.current_count:,}")
+    return table
+
+
+def query_diff_view(result: QueryDiffResult) -> list[RenderableType]:
+    views: list[RenderableType] = []
+    if result.keyed is not None:
+        views += diff_rows_view(result.keyed, "Differing rows")
+    elif result.multiset is not None:
+        views.append(multiset_view(result.multiset))
+    for side, columns in (("base", result.base_only_columns), ("current", result.current_only_columns)):
+        if columns:
+            views.append(Text(f"Columns only in {side}: {', '.join(columns)}"))
+    return views
+
+
+# -- commands ------------------------------------------------------------------------------------------------
+@click.command("value-diff")
+@click.argument("model")
+@click.option("--primary-key", "-k", "primary_key", multiple=True, required=True,
+              help="Key column(s): repeat or separate with commas for a composite key.")
+@click.option("--columns", "-c", multiple=True, help="Compare only these columns (default: all).")
+@click.option("--detail", is_flag=True, help="List the differing rows instead of per-column figures.")
+@click.option("--abs-tolerance", type=click.FloatRange(min=0), default=None,
+              help="Numeric values within this absolute difference match.")
+@click.option("--rel-tolerance", type=click.FloatRange(min=0), default=None,
+              help="Numeric values within this relative difference match (0.01 = 1%).")
+@_limit_option
+@_json_option
+@project_options
+def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[str, ...], detail: bool,
+                       abs_tolerance: float | None, rel_tolerance: float | None, limit: int | None,
+                       **kwargs: Any) -> None:
+    """Compare MODEL's rows on base and current by primary key, column by column."""
+    keys: list[JsonValue] = list(_names(primary_key))
+    params: RawParams = {"model": model, "primary_key": keys[0] if len(keys) == 1 else keys}
+    if columns:
+        params["columns"] = list[JsonValue](_names(columns))
+    for name, value in (("abs_tolerance", abs_tolerance), ("rel_tolerance", rel_tolerance)):
+        if value is not None:
+            params[name] = value
+    if detail:
+        if limit is not None:
+            params["limit"] = limit
+        run_and_print("value_diff_detail", params, kwargs, value_diff_detail_view)
+    else:
+        run_and_print("value_diff", params, kwargs, value_diff_view)
+
+
+@click.command("query")
+@click.argument("sql")
+@click.option("--base", is_flag=True, help="Run against the base environment instead of current.")
+@_limit_option
+@_json_option
+@project_options
+def query_command(sql: str, base: bool, limit: int | None, **kwargs: Any) -> None:
+    """Run SQL (Jinja with ref() and source(); `-` reads it from stdin) and show the first rows."""
+    params: RawParams = {"sql_template": _sql_argument(sql), "base": base}
+    if limit is not None:
+        params["limit"] = limit
+    run_and_print("query", params, kwargs, query_view)
+
+
+@click.command("query-diff")
+@click.argument("sql")
+@click.option("--base-sql", default=None, help="Different SQL for the base side (default: SQL).")
+@click.option("--primary-key", "-k", "primary_key", multiple=True,
+              help="Key column(s) to pair rows by; without it, rows are compared as a multiset.")
+@_limit_option
+@_json_option
+@project_options
+def query_diff_command(sql: str, base_sql: str | None, primary_key: tuple[str, ...], limit: int | None,
+                       **kwargs: Any) -> None:
+    """Run SQL on base and current and show the rows that differ (columns are matched by name)."""
+    params: RawParams = {"sql_template": _sql_argument(sql)}
+    if base_sql is not None:
+        params["base_sql_template"] = base_sql
+    if primary_key:
+        params["primary_keys"] = list[JsonValue](_names(primary_key))
+    if limit is not None:
+        params["limit"] = limit
+    run_and_print("query_diff", params, kwargs, query_diff_view)
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to the `spyglass` group."""
+    """Add ``value-diff``, ``query`` and ``query-diff`` to the ``spyglass`` group."""
+    for command in (value_diff_command, query_command, query_diff_command):
+        group.add_command(command)

@@ -1,0 +1,99 @@
+"""`spyglass value-diff / query / query-diff` as a user runs them, on a crafted DuckDB project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spyglass.cli.main import main
+from spyglass.project.models import Env
+from tests.fixtures.warehouses import Crafted
+from tests.project.manifest_builder import ManifestBuilder, write_pair
+
+BASE = "select * from (values (1, 'a', 10), (2, 'b', 20), (3, '[red]x[/]', 30)) as t(id, \"Status\", amount)"
+CURRENT = "select * from (values (1, 'a', 10), (2, 'B', 20), (4, 'd', 40)) as t(id, \"Status\", amount)"
+
+
+@pytest.fixture
+def project(crafted: Crafted, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The crafted table plus manifests on disk (target-base/, target/) naming it, without catalogs."""
+    crafted.create_model("orders", BASE, CURRENT)
+    base = ManifestBuilder("crafted", database=crafted.database, schema=crafted.schemas[Env.BASE])
+    base.model("orders", sql=BASE, materialized="table")
+    current = base.copy(schema=crafted.schemas[Env.CURRENT])
+    current.model("orders", sql=CURRENT, materialized="table")
+    write_pair(crafted.project_dir, base, current)
+    monkeypatch.setenv("COLUMNS", "200")
+    return crafted.project_dir
+
+
+def spyglass(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main([*map(str, args)])
+        raise SystemExit(0)
+    out = capsys.readouterr()
+    return int(exited.value.code or 0), out.out, out.err
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_value_diff_table_json_and_detail(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = spyglass(capsys, "value-diff", "orders", "--primary-key", "id", "--project-dir", project)
+    assert (code, err) == (0, "")
+    assert "Value diff of orders by id" in out
+    assert "Status" in out and "50.00%" in out and "100.00%" in out  # Status 1 of 2, amount 2 of 2
+    assert "mismatch: 1 added, 1 removed, 1 of 2 changed" in out
+    code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "-c", "Status", "--json",
+                            "--project-dir", project)
+    result = json.loads(out)
+    assert code == 0 and result["kind"] == "value_diff"
+    assert (result["added"], result["removed"], result["in_both"], result["changed"]) == (1, 1, 2, 1)
+    assert [(c["column"], c["matched"], c["mismatched"]) for c in result["columns"]] == [("Status", 1, 1)]
+    code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "--detail", "--project-dir", project)
+    assert code == 0
+    assert "Differing rows of orders" in out and "[red]x[/]" in out  # user data is never markup
+    assert "b → B" in out and "3 differing rows: 1 added, 1 removed, 1 changed" in out
+    code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "--detail", "--limit", "1", "--json",
+                            "--project-dir", project)
+    detail = json.loads(out)
+    assert code == 0 and detail["kind"] == "value_diff_detail"
+    assert [(r["key"], r["status"], r["changed_columns"]) for r in detail["diff"]["rows"]] == [([2], "changed",
+                                                                                               ["Status"])]
+    assert detail["diff"]["more"] is True
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_query_and_query_diff(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sql = "select id, amount from {{ ref('orders') }} order by id"
+    code, out, _ = spyglass(capsys, "query", sql, "--base", "--project-dir", project)
+    assert code == 0 and "3 rows (base)" in out and "no change: 3 rows (base)" in out
+    code, out, _ = spyglass(capsys, "query", sql, "--limit", "1", "--json", "--project-dir", project)
+    result = json.loads(out)
+    assert (result["table"]["rows"], result["table"]["more"], result["table"]["total_row_count"]) == ([[1, 10]],
+                                                                                                      True, 3)
+    code, out, _ = spyglass(capsys, "query-diff", "select * from {{ ref('orders') }}", "--project-dir", project)
+    assert code == 0
+    assert "Rows whose count differs" in out and "mismatch: 2 rows only in base, 2 only in current" in out
+    code, out, _ = spyglass(capsys, "query-diff", "select amount, id from {{ ref('orders') }}", "--base-sql",
+                            "select id, amount from {{ ref('orders') }}", "-k", "id", "--json",
+                            "--project-dir", project)
+    result = json.loads(out)
+    assert code == 0
+    assert [(r["key"], r["status"]) for r in result["keyed"]["rows"]] == [([3], "removed"), ([4], "added")]
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_failures_exit_1_with_error_and_remedy(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = spyglass(capsys, "value-diff", "orders", "-k", "Status,amount", "-c", "nope",
+                            "--project-dir", project)
+    assert code == 1
+    assert "Error: Unknown column(s) 'nope' in model 'orders'." in err
+    assert "Columns are: 'id', 'Status', 'amount'." in err
+    code, out, err = spyglass(capsys, "query", "select nope from {{ ref('orders') }}", "--json",
+                              "--project-dir", project)
+    assert code == 1 and out == ""
+    assert "Error:" in err and "nope" in err
+    code, _, err = spyglass(capsys, "query-diff", "select * from {{ ref('orders') }} where id > 9",
+                            "--project-dir", project)
+    assert code == 1 and "no rows on either side" in err
