@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ class _Running:
 class DbtWarehouse:
     """A thread-safe warehouse over one dbt adapter instance (see module docstring)."""
 
-    def __init__(self, target: TargetConfig, artifacts: ArtifactPair, *, sandboxed: bool = False) -> None:
+    def __init__(self, target: TargetConfig, artifacts: ArtifactPair | None, *, sandboxed: bool = False) -> None:
         self.target = target
         self._artifacts = artifacts
         self._dialect = dialect_for(target.adapter_type)
@@ -137,6 +138,9 @@ class DbtWarehouse:
         return str(self._adapter.quote(identifier))
 
     def render(self, template: str, env: Env) -> str:
+        if self._artifacts is None:
+            raise CheckError("This warehouse was opened without dbt artifacts, so ref() and source() "
+                             "cannot be resolved.", remedy="Open it through a Session.")
         return render_sql(template, self._artifacts.side(env).manifest, env.value)
 
     def close(self) -> None:
@@ -219,7 +223,11 @@ class DbtWarehouse:
 
 
 def open_warehouse(settings: ProjectSettings, artifacts: ArtifactPair, *, sandboxed: bool = False) -> DbtWarehouse:
-    """Open the warehouse of the profile target ``settings`` selects.
+    """Open the warehouse of the profile target ``settings`` selects (checked with ``select 1``).
+
+    ``sandboxed=True`` (the server's query editor) runs the dialect's ``sandbox_statements`` once
+    after connecting; on DuckDB they disable file and network access and lock the configuration for
+    that database file in this process.
 
     Raises:
         ConfigError: profiles.yml missing or invalid.
@@ -228,16 +236,36 @@ def open_warehouse(settings: ProjectSettings, artifacts: ArtifactPair, *, sandbo
     target = load_target(settings)
     warehouse = DbtWarehouse(target, artifacts, sandboxed=sandboxed)
     try:
+        _select_one(warehouse)
+    except WarehouseUnavailable:
+        warehouse.close()
+        raise
+    return warehouse
+
+
+def probe(target: TargetConfig) -> float:
+    """Run ``select 1`` through the target's adapter and close again; the seconds it took.
+
+    Raises:
+        WarehouseUnavailable: the adapter cannot be created or the query fails.
+    """
+    started = time.monotonic()
+    with DbtWarehouse(target, None) as warehouse:
+        _select_one(warehouse)
+    return time.monotonic() - started
+
+
+def _select_one(warehouse: DbtWarehouse) -> None:
+    target = warehouse.target
+    try:
         warehouse.execute("select 1")
     except WarehouseError as exc:
-        warehouse.close()
         raise WarehouseUnavailable(
-            f"Cannot run a query on target {target.target_name!r} of profile {target.profile_name!r} "
+            f"`select 1` failed on target {target.target_name!r} of profile {target.profile_name!r} "
             f"({target.adapter_type}): {exc.message}",
-            remedy="Check the target's connection settings in "
-            f"{target.profiles_path} and that the database is running.",
+            remedy=f"Check the target's connection settings in {target.profiles_path} and that the "
+            "database is running.",
         ) from exc
-    return warehouse
 
 
 def _instantiate(target: TargetConfig, dialect: Dialect) -> Any:
