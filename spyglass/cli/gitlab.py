@@ -118,7 +118,7 @@ def _print_mrs(listing: MergeRequestList) -> None:
     for mr in listing.merge_requests:
         console.print(f"!{mr.iid}  {escape(mr.title)}  @{escape(mr.author or '?')}  "
                       f"{escape(mr.source_branch)} -> {escape(mr.target_branch)}  {(mr.head_sha or '')[:8]}  "
-                      f"{escape(mr.updated_at)}  [{escape(mr.status_text)}]  {escape(mr.web_url)}")
+                      f"{escape(mr.updated_at)}  {escape('[' + mr.status_text + ']')}  {escape(mr.web_url)}")
 
 
 @gitlab.command()

@@ -1,0 +1,164 @@
+"""``spyglass gitlab ...`` through the real entry point, against the fake GitLab."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from spyglass.cli.main import main
+from spyglass.state.store import save_state
+from tests.gitlab.conftest import PROJECT, Scenario, make_state
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+
+class Cli:
+    """Runs ``spyglass`` in-process like a shell would, keeping every output for the token audit."""
+
+    def __init__(self) -> None:
+        self.outputs: list[str] = []
+
+    def __call__(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Outcome:
+        runner = CliRunner()
+        with runner.isolation(input=stdin, env=env) as streams:
+            out, err = streams[0], streams[1]
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+            result = Outcome(code, out.getvalue().decode(), err.getvalue().decode())
+        self.outputs += [result.out, result.err]
+        return result
+
+
+def _home_bytes() -> list[tuple[Path, bytes]]:
+    home = Path(os.environ["SPYGLASS_HOME"])
+    return [(p, p.read_bytes()) for p in home.rglob("*") if p.is_file()]
+
+
+def test_connect_status_mrs_post_disconnect_without_leaking_the_token(scenario: Scenario,
+                                                                       tmp_path: Path) -> None:
+    cli = Cli()
+    token = scenario.user_token("bot", 40)
+    connected = cli("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT, "--token-stdin",
+                    stdin=token + "\n")
+    assert connected.code == 0, connected.err
+    assert f"...{token[-4:]}" in connected.out and "Connection stored" in connected.out
+    assert connected.out.count("PASS") == 5
+
+    status = cli("gitlab", "status", "--json")
+    data = json.loads(status.out)
+    assert status.code == 0 and data["can_post"] and data["project"] == PROJECT and data["user"] == "bot"
+    assert data["token_last4"] == token[-4:] and data["problems"] == []
+
+    mrs = cli("gitlab", "mrs", "--state", "all")
+    assert mrs.code == 0 and "!1  Rename customer columns  @olivia  feature -> main" in mrs.out
+    assert "[not validated]" in mrs.out
+
+    state_file = tmp_path / "spyglass_state.json"
+    save_state(state_file, make_state({"orders"}))
+    posted = cli("gitlab", "post", "--mr", "1", "--state-file", str(state_file), "--notes", "--commit-status")
+    assert posted.code == 0, posted.err
+    assert "Posted the summary on !1 (3 checks, 1 mismatches, 0 errors)" in posted.out
+    updated = cli("gitlab", "post", "--mr", "1", "--state-file", str(state_file), "--json")
+    assert json.loads(updated.out)["created"] is False
+    listed = json.loads(cli("gitlab", "mrs", "--json").out)
+    assert listed["merge_requests"][0]["status"] == "summary posted"
+
+    files = _home_bytes()
+    assert files, "the connection should be stored under SPYGLASS_HOME"
+    assert all(token.encode() not in data for _, data in files)
+    assert all(token not in text for text in cli.outputs)
+
+    assert cli("gitlab", "disconnect").out.strip() == "Stored GitLab connection deleted."
+    after = cli("gitlab", "status")
+    assert after.code == 2 and "No GitLab URL or project or token configured" in after.err
+    assert "spyglass gitlab connect" in after.err
+
+
+def test_read_api_token_connects_but_post_exits_3_before_writing(scenario: Scenario, tmp_path: Path) -> None:
+    cli = Cli()
+    token = scenario.user_token("viewer", 40, ("read_api",))
+    connected = cli("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT,
+                    env={"SPYGLASS_GITLAB_TOKEN": token})
+    assert connected.code == 3 and "WARN Scope allows posting" in connected.out
+    assert "Connection stored" in connected.out
+    assert cli("gitlab", "status").code == 3
+    state_file = tmp_path / "state.json"
+    save_state(state_file, make_state(set()))
+    posted = cli("gitlab", "post", "--mr", "1", "--state-file", str(state_file))
+    assert posted.code == 3 and "can track merge requests but not post" in posted.err
+    assert "`api` scope" in posted.err and scenario.fake.writes() == []
+    assert "read-only token" in cli("gitlab", "mrs").out
+    assert all(token not in text for text in cli.outputs)
+
+
+def test_unusable_token_is_not_stored(scenario: Scenario) -> None:
+    cli = Cli()
+    token = scenario.user_token("gone", 40, revoked=True)
+    connected = cli("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT, "--token-stdin",
+                    stdin=token)
+    assert connected.code == 2 and "FAIL Token active: The token was revoked." in connected.out
+    assert "NOT stored" in connected.out
+    assert cli("gitlab", "status").code == 2
+    assert all(token.encode() not in data for _, data in _home_bytes())
+
+
+def test_hidden_prompt_reads_the_token_without_echo(scenario: Scenario) -> None:
+    cli = Cli()
+    token = scenario.user_token("prompted", 50)
+    connected = cli("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT, stdin=token + "\n")
+    assert connected.code == 0 and "GitLab token (input hidden)" in connected.err
+    assert all(token not in text for text in cli.outputs)
+
+
+def test_environment_overrides_the_stored_connection(scenario: Scenario) -> None:
+    cli = Cli()
+    stored = scenario.user_token("stored", 40)
+    cli("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT, "--token-stdin", stdin=stored)
+    other = scenario.user_token("from_env", 30)
+    status = cli("gitlab", "status", "--json", env={"SPYGLASS_GITLAB_TOKEN": other})
+    assert json.loads(status.out)["user"] == "from_env"
+    # The stored token is never sent to another GitLab than the one it was stored for.
+    elsewhere = cli("gitlab", "status", "--url", "http://127.0.0.1:9")
+    assert elsewhere.code == 2 and "token" in elsewhere.err
+
+
+def test_ci_template_is_valid_yaml_for_merge_request_pipelines() -> None:
+    printed = Cli()("gitlab", "ci-template", "--current-target", "review")
+    assert printed.code == 0
+    jobs = yaml.safe_load(printed.out)
+    review = jobs["spyglass-review"]
+    assert review["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    script = "\n".join(review["script"])
+    assert "spyglass run --target review" in script and "spyglass gitlab post" in script
+    assert jobs["spyglass-base"]["artifacts"]["paths"] == ["target/manifest.json", "target/catalog.json"]
+    assert "SPYGLASS_GITLAB_TOKEN" in printed.out and "Mask variable" in printed.out
+
+
+def test_webhook_install_says_when_the_role_is_too_low(scenario: Scenario) -> None:
+    cli = Cli()
+    env = {"SPYGLASS_GITLAB_URL": scenario.fake.url, "SPYGLASS_GITLAB_PROJECT": PROJECT}
+    developer = scenario.user_token("dev", 30)
+    refused = cli("gitlab", "webhook", "install", "https://spyglass.example/api/gitlab/webhook",
+                  env={**env, "SPYGLASS_GITLAB_TOKEN": developer})
+    assert refused.code == 2 and "needs the Maintainer role" in refused.err and "Developer" in refused.err
+    maintainer = scenario.user_token("lead", 40)
+    made = cli("gitlab", "webhook", "install", "https://spyglass.example/api/gitlab/webhook",
+               env={**env, "SPYGLASS_GITLAB_TOKEN": maintainer})
+    assert made.code == 0 and "stored encrypted" in made.out
+    secret = scenario.project.hooks[0]["token"]
+    assert isinstance(secret, str) and len(secret) >= 32
+    assert all(secret.encode() not in data for _, data in _home_bytes())
+    assert all(secret not in text for text in cli.outputs)
