@@ -11,6 +11,7 @@ from spyglass.gitlab.errors import GitLabForbidden, GitLabReadOnly, GitLabUnusab
 from spyglass.gitlab.service import GitLabService
 from spyglass.gitlab.tracking import TrackingStatus
 from spyglass.store.db import Store
+from tests.fakes.gitlab_data import FakeNote
 from tests.gitlab.conftest import PROJECT, Scenario, make_state
 
 
@@ -86,7 +87,7 @@ def test_unusable_token_stops_with_exit_2(scenario: Scenario) -> None:
 
 
 def _threads(scenario: Scenario) -> dict[str, bool]:
-    firsts = {}
+    firsts: dict[str, FakeNote] = {}
     for note in scenario.mr.notes:
         if note.resolvable:
             firsts.setdefault(note.discussion_id, note)
