@@ -131,6 +131,20 @@ class Store:
         with self._backend.transaction() as tx:
             return tx.execute("DELETE FROM spyglass_connection WHERE id = 1") > 0
 
+    def reencrypt_secrets(self) -> int:
+        """Encrypt every stored secret again with the current key (after a key rotation, once the old key
+        is in ``SPYGLASS_SECRET_KEY_PREVIOUS``); the number of secrets rewritten."""
+        with self._backend.transaction() as tx:
+            row = tx.fetch_one("SELECT token_ciphertext FROM spyglass_connection WHERE id = 1")
+            if row is not None:
+                tx.execute("UPDATE spyglass_connection SET token_ciphertext = ? WHERE id = 1",
+                           (self._box.rotate(to_bytes(row[0])),))
+            named = tx.fetch_all("SELECT name, ciphertext FROM spyglass_secrets ORDER BY name")
+            for name, ciphertext in named:
+                tx.execute("UPDATE spyglass_secrets SET ciphertext = ? WHERE name = ?",
+                           (self._box.rotate(to_bytes(ciphertext)), str(name)))
+        return len(named) + (row is not None)
+
     # -- secrets and settings ------------------------------------------------------------------------
 
     def save_webhook_secret(self, secret: str) -> None:

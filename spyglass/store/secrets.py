@@ -12,16 +12,17 @@ import binascii
 import contextlib
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from spyglass.exceptions import SecretStoreError
 
 KEY_ENV = "SPYGLASS_SECRET_KEY"
+PREVIOUS_KEYS_ENV = "SPYGLASS_SECRET_KEY_PREVIOUS"
 KEY_FILE_NAME = "secret.key"
 #: shortest SPYGLASS_SECRET_KEY accepted when it is not itself a Fernet key (then a key is derived).
 MIN_PASSPHRASE_CHARS = 32
@@ -32,21 +33,27 @@ _GENERATE_HINT = (
 
 
 class SecretBox:
-    """Encrypts and decrypts short strings with Fernet (AES-128-CBC + HMAC-SHA256)."""
+    """Encrypts and decrypts short strings with Fernet (AES-128-CBC + HMAC-SHA256).
 
-    def __init__(self, key: bytes, *, source: str) -> None:
+    New secrets are encrypted with the current key; previous keys (``SPYGLASS_SECRET_KEY_PREVIOUS``,
+    comma-separated) still decrypt, so a key can be rotated without losing the stored token.
+    """
+
+    def __init__(self, key: bytes, *, source: str, previous: Sequence[bytes] = ()) -> None:
         """``key`` is a url-safe base64 Fernet key; ``source`` says where it came from, for errors."""
-        self._fernet = Fernet(key)
+        self._fernet = MultiFernet([Fernet(key), *(Fernet(old) for old in previous)])
         self.source = source
 
     @classmethod
     def from_environment(cls, home: Path, environ: Mapping[str, str]) -> SecretBox:
-        """The key from ``SPYGLASS_SECRET_KEY``, else from ``home/secret.key`` (created 0600 if missing)."""
+        """The key from ``SPYGLASS_SECRET_KEY``, else from ``home/secret.key`` (created 0600 if missing);
+        older keys from ``SPYGLASS_SECRET_KEY_PREVIOUS``."""
+        previous = [key_from_text(part) for part in environ.get(PREVIOUS_KEYS_ENV, "").split(",") if part.strip()]
         configured = environ.get(KEY_ENV, "").strip()
         if configured:
-            return cls(key_from_text(configured), source=KEY_ENV)
+            return cls(key_from_text(configured), source=KEY_ENV, previous=previous)
         path = home / KEY_FILE_NAME
-        return cls(load_or_create_key_file(path), source=str(path))
+        return cls(load_or_create_key_file(path), source=str(path), previous=previous)
 
     def encrypt(self, plaintext: str) -> bytes:
         """The ciphertext of ``plaintext`` (random IV: two calls never give the same bytes)."""
@@ -57,14 +64,25 @@ class SecretBox:
         try:
             return self._fernet.decrypt(bytes(token)).decode("utf-8")
         except (InvalidToken, UnicodeDecodeError) as exc:
-            raise SecretStoreError(
-                f"A stored secret cannot be decrypted with the key from {self.source}: "
-                "the key changed or the stored value is corrupt.",
-                remedy=(
-                    f"Restore the original key ({KEY_ENV} or the key file), or remove the stored "
-                    "connection with `spyglass gitlab disconnect` and connect again."
-                ),
-            ) from exc
+            raise self._undecryptable() from exc
+
+    def rotate(self, token: bytes) -> bytes:
+        """``token`` encrypted again with the current key (it may have been made with a previous one)."""
+        try:
+            return self._fernet.rotate(bytes(token))
+        except InvalidToken as exc:
+            raise self._undecryptable() from exc
+
+    def _undecryptable(self) -> SecretStoreError:
+        return SecretStoreError(
+            f"A stored secret cannot be decrypted with the key from {self.source}: "
+            "the key changed or the stored value is corrupt.",
+            remedy=(
+                f"Restore the original key ({KEY_ENV} or the key file; a replaced key can go in "
+                f"{PREVIOUS_KEYS_ENV}), or remove the stored connection with `spyglass gitlab disconnect` "
+                "and connect again."
+            ),
+        )
 
 
 def key_from_text(text: str) -> bytes:

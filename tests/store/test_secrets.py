@@ -121,3 +121,18 @@ def test_key_file_with_garbage_is_refused(tmp_path: Path) -> None:
 
     assert "does not hold a valid key" in caught.value.message
     assert caught.value.remedy
+
+
+def test_previous_keys_decrypt_and_rotate_to_the_current_one(tmp_path: Path) -> None:
+    old_key = Fernet.generate_key().decode()
+    ciphertext = SecretBox.from_environment(tmp_path, {"SPYGLASS_SECRET_KEY": old_key}).encrypt(TOKEN)
+    current, unrelated = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    environ = {"SPYGLASS_SECRET_KEY": current, "SPYGLASS_SECRET_KEY_PREVIOUS": f"{unrelated}, {old_key}"}
+    box = SecretBox.from_environment(tmp_path, environ)
+
+    assert box.decrypt(ciphertext) == TOKEN
+    rotated = box.rotate(ciphertext)
+    assert SecretBox.from_environment(tmp_path, {"SPYGLASS_SECRET_KEY": current}).decrypt(rotated) == TOKEN
+    with pytest.raises(SecretStoreError) as caught:
+        SecretBox.from_environment(tmp_path, {"SPYGLASS_SECRET_KEY": current}).rotate(ciphertext)
+    assert "SPYGLASS_SECRET_KEY_PREVIOUS" in caught.value.remedy

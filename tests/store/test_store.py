@@ -232,3 +232,21 @@ def test_times_from_any_timezone_are_kept_as_the_same_instants(store_env: Mappin
     assert first.validated_at == datetime(2026, 6, 1, 21, 30, tzinfo=timezone.utc)
     assert first.validated_at.utcoffset() == timedelta(0)
     assert second.validated_at == tracked.validated_at == datetime(2026, 6, 1, 22, 0, tzinfo=timezone.utc)
+
+
+def test_rotating_the_key_keeps_the_stored_secrets(store_env: Mapping[str, str]) -> None:
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    with Store.open({**store_env, "SPYGLASS_SECRET_KEY": old_key}) as store:
+        store.save_connection("https://gitlab.com", PROJECT, TOKEN, user="bot", scopes=["api"])
+        store.save_webhook_secret("hook-secret")
+
+    rotating = {**store_env, "SPYGLASS_SECRET_KEY": new_key, "SPYGLASS_SECRET_KEY_PREVIOUS": old_key}
+    with Store.open(rotating) as store:
+        assert store.token() == TOKEN  # still readable through the previous key
+        assert store.reencrypt_secrets() == 2
+
+    with Store.open({**store_env, "SPYGLASS_SECRET_KEY": new_key}) as store:
+        assert store.token() == TOKEN
+        assert store.webhook_secret() == "hook-secret"
+    with Store.open({**store_env, "SPYGLASS_SECRET_KEY": old_key}) as store, pytest.raises(SecretStoreError):
+        store.token()
