@@ -276,15 +276,30 @@ def _match_fqn(graph: _Graph, atom: Atom) -> NodeMatcher:
     def match(node: Node) -> bool:
         if node.resource_type is ResourceType.SOURCE or not node.fqn:
             return False
-        return fqn_matches(node.fqn, atom.value) or fqn_matches(node.fqn[1:], atom.value)
+        versioned = is_versioned(node)
+        return (fqn_matches(node.fqn, atom.value, versioned=versioned)
+                or fqn_matches(node.fqn[1:], atom.value, versioned=versioned))
     return match
 
 
-def fqn_matches(fqn: Sequence[str], selector: str) -> bool:
-    """dbt's fqn rule: the leaf name, or a dotted prefix of the fqn, with shell wildcards."""
+def is_versioned(node: Node) -> bool:
+    """A versioned model (``model.pkg.name.v2``): its fqn ends with the version after the name."""
+    return (node.resource_type is ResourceType.MODEL and len(node.fqn) >= 2 and node.fqn[-2] == node.name
+            and node.fqn[-1] != node.name and node.unique_id.endswith("." + node.fqn[-1]))
+
+
+def fqn_matches(fqn: Sequence[str], selector: str, *, versioned: bool = False) -> bool:
+    """dbt's fqn rule: the leaf name, or a dotted prefix of the fqn, with shell wildcards.
+
+    For a versioned model the leaf is the name before the version (``dim_customers`` selects every
+    version; ``dim_customers.v2`` or ``dim_customers_v2`` one of them).
+    """
     if not fqn:
         return False
-    if fqn[-1] == selector:
+    if versioned:
+        if fqn[-2] == selector or "_".join(fqn[-2:]) == "_".join(selector.split(".")[-2:]):
+            return True
+    elif fqn[-1] == selector:
         return True
     flat = [part for segment in fqn for part in segment.split(".")]
     wanted = selector.split(".")
@@ -292,10 +307,9 @@ def fqn_matches(fqn: Sequence[str], selector: str) -> bool:
         return False
     for i, part in enumerate(wanted):
         if _WILDCARDS.intersection(part):
-            rest = ".".join(wanted[i:])
-            if fnmatchcase(".".join(flat[i:]), rest):
+            if fnmatchcase(".".join(flat[i:]), ".".join(wanted[i:])):
                 return True
-            return "." not in selector and fnmatchcase(fqn[-1], selector)
+            return "." not in selector and fnmatchcase(fqn[-2] if versioned else fqn[-1], selector)
         if flat[i] != part:
             return False
     return True

@@ -11,7 +11,7 @@ from spyglass.project.artifacts import load_pair
 from spyglass.project.lineage import diff_lineage
 from spyglass.project.models import ArtifactPair
 from spyglass.project.selection import Selector, fqn_matches, parse_atom, select_nodes
-from tests.project.manifest_builder import shop_builders, write_pair
+from tests.project.manifest_builder import ManifestBuilder, shop_builders, write_pair
 
 ALL_CURRENT = {
     "seed.shop.raw_customers", "seed.shop.raw_orders", "source.shop.stripe.payments", "model.shop.stg_customers",
@@ -181,3 +181,21 @@ def test_selection_does_not_touch_the_filesystem(pair: ArtifactPair, tmp_path: P
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # path: is resolved against the manifest, not the working directory
     assert names(pair, "path:models") == names(pair, None) - {"raw_customers", "raw_orders", "orders_snapshot"}
+
+
+# https://docs.getdbt.com/reference/node-selection/methods#versions and syntax#versioned-models
+def test_versioned_models(tmp_path: Path) -> None:
+    base = ManifestBuilder()
+    for version in ("v1", "v2"):
+        uid = base.model(f"dim_customers_{version}", path=f"models/dim_customers_{version}.sql",
+                         fqn=["shop", "dim_customers", version])
+        node = base.nodes.pop(uid)
+        node["name"] = "dim_customers"
+        node["unique_id"] = f"model.shop.dim_customers.{version}"
+        base.nodes[node["unique_id"]] = node
+    versioned = load_pair(*write_pair(tmp_path, base, base.copy()))
+    assert names(versioned, "dim_customers") == {"v1", "v2"}
+    assert names(versioned, "dim_customers.v2") == {"v2"}
+    assert names(versioned, "dim_customers_v1") == {"v1"}
+    assert names(versioned, "dim_cust*") == {"v1", "v2"}
+    assert fqn_matches(("shop", "dim_customers", "v2"), "shop.dim_customers", versioned=True)
