@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Mapping
 
@@ -49,3 +53,29 @@ def test_threads_sharing_one_store_see_consistent_results(store_env: Mapping[str
         tracked = store.tracked(PROJECT)
         assert sorted(tracked) == [0, 1, 2, 3, 4]
         assert all(mr.validated_sha is not None for mr in tracked.values())
+
+
+WORKER = """
+import json, os, sys
+from spyglass.store import Store
+with Store.open(os.environ) as store:
+    accepted = [key for key in (f"delivery-{n}" for n in range(30))
+                if store.record_webhook_event(key, event="Merge Request Hook", project="g/p", iid=1, action="update")]
+    store.upsert_merge_request("g/p", 1, title="t", state="opened", head_sha=sys.argv[1])
+print(json.dumps(accepted))
+"""
+
+
+def test_processes_sharing_one_store_record_each_delivery_once(store_env: Mapping[str, str]) -> None:
+    """The CLI and the server (or two servers) may use the same store from different processes."""
+    environ = {**os.environ, **store_env}
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, f"sha{n}"], env=environ, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for n in range(3)]
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+
+    assert [worker.returncode for worker in workers] == [0, 0, 0], [err for _, err in outputs]
+    accepted = [key for out, _ in outputs for key in json.loads(out)]
+    assert sorted(accepted) == sorted(f"delivery-{n}" for n in range(30))
+    with Store.open(store_env) as store:
+        assert store.tracked("g/p")[1].head_sha in {"sha0", "sha1", "sha2"}
+        assert len(store.webhook_events("g/p", limit=100)) == 30
