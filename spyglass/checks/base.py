@@ -52,6 +52,12 @@ class Result(BaseModel):
         """One short line for tables (``"2 of 5 models differ"``)."""
         raise NotImplementedError
 
+    @property
+    def conclusive(self) -> bool:
+        """False when the check could not see all it was asked about (a schema diff without a
+        catalog): no mismatch then proves nothing, so such a result must not be auto-approved."""
+        return True
+
 
 class ProgressFn(Protocol):
     def __call__(self, fraction: float, message: str) -> None: ...

@@ -93,6 +93,11 @@ class SchemaDiffResult(Result):
         return any(n.changed for n in self.nodes)
 
     @property
+    def conclusive(self) -> bool:
+        """Only a complete coverage proves the schema unchanged (Recce auto-approves on the same rule)."""
+        return self.coverage == "complete"
+
+    @property
     def headline(self) -> str:
         total = len(self.nodes)
         if total == 0:

@@ -66,6 +66,7 @@ def test_default_is_state_modified_with_column_changes(tmp_path: Path) -> None:
     assert result.coverage == "complete"
     assert result.mismatch
     assert result.headline == "3 of 4 nodes changed schema"
+    assert result.conclusive
     assert result.selection == "state:modified"
 
 
@@ -118,6 +119,7 @@ def test_missing_catalog_makes_coverage_unknown(tmp_path: Path) -> None:
     assert ltv.coverage == "complete"
     assert [c.name for c in ltv.added] == ["customer_id", "ltv"]
     assert result.headline == "1 of 4 nodes changed schema (coverage unknown)"
+    assert not result.conclusive
 
 
 def test_node_missing_from_a_catalog_is_partial(tmp_path: Path) -> None:
@@ -137,6 +139,7 @@ def test_no_catalogs_and_nothing_selected(tmp_path: Path) -> None:
     assert result.coverage == "unknown"
     assert result.headline == "no nodes selected (coverage unknown)"
     assert not result.mismatch
+    assert not result.conclusive  # nothing changed, but nothing could be seen either: not approvable
 
 
 def test_node_id_param(tmp_path: Path) -> None:
