@@ -181,13 +181,13 @@ class GitLabService:
         settings = self.settings(url=url, project=project)
         api = self._api(settings)
         with api.client:
+            token = _attempt(api.token_self)
             proj = api.project()
             mrs = list(api.merge_requests(state))
         with self._store() as store:
             tracked = store.tracked(proj.path_with_namespace)
-            stored = store.connection()
-        can_post = stored is None or settings.sources.get("token") != "stored" or "api" in stored.scopes \
-            or not stored.scopes
+        # Scopes unknown (older GitLab): assume it can post; `post` stops cleanly if it cannot.
+        can_post = not isinstance(token, TokenInfo) or "api" in token.scopes
         return MergeRequestList(project=proj.path_with_namespace, can_post=can_post,
                                 merge_requests=[view(mr, tracked.get(mr.iid)) for mr in mrs])
 
