@@ -16,7 +16,7 @@ from spyglass.exceptions import StoreError
 from spyglass.store import tracking
 from spyglass.store.backend import Backend
 from spyglass.store.home import spyglass_home
-from spyglass.store.migrations import migrate
+from spyglass.store.migrations import VERSIONS_TABLE, migrate
 from spyglass.store.models import StoredConnection, TrackedMergeRequest, Validation, WebhookEvent
 from spyglass.store.rows import MR_COLUMNS, load_mr, mr_from_row, parse_time, save_mr, stamp, to_bytes, to_int
 from spyglass.store.secrets import SecretBox
@@ -28,7 +28,6 @@ WEBHOOK_SECRET = "gitlab_webhook_secret"
 WEBHOOK_RETENTION = timedelta(days=30)
 
 Clock = Callable[[], datetime]
-
 
 
 def utc_now() -> datetime:
@@ -65,6 +64,12 @@ class Store:
     def description(self) -> str:
         """Where the data lives, without any password (for status pages and logs)."""
         return self._backend.description
+
+    def schema_version(self) -> int:
+        """The schema version of the database (``LATEST_VERSION`` once opened)."""
+        with self._backend.transaction(write=False) as tx:
+            row = tx.fetch_one(f"SELECT MAX(version) FROM {VERSIONS_TABLE}")
+        return 0 if row is None or row[0] is None else to_int(row[0])
 
     def close(self) -> None:
         """Close every database connection; the store is unusable afterwards."""
@@ -311,7 +316,7 @@ def open_backend(url: str, home: Path) -> Backend:
 
     if not url:
         return SqliteBackend(home / SQLITE_FILE_NAME)
-    scheme = url.split(":", 1)[0].lower()
+    scheme = urlsplit(url).scheme.lower()  # never echo the rest: it may hold a password
     if scheme in ("postgresql", "postgres"):
         from spyglass.store.postgres import PostgresBackend
 
@@ -319,7 +324,8 @@ def open_backend(url: str, home: Path) -> Backend:
     if scheme == "sqlite" and url.startswith("sqlite:///"):
         return SqliteBackend(Path(url[len("sqlite:///"):]))
     raise StoreError(
-        f"{DATABASE_URL_ENV} has an unsupported scheme {scheme!r}.",
+        f"{DATABASE_URL_ENV} has an unsupported scheme {scheme!r}." if scheme
+        else f"{DATABASE_URL_ENV} is not a database URL.",
         remedy=(
             f"Use postgresql://user@host:5432/dbname, sqlite:////absolute/path.db, or unset "
             f"{DATABASE_URL_ENV} to use SQLite in SPYGLASS_HOME."

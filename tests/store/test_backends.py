@@ -114,3 +114,11 @@ def test_postgres_user_without_create_rights_is_told_how_to_fix_it(
 
     assert "permission denied" in caught.value.message
     assert "GRANT CREATE ON SCHEMA" in caught.value.remedy
+
+
+def test_a_database_url_without_scheme_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as caught:
+        open_backend("s3cr3t-not-a-url", tmp_path)
+
+    assert "is not a database URL" in caught.value.message
+    assert "s3cr3t" not in str(caught.value)

@@ -68,6 +68,7 @@ def test_an_older_database_is_upgraded_and_keeps_its_data(backend: Backend, stor
     backend.close()
 
     with Store.open(store_env) as store:
+        assert store.schema_version() == LATEST_VERSION
         assert store.get_setting("kept") == "yes"
         assert store.tracked("g/p")[5].title == "old MR"
         store.record_validation("g/p", 5, "abc", checks=2, mismatches=0, errors=0)  # a table of version 2
