@@ -27,15 +27,15 @@ config), not by dbt's macro- and description-aware comparison.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from fnmatch import fnmatchcase
-from pathlib import PurePosixPath
+from collections.abc import Sequence
 
 from spyglass.exceptions import CheckError, SelectionError
-from spyglass.project.artifacts import RELATION_CONFIG_KEYS
-from spyglass.project.lineage import ChangeStatus, LineageDiff, ancestors, descendants
+from spyglass.project.lineage import LineageDiff, ancestors, descendants
 from spyglass.project.models import ArtifactPair, Node, ResourceType
+from spyglass.project.selector_methods import METHODS, Atom, SelectionGraph, fqn_matches, is_versioned
+
+__all__ = ["Atom", "Selector", "describe_selection", "fqn_matches", "is_versioned", "parse_atom", "parse_selector",
+           "resolve_node_ids", "select_nodes", "select_targets"]
 
 Selector = str | Sequence[str] | None
 
@@ -46,30 +46,11 @@ _ATOM_RE = re.compile(
     r"(?P<value>.*?)"
     r"(?:(?P<children>\+)(?P<children_depth>\d*))?\Z"
 )
-_WILDCARDS = frozenset("*?[]")
-_STATE_VALUES = ("new", "old", "unmodified", "modified", "modified.body", "modified.configs",
-                 "modified.relation", "modified.contract")
-_RELATION_REASONS = frozenset({"config.database", "config.schema", "config.alias"})
 _SYNTAX_HELP = (
     "Use dbt's selector syntax, e.g. `orders`, `+orders`, `stg_*`, `state:modified+`, `tag:nightly`, "
     "`config.materialized:table`, `path:models/staging` (see "
     "https://docs.getdbt.com/reference/node-selection/syntax)."
 )
-
-
-@dataclass(frozen=True)
-class Atom:
-    """One selector term such as ``2+state:modified+1`` (dbt's ``SelectionCriteria``)."""
-
-    raw: str
-    method: str
-    arguments: tuple[str, ...]
-    value: str
-    parents: bool = False
-    parents_depth: int | None = None
-    children: bool = False
-    children_depth: int | None = None
-    childrens_parents: bool = False
 
 
 def parse_atom(raw: str) -> Atom:
@@ -91,9 +72,9 @@ def parse_atom(raw: str) -> Atom:
         method, *arguments = match["method"].split(".")
     else:
         method, arguments = _default_method(value), []
-    if method not in _METHODS:
+    if method not in METHODS:
         raise SelectionError(f"The selector {raw!r} uses the unknown method {method!r}.",
-                             remedy="Known methods: " + ", ".join(sorted(_METHODS)) + ".")
+                             remedy="Known methods: " + ", ".join(sorted(METHODS)) + ".")
     if (method == "config") != bool(arguments):
         raise SelectionError(f"The selector {raw!r} is malformed: only `config.` takes a key after a dot.",
                              remedy="Write e.g. `config.materialized:table`.")
@@ -137,15 +118,6 @@ def parse_selector(selector: Selector) -> list[list[Atom]]:
     return union
 
 
-@dataclass(frozen=True)
-class _Graph:
-    """Every node of either manifest (current definition first) and the lineage diff."""
-
-    nodes: Mapping[str, Node]
-    lineage: LineageDiff
-    project_name: str | None
-
-
 def select_nodes(
     pair: ArtifactPair,
     lineage: LineageDiff,
@@ -165,8 +137,7 @@ def select_nodes(
     types = _resource_types(resource_types)
     nodes: dict[str, Node] = dict(pair.base.manifest.nodes)
     nodes.update(pair.current.manifest.nodes)
-    graph = _Graph(nodes=nodes, lineage=lineage,
-                   project_name=pair.current.manifest.metadata.project_name)
+    graph = SelectionGraph(nodes=nodes, lineage=lineage, project_name=pair.current.manifest.metadata.project_name)
     chosen = _evaluate(graph, included) if included else set(nodes)
     if excluded:
         chosen -= _evaluate(graph, excluded)
@@ -244,7 +215,7 @@ def _resource_types(raw: Sequence[str] | None) -> frozenset[ResourceType] | None
                              remedy="Use model, seed, snapshot, source or exposure.") from None
 
 
-def _evaluate(graph: _Graph, union: list[list[Atom]]) -> set[str]:
+def _evaluate(graph: SelectionGraph, union: list[list[Atom]]) -> set[str]:
     out: set[str] = set()
     for intersection in union:
         selected = _select_atom(graph, intersection[0])
@@ -254,8 +225,8 @@ def _evaluate(graph: _Graph, union: list[list[Atom]]) -> set[str]:
     return out
 
 
-def _select_atom(graph: _Graph, atom: Atom) -> set[str]:
-    matcher = _METHODS[atom.method](graph, atom)
+def _select_atom(graph: SelectionGraph, atom: Atom) -> set[str]:
+    matcher = METHODS[atom.method](graph, atom)
     direct = {uid for uid, node in graph.nodes.items() if matcher(node)}
     selected = set(direct)
     parent_map, child_map = graph.lineage.parent_map, graph.lineage.child_map
@@ -267,173 +238,3 @@ def _select_atom(graph: _Graph, atom: Atom) -> set[str]:
         below = direct | descendants(direct, child_map)
         selected |= below | ancestors(below, parent_map)
     return selected & graph.nodes.keys()
-
-
-NodeMatcher = Callable[[Node], bool]
-
-
-def _match_fqn(graph: _Graph, atom: Atom) -> NodeMatcher:
-    def match(node: Node) -> bool:
-        if node.resource_type is ResourceType.SOURCE or not node.fqn:
-            return False
-        versioned = is_versioned(node)
-        return (fqn_matches(node.fqn, atom.value, versioned=versioned)
-                or fqn_matches(node.fqn[1:], atom.value, versioned=versioned))
-    return match
-
-
-def is_versioned(node: Node) -> bool:
-    """A versioned model (``model.pkg.name.v2``): its fqn ends with the version after the name."""
-    return (node.resource_type is ResourceType.MODEL and len(node.fqn) >= 2 and node.fqn[-2] == node.name
-            and node.fqn[-1] != node.name and node.unique_id.endswith("." + node.fqn[-1]))
-
-
-def fqn_matches(fqn: Sequence[str], selector: str, *, versioned: bool = False) -> bool:
-    """dbt's fqn rule: the leaf name, or a dotted prefix of the fqn, with shell wildcards.
-
-    For a versioned model the leaf is the name before the version (``dim_customers`` selects every
-    version; ``dim_customers.v2`` or ``dim_customers_v2`` one of them).
-    """
-    if not fqn:
-        return False
-    if versioned:
-        if fqn[-2] == selector or "_".join(fqn[-2:]) == "_".join(selector.split(".")[-2:]):
-            return True
-    elif fqn[-1] == selector:
-        return True
-    flat = [part for segment in fqn for part in segment.split(".")]
-    wanted = selector.split(".")
-    if len(wanted) > len(flat):
-        return False
-    for i, part in enumerate(wanted):
-        if _WILDCARDS.intersection(part):
-            if fnmatchcase(".".join(flat[i:]), ".".join(wanted[i:])):
-                return True
-            return "." not in selector and fnmatchcase(fqn[-2] if versioned else fqn[-1], selector)
-        if flat[i] != part:
-            return False
-    return True
-
-
-def _match_path(graph: _Graph, atom: Atom) -> NodeMatcher:
-    wanted = atom.value.replace("\\", "/").rstrip("/")
-    if wanted.startswith("./"):
-        wanted = wanted[2:]
-    globbing = bool(_WILDCARDS.intersection(wanted))
-
-    def match(node: Node) -> bool:
-        path = PurePosixPath(node.original_file_path.replace("\\", "/"))
-        if not node.original_file_path:
-            return False
-        if globbing:
-            return fnmatchcase(str(path), wanted) or any(fnmatchcase(str(p), wanted) for p in path.parents)
-        return str(path) == wanted or any(str(p) == wanted for p in path.parents)
-    return match
-
-
-def _match_file(graph: _Graph, atom: Atom) -> NodeMatcher:
-    def match(node: Node) -> bool:
-        path = PurePosixPath(node.original_file_path.replace("\\", "/"))
-        return bool(node.original_file_path) and (fnmatchcase(path.name, atom.value)
-                                                  or fnmatchcase(path.stem, atom.value))
-    return match
-
-
-def _match_tag(graph: _Graph, atom: Atom) -> NodeMatcher:
-    return lambda node: any(fnmatchcase(tag, atom.value) for tag in node.tags)
-
-
-def _match_package(graph: _Graph, atom: Atom) -> NodeMatcher:
-    wanted = graph.project_name if atom.value == "this" and graph.project_name else atom.value
-    return lambda node: fnmatchcase(node.package_name, wanted)
-
-
-def _match_resource_type(graph: _Graph, atom: Atom) -> NodeMatcher:
-    try:
-        wanted = ResourceType(atom.value)
-    except ValueError:
-        raise SelectionError(f"The selector {atom.raw!r} names an unknown resource type.",
-                             remedy="Use model, seed, snapshot, source or exposure.") from None
-    return lambda node: node.resource_type is wanted
-
-
-def _match_config(graph: _Graph, atom: Atom) -> NodeMatcher:
-    key = ".".join(atom.arguments)
-    if key == "materialized":
-        return lambda node: node.materialized == atom.value
-    if key == "tags":
-        return lambda node: atom.value in node.tags
-    if key not in RELATION_CONFIG_KEYS:
-        raise SelectionError(
-            f"The selector {atom.raw!r} filters on config key {key!r}, which Spyglass does not read "
-            "from the manifest.",
-            remedy="Supported keys: tags, " + ", ".join(RELATION_CONFIG_KEYS) + ".")
-    return lambda node: node.relation_config.get(key) == atom.value
-
-
-def _match_source(graph: _Graph, atom: Atom) -> NodeMatcher:
-    parts = atom.value.split(".")
-    if len(parts) > 3:
-        raise SelectionError(f"The selector {atom.raw!r} has too many parts.",
-                             remedy="Use `source:name`, `source:name.table` or `source:package.name.table`.")
-    # dbt: `source:name` (every table), `source:name.table`, `source:package.name.table`
-    package, source, table = {1: ("*", parts[0], "*"), 2: ("*", *parts), 3: tuple(parts)}[len(parts)]
-
-    def match(node: Node) -> bool:
-        if node.resource_type is not ResourceType.SOURCE or len(node.fqn) < 2:
-            return False
-        return (fnmatchcase(node.package_name, package) and fnmatchcase(node.fqn[-2], source)
-                and fnmatchcase(node.name, table))
-    return match
-
-
-def _match_exposure(graph: _Graph, atom: Atom) -> NodeMatcher:
-    return lambda node: node.resource_type is ResourceType.EXPOSURE and fnmatchcase(node.name, atom.value)
-
-
-def _match_state(graph: _Graph, atom: Atom) -> NodeMatcher:
-    if atom.value not in _STATE_VALUES:
-        raise SelectionError(f"The selector {atom.raw!r} uses an unknown state.",
-                             remedy="Use one of: " + ", ".join(f"state:{v}" for v in _STATE_VALUES) + ".")
-    changes = graph.lineage.changes
-    wanted = atom.value
-
-    def match(node: Node) -> bool:
-        change = changes.get(node.unique_id)
-        if change is None:
-            return False
-        status = change.status
-        if wanted == "new":
-            return status is ChangeStatus.ADDED
-        if wanted == "old":
-            return status in (ChangeStatus.MODIFIED, ChangeStatus.UNCHANGED)
-        if wanted == "unmodified":
-            return status is ChangeStatus.UNCHANGED
-        if wanted == "modified":
-            return status is not ChangeStatus.UNCHANGED
-        return status is ChangeStatus.MODIFIED and _has_reason(change.reasons, wanted)
-    return match
-
-
-def _has_reason(reasons: tuple[str, ...], wanted: str) -> bool:
-    if wanted == "modified.body":
-        return "code" in reasons
-    if wanted == "modified.relation":
-        return any(r in _RELATION_REASONS for r in reasons)
-    if wanted == "modified.contract":
-        return "config.contract" in reasons
-    return any(r.startswith("config.") for r in reasons)  # modified.configs
-
-
-_METHODS: dict[str, Callable[[_Graph, Atom], NodeMatcher]] = {
-    "fqn": _match_fqn,
-    "path": _match_path,
-    "file": _match_file,
-    "tag": _match_tag,
-    "package": _match_package,
-    "resource_type": _match_resource_type,
-    "config": _match_config,
-    "source": _match_source,
-    "exposure": _match_exposure,
-    "state": _match_state,
-}
