@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from spyglass.demo.build import MARKER_FILE
@@ -45,3 +48,32 @@ def test_demo_no_serve_builds_runs_checks_and_prints_the_summary(tmp_path: Path)
     assert len(state.checks) == 9
     assert "Building base" in out and "Building current" in out
     assert "Spyglass is serving" not in out
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_demo_without_no_serve_serves_the_ui(tmp_path: Path) -> None:
+    port, log = _free_port(), tmp_path / "demo.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "spyglass", "demo", "--dir", str(tmp_path / "demo"), "--rows", "100",
+             "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path,
+        )
+    try:
+        deadline = time.monotonic() + 300
+        while "serving on" not in log.read_text() and time.monotonic() < deadline:
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.5)
+        assert f"serving on http://127.0.0.1:{port}" in log.read_text()
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/", timeout=30).status_code == 200
+        checks = httpx.get(f"{base}/api/checks", timeout=30).json()
+        assert len(checks) == 9
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
