@@ -15,8 +15,12 @@ _STYLES = {"mismatch": "bold red", "error": "yellow", "no change": "green", "ski
 def run_table(state: State) -> Table:
     """Status, name, type, seconds and result of every check, mismatches first."""
     table = Table(title="Spyglass checks", show_lines=False)
-    for column in ("Status", "Check", "Type", "Seconds", "Mismatch", "Result"):
-        table.add_column(column, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Check", overflow="fold", ratio=2)
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Seconds", justify="right", no_wrap=True)
+    table.add_column("Mismatch", no_wrap=True)
+    table.add_column("Result", overflow="fold", ratio=3)
     for check, run in ordered_checks(state):
         outcome = outcome_of(run)
         seconds = f"{run.seconds:.2f}" if run is not None and run.seconds is not None else "-"
