@@ -110,7 +110,8 @@ def error_for(response: httpx.Response, what: str) -> GitLabApiError:
     status = response.status_code
     said = description or message or error or response.reason_phrase
     cls, text, remedy = _classify(status, error, description, said, what)
-    return cls(text, status=status, error=error, description=description, remedy=remedy)
+    return cls(text, status=status, error=error, description=description, remedy=remedy,
+               gitlab_message=message)
 
 
 def _classify(status: int, error: str, description: str, said: str,

@@ -55,7 +55,7 @@ class Failure:
 
     @classmethod
     def of(cls, exc: GitLabApiError) -> Failure:
-        return cls(status=exc.status, error=exc.error, description=exc.description)
+        return cls(status=exc.status, error=exc.error, description=exc.description or exc.gitlab_message)
 
     @property
     def auth_reason(self) -> str | None:
@@ -123,6 +123,20 @@ def _auth_problem(reason: str) -> Problem:
                    remedy="Check the token was copied whole and belongs to this GitLab URL. " + NEW_TOKEN)
 
 
+def _user_problem(failure: Failure) -> Problem:
+    """``GET /user`` failed: an auth failure, a scope that cannot even read the user, or a blocked user."""
+    if failure.auth_reason:
+        return _auth_problem(failure.auth_reason)
+    if failure.insufficient_scope:
+        return Problem(code=ProblemCode.SCOPE_INSUFFICIENT, severity="error",
+                       message="The token's scopes do not even allow reading its own user.",
+                       remedy="It needs `api` (view, track and post) or `read_api` (view and track). " + NEW_TOKEN)
+    said = failure.description or failure.error or f"HTTP {failure.status}"
+    return Problem(code=ProblemCode.TOKEN_UNKNOWN, severity="error",
+                   message=f"GitLab would not say who the token acts as ({said}); the user may be blocked.",
+                   remedy="Check the token's user can sign in to GitLab. " + NEW_TOKEN)
+
+
 def _token_problems(token: TokenInfo | Failure | None, today: date) -> list[Problem]:
     if isinstance(token, Failure):
         reason = token.auth_reason
@@ -179,8 +193,7 @@ def diagnose(url: str, project: str, probes: Probes, *, today: date) -> Diagnosi
     """Judge a connection from GitLab's answers. Pure and deterministic (``today`` is injected)."""
     problems = _token_problems(probes.token, today)
     if not problems and isinstance(probes.user, Failure):
-        reason = probes.user.auth_reason
-        problems = [_auth_problem(reason)] if reason else []
+        problems = [_user_problem(probes.user)]
     scopes = list(probes.token.scopes) if isinstance(probes.token, TokenInfo) else None
     expires_at, days_left = _expiry(probes.token, today)
     usable = not problems

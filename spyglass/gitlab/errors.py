@@ -17,11 +17,13 @@ class GitLabApiError(GitLabError):
     """
 
     def __init__(self, message: str, *, status: int, error: str = "", description: str = "",
-                 remedy: str = "") -> None:
+                 remedy: str = "", gitlab_message: str = "") -> None:
         super().__init__(message, remedy=remedy)
         self.status = status
         self.error = error
         self.description = description
+        #: GitLab's own ``message`` field (``"403 Forbidden - User is blocked"``)
+        self.gitlab_message = gitlab_message
 
 
 class GitLabAuthError(GitLabApiError):

@@ -14,6 +14,7 @@ Usage::
         gl.fail_next("POST", r"/notes$", kind="drop") # or kind="429" (retry_after=1) / "500"; count=N
         gl.requests                                   # [(method, path)] seen, e.g. to assert no write
         gl.token_self_supported = False               # an old GitLab without /personal_access_tokens/self
+        alice.blocked = True                          # every request: 403 "Your account has been blocked."
 
 Answers like GitLab: the status codes and bodies of shared/reference/gitlab-api.md (401 unknown /
 expired / revoked, 403 insufficient_scope, 404 Project Not Found, ...), ``Link`` / ``X-Page`` /
@@ -124,6 +125,8 @@ class FakeGitLab:
             if rejected is not None:
                 return rejected
             assert found is not None
+            if found.user.blocked:
+                return 403, {"message": "403 Forbidden - Your account has been blocked."}
             if not scope_allows(found.scopes, method, name):
                 return 403, INSUFFICIENT_SCOPE
             try:

@@ -21,6 +21,7 @@ class FakeUser:
     username: str
     name: str
     bot: bool = False
+    blocked: bool = False
 
     def basic(self, base: str) -> JSON:
         return {"id": self.id, "username": self.username, "name": self.name, "state": "active",

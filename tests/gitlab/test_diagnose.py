@@ -71,6 +71,14 @@ def test_unknown_token(scenario: Scenario) -> None:
     assert status_lines(d)[0].outcome == "fail"
 
 
+def test_blocked_user_is_explained(scenario: Scenario) -> None:
+    token = scenario.user_token("blocked", 40)
+    next(u for u in scenario.fake.world.users.values() if u.username == "blocked").blocked = True
+    d = _diagnose(scenario, token)
+    assert _codes(d) == ["token_unknown"] and d.exit_code == 2
+    assert "403 Forbidden - Your account has been blocked." in d.problems[0].message
+
+
 def test_token_expiring_soon_is_a_warning(scenario: Scenario) -> None:
     d = _diagnose(scenario, scenario.user_token("sam", 40, expires_at=TODAY + timedelta(days=5)))
     assert _codes(d) == ["token_expiring_soon"] and d.days_left == 5 and d.exit_code == 0
