@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -164,3 +165,20 @@ def test_webhook_install_needs_maintainer(scenario: Scenario) -> None:
     with pytest.raises(GitLabForbidden) as caught:
         developer.install_webhook("https://spyglass.example/api/gitlab/webhook")
     assert "Maintainer" in caught.value.message and "Developer" in caught.value.message
+
+
+def test_a_dropped_thread_post_does_not_duplicate_the_thread(scenario: Scenario) -> None:
+    service = _service(scenario, scenario.user_token("bot", 40))
+    scenario.fake.fail_next("POST", r"/discussions$", kind="drop")
+    result = service.post(make_state({"orders"}), mr_iid=1, notes=True)
+    assert result.discussions_created == 1
+    assert list(_threads(scenario)) == ["<!-- spyglass:check:check-orders -->"]
+
+
+def test_no_token_in_log_records(scenario: Scenario, caplog: pytest.LogCaptureFixture) -> None:
+    token = scenario.user_token("bot", 40)
+    scenario.fake.fail_next("GET", r"/notes$", kind="500")
+    with caplog.at_level(logging.DEBUG):
+        _service(scenario, token).post(make_state({"orders"}), mr_iid=1, notes=True, commit_status=True)
+    assert "retrying GET" in caplog.text and "HTTP Request" in caplog.text
+    assert token not in caplog.text
