@@ -28,7 +28,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from spyglass.gitlab.api import GitLabApi
-from spyglass.gitlab.client import GitLabClient, RetryPolicy, api_base
+from spyglass.gitlab.client import GitLabClient, RetryPolicy
 from spyglass.gitlab.comment import counts, findings, summary_body
 from spyglass.gitlab.diagnose import NEW_TOKEN, Diagnosis, Failure, Probes, ProblemCode, diagnose
 from spyglass.gitlab.errors import (
@@ -150,8 +150,10 @@ class GitLabService:
         """The four validation requests (token, user, project, membership), judged. Never writes."""
         api = self._api(settings)
         with api.client:
-            probes = probe(api)
-        return diagnose(api_base(settings.url or "")[: -len("/api/v4")], settings.project or "", probes,
+            return self._judge(api, settings)
+
+    def _judge(self, api: GitLabApi, settings: ConnectionSettings) -> Diagnosis:
+        return diagnose(api.client.base[: -len("/api/v4")], settings.project or "", probe(api),
                         today=self._today())
 
     def connect(self, url: str, project: str, token: str) -> ConnectResult:
@@ -205,11 +207,11 @@ class GitLabService:
         if iid is None:
             raise GitLabNotConfigured("Which merge request? No --mr given and CI_MERGE_REQUEST_IID unset.",
                                       remedy="Pass --mr IID (the number after ! in the merge request).")
-        diagnosis = self.diagnose(settings)
-        _require_post(diagnosis)
-        assert diagnosis.user_id is not None
         api = self._api(settings)
         with api.client:
+            diagnosis = self._judge(api, settings)
+            _require_post(diagnosis)  # before any write request
+            assert diagnosis.user_id is not None
             mr = api.merge_request(iid)
             note, created = upsert_summary(api, iid, diagnosis.user_id, summary_body(state))
             threads = sync_discussions(api, iid, diagnosis.user_id, findings(state)) if notes else None
@@ -227,12 +229,13 @@ class GitLabService:
     def _record(self, project: str, iid: int, title: str, mr_state: str, sha: str | None, note_id: int,
                 state: State) -> None:
         tally = counts(state)
+        validated = validated_sha(state) or sha  # the commit the run saw, else the MR's head
         with self._store() as store:
             store.upsert_merge_request(project, iid, title=title, state=mr_state, head_sha=sha)
-            if sha:
-                store.record_validation(project, iid, sha, checks=tally.checks,
+            if validated:
+                store.record_validation(project, iid, validated, checks=tally.checks,
                                         mismatches=tally.mismatches, errors=tally.errors)
-                store.record_summary_note(project, iid, note_id, sha)
+                store.record_summary_note(project, iid, note_id, validated)
 
     # -- webhooks -------------------------------------------------------------------------------
     def install_webhook(self, hook_url: str, *, url: str | None = None,
@@ -242,15 +245,15 @@ class GitLabService:
         Needs Maintainer: below that the result's ``warning`` says so (GitLab's 403 is raised as is).
         """
         settings = self.settings(url=url, project=project)
-        diagnosis = self.diagnose(settings)
-        _require_post(diagnosis)
-        warning = None
-        if (diagnosis.access_level or 0) < MAINTAINER:
-            warning = (f"The token's user is {role_name(diagnosis.access_level) or 'not a member'}: "
-                       "creating a webhook needs the Maintainer role, so GitLab will probably refuse.")
         secret = secrets.token_urlsafe(32)
         api = self._api(settings)
         with api.client:
+            diagnosis = self._judge(api, settings)
+            _require_post(diagnosis)
+            warning = None
+            if (diagnosis.access_level or 0) < MAINTAINER:
+                warning = (f"The token's user is {role_name(diagnosis.access_level) or 'not a member'}: "
+                           "creating a webhook needs the Maintainer role, so GitLab will probably refuse.")
             try:
                 hook = api.create_hook(hook_url, secret)
             except GitLabForbidden as exc:
@@ -261,6 +264,16 @@ class GitLabService:
         with self._store() as store:
             store.save_webhook_secret(secret)
         return WebhookResult(hook_id=hook.id, url=hook.url, warning=warning)
+
+
+def validated_sha(state: State) -> str | None:
+    """The commit the state's run validated, when the state says (``spyglass run`` in CI does)."""
+    env = state.environment
+    if env is None:
+        return None
+    if env.merge_request is not None and env.merge_request.head_sha:
+        return env.merge_request.head_sha
+    return env.git_sha
 
 
 def _require_post(diagnosis: Diagnosis) -> None:

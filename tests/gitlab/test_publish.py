@@ -11,6 +11,7 @@ from spyglass.gitlab.comment import NOTE_LIMIT, SUMMARY_MARKER
 from spyglass.gitlab.errors import GitLabForbidden, GitLabReadOnly, GitLabUnusable
 from spyglass.gitlab.service import GitLabService
 from spyglass.gitlab.tracking import TrackingStatus
+from spyglass.state.models import EnvironmentInfo, EnvSide, MergeRequestRef
 from spyglass.store.db import Store
 from tests.fakes.gitlab_data import FakeNote
 from tests.gitlab.conftest import PROJECT, Scenario, make_state
@@ -182,3 +183,16 @@ def test_no_token_in_log_records(scenario: Scenario, caplog: pytest.LogCaptureFi
         _service(scenario, token).post(make_state({"orders"}), mr_iid=1, notes=True, commit_status=True)
     assert "retrying GET" in caplog.text and "HTTP Request" in caplog.text
     assert token not in caplog.text
+
+
+def test_validation_is_recorded_at_the_commit_the_run_saw(scenario: Scenario) -> None:
+    side = EnvSide(target_path="target")
+    older = "0f" * 20
+    state = make_state({"orders"}).model_copy(update={"environment": EnvironmentInfo(
+        base=side, current=side, git_sha=older,
+        merge_request=MergeRequestRef(iid=1, head_sha=older))})
+    service = _service(scenario, scenario.user_token("bot", 40))
+    result = service.post(state)  # the MR comes from the state (written by `spyglass run` in CI)
+    assert result.iid == 1
+    row = service.merge_requests().merge_requests[0]
+    assert row.status is TrackingStatus.STALE and row.validated_sha == older
