@@ -15,7 +15,6 @@ from sqlglot import exp
 from spyglass.checks.base import CheckContext
 from spyglass.checks.sql import (
     SqlBuilder,
-    TypeFamily,
     and_all,
     comparison_type,
     find_column,
@@ -268,7 +267,3 @@ def _describe_key(names: Sequence[str], row: Sequence[object]) -> str:
 def _show(value: object) -> str:
     scalar = to_json_scalar(value)  # type: ignore[arg-type]
     return "NULL" if scalar is None else repr(scalar) if isinstance(scalar, str) else str(scalar)
-
-
-def family_of(pair: ColumnPair) -> TypeFamily:
-    return type_family(pair.current_type or pair.base_type)

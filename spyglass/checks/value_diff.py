@@ -28,20 +28,33 @@ from spyglass.checks.compare import (
     check_keys,
     column_equal,
     joined,
+    model_nodes,
     model_sides,
     plan_comparison,
     present,
 )
-from spyglass.checks.sql import JsonScalar, SqlBuilder, and_all, count_if, to_json_scalar
+from spyglass.checks.sql import (
+    JsonScalar,
+    SqlBuilder,
+    TypeFamily,
+    and_all,
+    count_if,
+    to_json_scalar,
+    type_family,
+)
 from spyglass.exceptions import CheckError
 from spyglass.warehouse.base import Value
 
 
 class ValueDiffParams(Params):
-    """Recce-compatible: ``model``, ``primary_key`` (a column or a list), optional ``columns``."""
+    """Recce-compatible: ``model``, ``primary_key`` (a column or a list), optional ``columns``.
+
+    Without ``primary_key`` the model's column tested ``unique`` (and ``not_null``) in dbt is used.
+    Tolerances apply to columns numeric on both sides; other columns compare exactly.
+    """
 
     model: str
-    primary_key: str | list[str]
+    primary_key: str | list[str] | None = None
     columns: list[str] | None = None
     #: numeric columns match when ``|base - current| <= abs_tolerance``
     abs_tolerance: float | None = Field(default=None, ge=0)
@@ -50,13 +63,15 @@ class ValueDiffParams(Params):
 
     @field_validator("primary_key")
     @classmethod
-    def _non_empty(cls, value: str | list[str]) -> str | list[str]:
-        if not value or (isinstance(value, list) and not all(value)):
+    def _non_empty(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if value is not None and (not value or (isinstance(value, list) and not all(value))):
             raise ValueError("primary_key must name at least one column")
         return value
 
     @property
     def keys(self) -> tuple[str, ...]:
+        if self.primary_key is None:
+            return ()
         return (self.primary_key,) if isinstance(self.primary_key, str) else tuple(self.primary_key)
 
     @property
@@ -118,10 +133,16 @@ class ValueDiffResult(Result):
 
 
 # -- SQL ------------------------------------------------------------------------------------------------
+_ORDERED = frozenset({TypeFamily.INTEGER, TypeFamily.NUMBER, TypeFamily.TEXT, TypeFamily.DATE,
+                      TypeFamily.DATETIME})
+
+
 def _key_value(sql: SqlBuilder, plan: ComparePlan, alias: str) -> exp.Expr:
-    """The raw key (single column) or its text form (composite) of one side, for examples."""
+    """One side's key for examples and distinct counts: the raw column when it is a single column of a
+    type every engine can MIN/MAX, else its text form (composite keys, uuid, boolean ...)."""
     cols = [sql.col(k.base if alias == BASE else k.current, alias) for k in plan.keys]
-    return cols[0] if len(cols) == 1 else sql.key_text(cols)
+    single = len(plan.keys) == 1 and plan.keys[0].cast is None and type_family(plan.keys[0].base_type) in _ORDERED
+    return cols[0] if single else sql.key_text(cols)
 
 
 def _when(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
@@ -205,13 +226,26 @@ def interpret(row: Sequence[Value], plan: ComparePlan, params: ValueDiffParams) 
 
 
 # -- the check ------------------------------------------------------------------------------------------------
+def resolve_keys(ctx: CheckContext, params: ValueDiffParams) -> tuple[str, ...]:
+    """The given key, else the column the model's dbt tests declare unique (CheckError when none)."""
+    if params.keys:
+        return params.keys
+    base, current = model_nodes(ctx, params.model)
+    declared = current.primary_key or base.primary_key
+    if declared is None:
+        raise CheckError(f"No primary key given for model {params.model!r}, and none is declared in dbt.",
+                         remedy="Pass primary_key (a column or a list of columns), or add a `unique` test "
+                                "to the model's key column.")
+    return (declared,)
+
+
 def run(params: ValueDiffParams, ctx: CheckContext) -> ValueDiffResult:
     warehouse = ctx.require_warehouse()
     sql = SqlBuilder.for_warehouse(warehouse)
     what = f"model {params.model!r}"
     ctx.progress(0.05, "Reading columns")
     base, current = model_sides(ctx, sql, params.model)
-    plan = plan_comparison(base, current, params.keys, params.columns, sql, what)
+    plan = plan_comparison(base, current, resolve_keys(ctx, params), params.columns, sql, what)
     ctx.progress(0.2, f"Comparing {len(plan.columns)} columns")
     row = warehouse.execute(summary_query(sql, plan, base, current, params.tolerance), cancel=ctx.cancel).rows[0]
     if not keys_consistent(row):

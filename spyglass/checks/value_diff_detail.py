@@ -2,8 +2,9 @@
 
 One FULL OUTER JOIN on the key columns (by name) keeps only rows that differ, each with the list of
 changed columns, ``limit`` of them (default 1,000) plus totals per kind computed over all differing
-rows. The key is validated first (unique and non-null on both sides). The same row diff serves
-``query_diff`` with a primary key.
+rows. The key is validated first (unique and non-null on both sides). Two empty sides give no
+differing rows (a success; ``value_diff`` fails instead, having no figure to report). The same row
+diff serves ``query_diff`` with a primary key.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from spyglass.checks.compare import (
     side_col,
 )
 from spyglass.checks.sql import JsonScalar, SqlBuilder, and_all, or_all, to_json_scalar
-from spyglass.checks.value_diff import ValueDiffParams
+from spyglass.checks.value_diff import ValueDiffParams, resolve_keys
 from spyglass.warehouse.base import Value
 
 DEFAULT_LIMIT = 1_000
@@ -169,7 +170,7 @@ def run(params: ValueDiffDetailParams, ctx: CheckContext) -> ValueDiffDetailResu
     what = f"model {params.model!r}"
     ctx.progress(0.05, "Reading columns")
     base, current = model_sides(ctx, sql, params.model)
-    plan = plan_comparison(base, current, params.keys, params.columns, sql, what)
+    plan = plan_comparison(base, current, resolve_keys(ctx, params), params.columns, sql, what)
     diff = diff_rows(ctx, sql, base, current, plan, params.tolerance, params.limit, what)
     return ValueDiffDetailResult(model=params.model, diff=diff)
 

@@ -175,8 +175,9 @@ def query_diff_view(result: QueryDiffResult) -> list[RenderableType]:
 # -- commands ------------------------------------------------------------------------------------------------
 @click.command("value-diff")
 @click.argument("model")
-@click.option("--primary-key", "-k", "primary_key", multiple=True, required=True,
-              help="Key column(s): repeat or separate with commas for a composite key.")
+@click.option("--primary-key", "-k", "primary_key", multiple=True,
+              help="Key column(s): repeat or separate with commas for a composite key "
+                   "(default: the column with a dbt `unique` test).")
 @click.option("--columns", "-c", multiple=True, help="Compare only these columns (default: all).")
 @click.option("--detail", is_flag=True, help="List the differing rows instead of per-column figures.")
 @click.option("--abs-tolerance", type=click.FloatRange(min=0), default=None,
@@ -191,7 +192,9 @@ def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[
                        **kwargs: Any) -> None:
     """Compare MODEL's rows on base and current by primary key, column by column."""
     keys: list[JsonValue] = list(_names(primary_key))
-    params: RawParams = {"model": model, "primary_key": keys[0] if len(keys) == 1 else keys}
+    params: RawParams = {"model": model}
+    if keys:
+        params["primary_key"] = keys[0] if len(keys) == 1 else keys
     if columns:
         params["columns"] = list[JsonValue](_names(columns))
     for name, value in (("abs_tolerance", abs_tolerance), ("rel_tolerance", rel_tolerance)):

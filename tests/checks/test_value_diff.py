@@ -6,7 +6,7 @@ import pytest
 
 from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult, run
 from spyglass.exceptions import CheckError
-from spyglass.state.models import RunStatus
+from spyglass.state.models import RunRecord, RunStatus
 from tests.fixtures.warehouses import Crafted
 
 # Awkward names on purpose: mixed case, reserved words, a space and unicode.
@@ -40,11 +40,14 @@ def test_added_removed_changed_with_nulls_and_awkward_names(crafted: Crafted) ->
     assert result.mismatch
     assert result.headline == "1 added, 1 removed, 3 of 5 changed"
     assert ValueDiffResult.model_validate_json(result.model_dump_json()) == result
+    record = crafted.session().run_check("value_diff", {"model": "orders", "primary_key": "Id"})
+    assert RunRecord.model_validate_json(record.model_dump_json()).result == result  # state file round trip
 
 
 def test_identical_tables_and_column_selection(crafted: Crafted) -> None:
-    crafted.create_model("same", BASE_ROWS, BASE_ROWS)
-    result = _diff(crafted, model="same", primary_key=["Id"], columns=["group", "ORDER"])
+    crafted.create_model("same", BASE_ROWS, BASE_ROWS, unique_key="Id")
+    result = _diff(crafted, model="same", columns=["group", "ORDER"])  # key from the dbt unique test
+    assert result.primary_key == ("Id",)
     assert [c.column for c in result.columns] == ["group", "order"]
     assert (result.added, result.removed, result.in_both, result.changed) == (0, 0, 6, 0)
     assert all(c.matched == 6 and c.mismatched == 0 for c in result.columns)
@@ -141,6 +144,9 @@ def test_bad_input_fails_with_a_clear_message(crafted: Crafted) -> None:
         assert record.status is RunStatus.FAILED, params
         assert record.error is not None and message in record.error.message
         assert record.error.remedy
+    no_key = session.run_check("value_diff", {"model": "orders"})
+    assert no_key.status is RunStatus.FAILED and no_key.error is not None
+    assert no_key.error.message == "No primary key given for model 'orders', and none is declared in dbt."
     invalid = session.run_check("value_diff", {"model": "orders", "primary_key": []})
     assert invalid.status is RunStatus.FAILED and invalid.error is not None
     assert invalid.error.kind == "UsageError"

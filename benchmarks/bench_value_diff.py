@@ -1,0 +1,182 @@
+"""Value diff on generated DuckDB data: Spyglass against a hand-written single FULL OUTER JOIN.
+
+Data: ``--rows`` base rows (default 1,000,000 and 10,000,000) x (BIGINT id + 10 mixed-type columns);
+current has ~1% of rows removed, ~1% added and ~1% changed. Measured in the same run, through the same
+dbt-duckdb warehouse:
+
+* **spyglass** - ``value_diff`` as users run it (column discovery, the one join with in-pass key
+  validation, per-column counts and example keys);
+* **hand-written** - one FULL OUTER JOIN on the key with a mismatch count per column, nothing else.
+
+Prints the median seconds of ``--repeat`` warm runs and the ratio (target <= 1.3x), then the peak RSS
+of one cold run of each in its own subprocess (``ru_maxrss``): Spyglass must add no more than ~200 MB.
+``python -m benchmarks value_diff -- --rows 200000`` for a quick run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from spyglass.checks.base import CheckContext
+from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult, run
+from spyglass.project.lineage import diff_lineage
+from spyglass.project.models import ArtifactPair, Artifacts, Env, Manifest, ManifestMetadata, Node, ResourceType
+from spyglass.settings import ProjectSettings
+from spyglass.warehouse.base import CancelToken, Warehouse
+from spyglass.warehouse.dbt import DbtWarehouse, open_warehouse
+
+DATABASE = "bench"
+SCHEMAS = {Env.BASE: "base", Env.CURRENT: "current"}
+COLUMNS = [f"c{i}" for i in range(1, 11)]
+
+_BASE_SELECT = """SELECT i::BIGINT AS id, (i * 7) % 1000 AS c1, ((i * 13) % 100000)::BIGINT AS c2,
+    ((i % 997) / 7.0)::DOUBLE AS c3, 'txt' || (i % 5000) AS c4, DATE '2020-01-01' + (i % 3000)::INTEGER AS c5,
+    (i % 2 = 0) AS c6, ((i * 3) % 77)::DECIMAL(10, 2) AS c7,
+    CASE WHEN i % 10 = 0 THEN NULL ELSE 'v' || (i % 123) END AS c8, (i % 100000)::INTEGER AS c9,
+    md5((i % 1000)::VARCHAR) AS c10
+FROM range({rows}) t(i)"""
+# ~1% removed (id % 100 = 1), ~1% changed in two columns (id % 100 = 2), ~1% added (new ids)
+_CURRENT_SELECT = """SELECT id, CASE WHEN id % 100 = 2 THEN c1 + 1 ELSE c1 END AS c1, c2, c3, c4, c5, c6, c7,
+    CASE WHEN id % 100 = 2 THEN 'changed' ELSE c8 END AS c8, c9, c10
+FROM base.t WHERE id % 100 <> 1
+UNION ALL
+SELECT ({rows} + i)::BIGINT, 1, 2, 3.0, 'x', DATE '2021-01-01', true, 1.5, 'n', 4, 'z' FROM range({rows} // 100) t(i)"""
+
+
+def _artifacts(env: Env) -> Artifacts:
+    schema = SCHEMAS[env]
+    node = Node(unique_id="model.bench.t", name="t", resource_type=ResourceType.MODEL, package_name="bench",
+                database=DATABASE, schema=schema, alias="t", relation_name=f'"{DATABASE}"."{schema}"."t"',
+                materialized="table")
+    metadata = ManifestMetadata(dbt_version="1.11.0", schema_version=12, generated_at="", adapter_type="duckdb")
+    manifest = Manifest(path="<bench>", metadata=metadata, nodes={node.unique_id: node}, parent_map={},
+                        child_map={})
+    return Artifacts(env=env, manifest=manifest, catalog=None)
+
+
+def _pair() -> ArtifactPair:
+    return ArtifactPair(base=_artifacts(Env.BASE), current=_artifacts(Env.CURRENT))
+
+
+def _write_project(directory: Path, threads: int) -> ProjectSettings:
+    (directory / "profiles.yml").write_text(
+        f"bench:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: {directory / (DATABASE + '.duckdb')}\n      threads: {threads}\n")
+    (directory / "dbt_project.yml").write_text("name: bench\nprofile: bench\nversion: '1.0'\n")
+    return ProjectSettings(project_dir=directory, profiles_dir=directory)
+
+
+def _generate(warehouse: Warehouse, rows: int) -> None:
+    for schema in SCHEMAS.values():
+        warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    warehouse.execute("CREATE OR REPLACE TABLE base.t AS " + _BASE_SELECT.format(rows=rows))
+    warehouse.execute('CREATE OR REPLACE TABLE "current".t AS ' + _CURRENT_SELECT.format(rows=rows))
+
+
+def hand_written_sql() -> str:
+    """The baseline: one FULL OUTER JOIN on the key, one mismatch count per column, nothing else."""
+    both = "b.id IS NOT NULL AND c.id IS NOT NULL"
+    counts = ",\n  ".join(f"SUM(CASE WHEN {both} AND b.{c} IS DISTINCT FROM c.{c} THEN 1 ELSE 0 END) AS {c}"
+                          for c in COLUMNS)
+    return (f"SELECT COUNT(b.id) AS base_rows, COUNT(c.id) AS current_rows,\n  {counts}\n"
+            f'FROM "{DATABASE}".base.t AS b FULL OUTER JOIN "{DATABASE}"."current".t AS c ON b.id = c.id')
+
+
+def _spyglass(ctx: CheckContext) -> ValueDiffResult:
+    return run(ValueDiffParams(model="t", primary_key="id"), ctx)
+
+
+def _median_seconds(action: Callable[[], object], repeat: int) -> float:
+    action()  # warm-up
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _context(warehouse: Warehouse, pair: ArtifactPair) -> CheckContext:
+    return CheckContext(artifacts=pair, lineage=diff_lineage(pair), warehouse=warehouse, cancel=CancelToken())
+
+
+def _check(result: ValueDiffResult, baseline: tuple[object, ...]) -> None:
+    """Sanity: Spyglass's figures equal the hand-written query's."""
+    mine = (result.base_rows, result.current_rows, *(c.mismatched for c in result.columns))
+    if mine != tuple(int(v) for v in baseline):  # type: ignore[call-overload]
+        raise SystemExit(f"figures differ: spyglass {mine} vs hand-written {baseline}")
+    print(f"  spyglass result: {result.headline}", flush=True)
+
+
+def _peak_rss_mb(directory: Path, mode: str) -> float:
+    """Peak RSS of one cold run in a fresh interpreter (``--child MODE``)."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_value_diff", "--child", mode,
+                          "--dir", str(directory)], check=True, capture_output=True, text=True).stdout
+    return float(json.loads(out.strip().splitlines()[-1])["peak_rss_mb"])
+
+
+def _child(directory: Path, mode: str) -> None:
+    """Open the warehouse, run one value diff (``spyglass``) or the baseline query, print peak RSS."""
+    warehouse = open_warehouse(ProjectSettings(project_dir=directory, profiles_dir=directory), _pair())
+    try:
+        if mode == "spyglass":
+            _spyglass(_context(warehouse, _pair()))
+        else:
+            warehouse.execute(hand_written_sql())
+    finally:
+        warehouse.close()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_rss_mb": peak_kb / 1024}))
+
+
+def _one_size(directory: Path, rows: int, args: argparse.Namespace) -> None:
+    settings = _write_project(directory, args.threads)
+    pair = _pair()
+    warehouse: DbtWarehouse = open_warehouse(settings, pair)
+    try:
+        started = time.perf_counter()
+        _generate(warehouse, rows)
+        print(f"{rows:,} rows x 11 columns per side, generated in {time.perf_counter() - started:.1f} s "
+              f"(threads={args.threads})", flush=True)
+        ctx = _context(warehouse, pair)
+        _check(_spyglass(ctx), warehouse.execute(hand_written_sql()).rows[0])
+        mine = _median_seconds(lambda: _spyglass(ctx), args.repeat)
+        theirs = _median_seconds(lambda: warehouse.execute(hand_written_sql()), args.repeat)
+    finally:
+        warehouse.close()
+    print(f"  {'hand-written single FULL OUTER JOIN':<40} {theirs:>7.2f} s")
+    print(f"  {'spyglass value_diff':<40} {mine:>7.2f} s   ratio {mine / theirs:.2f}x (target <= 1.3x)")
+    rss_theirs = _peak_rss_mb(directory, "baseline")
+    rss_mine = _peak_rss_mb(directory, "spyglass")
+    print(f"  peak RSS: hand-written {rss_theirs:,.0f} MB, spyglass {rss_mine:,.0f} MB, "
+          f"spyglass adds {rss_mine - rss_theirs:+,.0f} MB (target <= ~200 MB)", flush=True)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="bench_value_diff")
+    parser.add_argument("--rows", type=int, action="append", help="base rows (repeatable); "
+                        "default: 1,000,000 and 10,000,000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2, help="the profile's threads")
+    parser.add_argument("--child", choices=["spyglass", "baseline"], help=argparse.SUPPRESS)
+    parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args.dir, args.child)
+        return
+    for rows in args.rows or [1_000_000, 10_000_000]:
+        with tempfile.TemporaryDirectory(prefix="spyglass-bench-value-diff-") as tmp:
+            _one_size(Path(tmp), rows, args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
