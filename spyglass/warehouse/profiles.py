@@ -3,13 +3,13 @@
 Resolution order of ``profiles.yml``: ``--profiles-dir``, then ``DBT_PROFILES_DIR``, then the project
 directory, then the current directory, then ``~/.dbt``. The profile name comes from ``--profile`` or
 the project's ``dbt_project.yml``; the target from ``--target`` or the profile's ``target:``.
-``env_var()`` in profiles.yml is rendered by dbt's own ``ProfileRenderer`` against ``os.environ``
-(inside a private ``contextvars`` context, so nothing leaks into the process).
+Every value is rendered with dbt-common's native Jinja (as dbt's ``ProfileRenderer`` does), with
+``env_var(name, default)`` reading ``os.environ``; dbt-core's config package (slow to import, and
+bound to dbt's global flags) is not used.
 """
 
 from __future__ import annotations
 
-import contextvars
 import importlib
 import os
 from dataclasses import dataclass
@@ -84,28 +84,54 @@ def load_target(settings: ProjectSettings) -> TargetConfig:
 
 
 def _render(directory: Path, path: Path, name: str, target: str | None) -> tuple[str, dict[str, Any]]:
-    from dbt.config.profile import Profile, read_profile
-    from dbt.config.renderer import ProfileRenderer
-    from dbt_common.context import set_invocation_context
+    try:
+        raw_profiles = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path} cannot be read as YAML: {exc}", remedy="Fix profiles.yml.") from exc
+    raw = raw_profiles.get(name) if isinstance(raw_profiles, dict) else None
+    if not isinstance(raw, dict) or not raw:
+        known = ", ".join(sorted(str(k) for k in raw_profiles if k != "config")) if isinstance(
+            raw_profiles, dict) else ""
+        raise ConfigError(f"{path} has no profile named {name!r} (profiles: {known or 'none'}).",
+                          remedy="Pass --profile with one of those names or add the profile.")
+    target_name = target or str(_render_value(raw.get("target", "default"), path))
+    outputs = raw.get("outputs")
+    if not isinstance(outputs, dict) or not isinstance(outputs.get(target_name), dict):
+        known = ", ".join(sorted(outputs)) if isinstance(outputs, dict) else "none"
+        raise ConfigError(f"Profile {name!r} in {path} has no target {target_name!r} (targets: {known}).",
+                          remedy="Pass --target with one of those targets or add it under `outputs:`.")
+    data = _render_value(outputs[target_name], path)
+    return target_name, dict(data)
+
+
+def _render_value(value: Any, path: Path) -> Any:
+    """Render every string of a profile value as dbt does (native Jinja: ``'5432'`` becomes 5432)."""
+    # Any: YAML values of any shape
+    if isinstance(value, dict):
+        return {key: _render_value(item, path) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_render_value(item, path) for item in value]
+    if not isinstance(value, str):
+        return value
+    from dbt_common.clients.jinja import get_template, render_template
     from dbt_common.exceptions import DbtBaseException
 
-    def render() -> tuple[str, dict[str, Any]]:
-        set_invocation_context(dict(os.environ))
-        raw_profiles = read_profile(str(directory))
-        raw = raw_profiles.get(name)
-        if not raw:
-            known = ", ".join(sorted(raw_profiles)) or "none"
-            raise ConfigError(f"{path} has no profile named {name!r} (profiles: {known}).",
-                              remedy="Pass --profile with one of those names or add the profile.")
-        target_name, data = Profile.render_profile(raw, name, target, ProfileRenderer({}))
-        return str(target_name), dict(data)
-
+    context = {"env_var": _env_var}
     try:
-        return contextvars.copy_context().run(render)
+        return render_template(get_template(value, context, native=True), context)
     except DbtBaseException as exc:
         message = " ".join(str(exc).split())
-        raise ConfigError(f"Cannot read profile {name!r} from {path}: {message}",
-                          remedy="Fix profiles.yml or pass --target with an existing target.") from exc
+        raise ConfigError(f"Cannot render {value!r} in {path}: {message}",
+                          remedy="Set the environment variable it names, or give env_var() a default.") from exc
+
+
+def _env_var(name: str, default: str | None = None) -> str:
+    """dbt's ``env_var()``: the variable's value, else the default, else an error."""
+    value = os.environ.get(name, default)
+    if value is None:
+        raise ConfigError(f"profiles.yml uses env_var({name!r}), which is not set and has no default.",
+                          remedy=f"Set {name} in the environment or pass a default: env_var({name!r}, '...').")
+    return value
 
 
 def _target_config(path: Path, name: str, target_name: str, data: dict[str, Any]) -> TargetConfig:

@@ -14,6 +14,8 @@ from spyglass.checks.row_count import (
     SideCount,
     SideStatus,
 )
+from spyglass.demo import DemoPaths
+from spyglass.demo.changeset import FILTERED_MODEL
 from spyglass.exceptions import Cancelled, CheckError, CheckSkipped
 from spyglass.project.models import Env
 from spyglass.report.details.row_count import render
@@ -151,3 +153,27 @@ def test_markdown_details_of_empty_selection() -> None:
     result = RowCountDiffResult(selection="tag:none", rows=())
     assert render(result) == "Row count diff of `tag:none`: no nodes selected.\n"
     assert not result.mismatch
+
+
+@pytest.mark.slow
+def test_demo_row_count_shows_the_filtered_models_drop(demo_build: DemoPaths) -> None:
+    from spyglass.service import Session
+
+    session = Session.load(demo_build.settings)
+    try:
+        record = session.run_check("row_count_diff", {"select": "state:modified+"})
+    finally:
+        session.close()
+    assert record.status is RunStatus.SUCCESS, record.error
+    result = record.result
+    assert isinstance(result, RowCountDiffResult)
+    rows = _by_name(result)
+    filtered = rows[FILTERED_MODEL]
+    assert filtered.base_count is not None and filtered.current_count is not None
+    assert 0 < filtered.current_count < filtered.base_count
+    assert filtered.changed and result.mismatch
+    assert f"`{FILTERED_MODEL}`" in render(result)
+    added = [row for row in result.rows if row.base.status is SideStatus.NOT_IN_MANIFEST]
+    removed = [row for row in result.rows if row.current.status is SideStatus.NOT_IN_MANIFEST]
+    assert all(row.current.status is SideStatus.OK for row in added)
+    assert all(row.base.status is SideStatus.OK for row in removed)

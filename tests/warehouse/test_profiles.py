@@ -86,3 +86,23 @@ def test_unreachable_postgres_is_unavailable_without_leaking_password(tmp_path: 
         open_warehouse(ProjectSettings(project_dir=tmp_path), empty_pair())
     assert "hunter2-secret" not in str(info.value)
     assert info.value.remedy
+
+
+def test_env_var_without_default_names_the_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPYGLASS_TEST_UNSET", raising=False)
+    write_project(tmp_path, _duckdb_profile("{{ env_var('SPYGLASS_TEST_UNSET') }}"))
+    with pytest.raises(ConfigError, match="SPYGLASS_TEST_UNSET"):
+        load_target(ProjectSettings(project_dir=tmp_path))
+
+
+def test_env_var_values_render_natively_like_dbt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPYGLASS_TEST_PORT", "6543")
+    monkeypatch.setenv("SPYGLASS_TEST_TARGET", "pg")
+    write_project(tmp_path, {"crafted": {"target": "{{ env_var('SPYGLASS_TEST_TARGET') }}", "outputs": {"pg": {
+        "type": "postgres", "host": "localhost", "port": "{{ env_var('SPYGLASS_TEST_PORT') | as_number }}",
+        "user": "u", "password": "{{ env_var('SPYGLASS_TEST_NO_PW', '') }}", "dbname": "d", "schema": "s",
+        "threads": "{{ 3 }}"}}}})
+    target = load_target(ProjectSettings(project_dir=tmp_path))
+    assert (target.target_name, target.adapter_type, target.threads) == ("pg", "postgres", 3)
+    assert target.credentials.port == 6543
+    assert target.credentials.password == ""
