@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+import yaml
 from pydantic import TypeAdapter
 
+from spyglass.checks.base import CheckContext
 from spyglass.checks.registry import AnyResult
 from spyglass.checks.row_count import (
     ROW_COUNT_DIFF,
@@ -17,11 +21,13 @@ from spyglass.checks.row_count import (
 from spyglass.demo import DemoPaths
 from spyglass.demo.changeset import FILTERED_MODEL
 from spyglass.exceptions import Cancelled, CheckError, CheckSkipped
+from spyglass.project.lineage import diff_lineage
 from spyglass.project.models import Env
 from spyglass.report.details.row_count import render
 from spyglass.state.models import RunStatus
 from spyglass.warehouse.base import CancelToken
-from tests.fixtures.warehouses import Crafted
+from spyglass.warehouse.dbt import open_warehouse
+from tests.fixtures.warehouses import Crafted, PostgresServer
 
 FIVE = "select * from (values (1), (2), (3), (4), (5)) as t(id)"
 THREE = "select * from (values (1), (2), (3)) as t(id)"
@@ -177,3 +183,32 @@ def test_demo_row_count_shows_the_filtered_models_drop(demo_build: DemoPaths) ->
     removed = [row for row in result.rows if row.current.status is SideStatus.NOT_IN_MANIFEST]
     assert all(row.current.status is SideStatus.OK for row in added)
     assert all(row.base.status is SideStatus.OK for row in removed)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("engine", ["postgres"])
+def test_permission_denied_on_one_side(crafted: Crafted, postgres_server: PostgresServer) -> None:
+    crafted.create_model("secret", THREE, THREE + " where id > 1")
+    role = f"reader_{crafted.schemas[Env.BASE]}"
+    base_schema, current_schema = crafted.schemas[Env.BASE], crafted.schemas[Env.CURRENT]
+    postgres_server.admin_execute(
+        f"create role {role} login; grant usage on schema {base_schema}, {current_schema} to {role}; "
+        f"grant select on {crafted.relation('secret', Env.CURRENT)} to {role}")
+    profiles_path = crafted.project_dir / "profiles.yml"
+    profiles = yaml.safe_load(profiles_path.read_text())
+    outputs = profiles["crafted"]["outputs"]
+    outputs["reader"] = {**outputs["dev"], "user": role}
+    profiles_path.write_text(yaml.safe_dump(profiles))
+    pair = crafted.pair()
+    warehouse = open_warehouse(replace(crafted.settings, target="reader"), pair)
+    try:
+        ctx = CheckContext(artifacts=pair, lineage=diff_lineage(pair), warehouse=warehouse, cancel=CancelToken())
+        row = _by_name(ROW_COUNT_DIFF.run(RowCountDiffParams(node_names=("secret",)), ctx))["secret"]
+    finally:
+        warehouse.close()
+        postgres_server.admin_execute(f"drop owned by {role}; drop role {role}")
+    assert row.base.status is SideStatus.PERMISSION_DENIED
+    assert row.base.error and "permission denied" in row.base.error
+    assert row.current == SideCount(status=SideStatus.OK, count=2)
+    assert row.changed and row.delta is None
