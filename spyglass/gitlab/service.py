@@ -128,9 +128,8 @@ class GitLabService:
                        stored_token=stored_token)
 
     def _require(self, settings: ConnectionSettings) -> tuple[str, str, str]:
-        missing = [name for name, value, env in (("URL", settings.url, URL_ENV),
-                                                 ("project", settings.project, PROJECT_ENV),
-                                                 ("token", settings.token, TOKEN_ENV)) if not value]
+        given = {"URL": settings.url, "project": settings.project, "token": settings.token}
+        missing = [name for name, value in given.items() if not value]
         if missing:
             raise GitLabNotConfigured(
                 f"No GitLab {' or '.join(missing)} configured.",
