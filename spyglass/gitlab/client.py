@@ -141,6 +141,11 @@ def _classify(status: int, error: str, description: str, said: str,
             "Check the GitLab URL and try again later.")
 
 
+def _lost(what: str, how: str) -> GitLabResponseLost:
+    return GitLabResponseLost(f"{how} during {what}; it may or may not have been applied.",
+                              remedy="Run the command again: it updates what exists.")
+
+
 class GitLabClient:
     """A thin GitLab REST v4 client. Inject ``transport`` and ``sleep`` in tests."""
 
@@ -170,36 +175,31 @@ class GitLabClient:
         """Send one request with bounded retries; return the 2xx response or raise a GitLab error."""
         safe = method in _IDEMPOTENT if idempotent is None else idempotent
         what = f"{method} {path}"
-        problem = ""
+        problem, delay = "", 0.0
         for attempt in range(self._policy.attempts):
             if attempt:
-                log.debug("retrying %s (attempt %d): %s", what, attempt + 1, problem)
+                log.debug("retrying %s in %.1fs (attempt %d): %s", what, delay, attempt + 1, problem)
+                self._sleep(delay)
+            delay = self._policy.backoff(attempt)
             try:
                 response = self._http.request(method, path, params=params, json=json)
             except _NOT_SENT as exc:
                 problem = f"could not connect ({type(exc).__name__})"
-                self._sleep(self._policy.backoff(attempt))
                 continue
             except _LOST as exc:
                 if not safe:
-                    raise GitLabResponseLost(
-                        f"The connection to GitLab dropped during {what}; it may or may not have "
-                        "been applied.", remedy="Run the command again: it updates what exists.") from None
+                    raise _lost(what, "The connection to GitLab dropped") from None
                 problem = f"connection lost ({type(exc).__name__})"
-                self._sleep(self._policy.backoff(attempt))
                 continue
             log.debug("%s -> %d", what, response.status_code)
             if response.status_code == 429:
                 problem = "rate limited (429)"
-                self._sleep(retry_delay(response, now=self._clock(), policy=self._policy, attempt=attempt))
+                delay = retry_delay(response, now=self._clock(), policy=self._policy, attempt=attempt)
                 continue
             if response.status_code >= 500:
                 if not safe:
-                    raise GitLabResponseLost(
-                        f"GitLab answered HTTP {response.status_code} to {what}; it may or may not "
-                        "have been applied.", remedy="Run the command again: it updates what exists.")
+                    raise _lost(what, f"GitLab answered HTTP {response.status_code}")
                 problem = f"HTTP {response.status_code}"
-                self._sleep(self._policy.backoff(attempt))
                 continue
             if response.status_code >= 300:
                 raise error_for(response, what)
