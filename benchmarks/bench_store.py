@@ -4,9 +4,10 @@
 Measures, as the median of several runs in this process:
 
 * webhook burst: ``--events`` deliveries, every one sent twice (GitLab retries), from ``--threads``
-  threads through ``Store.record_webhook_event``; baseline: the same inserts through one bare
-  ``sqlite3`` connection (``INSERT OR IGNORE``, one commit per row) from one thread;
-* MR list: ``Store.tracked`` of ``--mrs`` tracked merge requests; baseline: the bare ``SELECT``.
+  threads through ``Store.record_webhook_event``; baseline: the same inserts through one bare driver
+  connection (``sqlite3`` or ``psycopg2``; insert-or-ignore, one commit per row) from one thread;
+* MR list: ``Store.tracked`` of ``--mrs`` tracked merge requests; baseline: a bare ``sqlite3`` ``SELECT``
+  of the same rows (what building the records costs over reading them).
 
 Prints seconds, deliveries per second and the ratios. ``python -m benchmarks store -- --events 2000``.
 """
@@ -59,18 +60,31 @@ def _burst_store(directory: Path, events: int, threads: int, run: int) -> float:
 
 
 def _burst_baseline(directory: Path, events: int, run: int) -> float:
-    connection = sqlite3.connect(directory / f"baseline-{run}.db", isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, key TEXT UNIQUE, event TEXT, project TEXT, "
-                       "iid INTEGER, action TEXT, received_at TEXT)")
+    """The same deliveries through one bare driver connection, one thread, one commit each."""
+    url = os.environ.get("SPYGLASS_DATABASE_URL", "")
+    if url:
+        import psycopg2  # type: ignore[import-untyped]
+
+        connection = psycopg2.connect(url)
+        insert = ("INSERT INTO bench_events (key, event, project, iid, action, received_at) "
+                  "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING")
+        ddl = "CREATE TEMPORARY TABLE bench_events"
+    else:
+        connection = sqlite3.connect(directory / f"baseline-{run}.db")
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        insert = ("INSERT INTO bench_events (key, event, project, iid, action, received_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING")
+        ddl = "CREATE TABLE bench_events"
+    cursor = connection.cursor()
+    cursor.execute(f"{ddl} (id SERIAL, key TEXT UNIQUE, event TEXT, project TEXT, iid INTEGER, action TEXT, "
+                   "received_at TEXT)")
+    connection.commit()
     keys = [f"delivery-{n}" for n in range(events)] * 2
     start = time.perf_counter()
     for key in keys:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("INSERT OR IGNORE INTO events (key, event, project, iid, action, received_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?)", (key, "Merge Request Hook", "g/p", 1, "update", "now"))
-        connection.execute("COMMIT")
+        cursor.execute(insert, (key, "Merge Request Hook", "g/p", 1, "update", "now"))
+        connection.commit()
     elapsed = time.perf_counter() - start
     connection.close()
     return elapsed
@@ -117,7 +131,8 @@ def main(argv: list[str]) -> None:
     print(f"webhook burst: {deliveries} deliveries ({args.events} unique) from {args.threads} threads")
     print(f"  store    {store_seconds:8.3f} s  {rate:8.0f}/s  (target >= {TARGET_EVENTS_PER_SECOND:.0f}/s: "
           f"{'ok' if rate >= TARGET_EVENTS_PER_SECOND else 'MISSED'})")
-    print(f"  baseline {base_seconds:8.3f} s  {deliveries / base_seconds:8.0f}/s  (bare sqlite3, one thread)")
+    driver = "psycopg2" if os.environ.get("SPYGLASS_DATABASE_URL") else "sqlite3"
+    print(f"  baseline {base_seconds:8.3f} s  {deliveries / base_seconds:8.0f}/s  (bare {driver}, one thread)")
     print(f"  ratio store/baseline: {store_seconds / base_seconds:.2f}")
     print(f"MR list: tracked() of {args.mrs} merge requests")
     print(f"  store    {tracked_seconds * 1000:8.1f} ms  (target <= {TARGET_LIST_SECONDS * 1000:.0f} ms: "

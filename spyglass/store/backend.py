@@ -65,9 +65,11 @@ class Backend(Protocol):
     #: where the data lives, safe to show (no password)
     description: str
 
-    def transaction(self, *, write: bool = True) -> AbstractContextManager[Transaction]:
-        """A new transaction. Write transactions are serialised against every other writer of the same
-        database, across threads and processes, so read-modify-write sequences inside one are safe."""
+    def transaction(self, *, write: bool = True, serialized: bool = True) -> AbstractContextManager[Transaction]:
+        """A new transaction. Serialized write transactions run one at a time against every other
+        serialized writer of the same database, across threads and processes, so read-modify-write
+        sequences inside one are safe. ``serialized=False`` suits writes that are single atomic
+        statements (an upsert, an insert-or-ignore, a delete) and lets them run side by side."""
         ...
 
     def close(self) -> None:

@@ -133,7 +133,7 @@ class Store:
 
     def delete_connection(self) -> bool:
         """Forget the connection and its token; False when there was none. Works with a lost key."""
-        with self._backend.transaction() as tx:
+        with self._backend.transaction(serialized=False) as tx:
             return tx.execute("DELETE FROM spyglass_connection WHERE id = 1") > 0
 
     def reencrypt_secrets(self) -> int:
@@ -162,7 +162,7 @@ class Store:
 
     def delete_webhook_secret(self) -> bool:
         """Forget the webhook secret; False when there was none."""
-        with self._backend.transaction() as tx:
+        with self._backend.transaction(serialized=False) as tx:
             return tx.execute("DELETE FROM spyglass_secrets WHERE name = ?", (WEBHOOK_SECRET,)) > 0
 
     def get_setting(self, key: str) -> str | None:
@@ -173,7 +173,7 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         """Store a plain setting. Never put a secret here: use the encrypted methods."""
-        with self._backend.transaction() as tx:
+        with self._backend.transaction(serialized=False) as tx:
             tx.execute(
                 "INSERT INTO spyglass_settings (key, value, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -182,7 +182,7 @@ class Store:
 
     def delete_setting(self, key: str) -> bool:
         """Remove a setting; False when it was not set."""
-        with self._backend.transaction() as tx:
+        with self._backend.transaction(serialized=False) as tx:
             return tx.execute("DELETE FROM spyglass_settings WHERE key = ?", (key,)) > 0
 
     # -- merge-request tracking ----------------------------------------------------------------------
@@ -263,7 +263,7 @@ class Store:
         forgotten on the way (GitLab stops retrying long before).
         """
         now = self._now()
-        with self._backend.transaction() as tx:
+        with self._backend.transaction(serialized=False) as tx:
             tx.execute("DELETE FROM spyglass_webhook_events WHERE received_at < ?",
                        (stamp(now - WEBHOOK_RETENTION),))
             inserted = tx.execute(
@@ -296,7 +296,7 @@ class Store:
 
     def _save_secret(self, name: str, secret: str) -> None:
         ciphertext = self._box.encrypt(secret)
-        with self._backend.transaction() as tx:
+        with self._backend.transaction(serialized=False) as tx:
             tx.execute(
                 "INSERT INTO spyglass_secrets (name, ciphertext, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET ciphertext = excluded.ciphertext, "

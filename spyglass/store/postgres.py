@@ -79,10 +79,11 @@ class PostgresBackend:
         )
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[PostgresTransaction]:
+    def transaction(self, *, write: bool = True, serialized: bool = True) -> Iterator[PostgresTransaction]:
+        """See :meth:`Backend.transaction`; serialized writers hold a transaction-level advisory lock."""
         for attempt in range(2):
             with self._pool.borrow() as connection:
-                cursor = self._begin(connection, write, may_retry=attempt == 0)
+                cursor = self._begin(connection, write and serialized, may_retry=attempt == 0)
                 if cursor is None:
                     continue  # a pooled connection the server dropped (restart, idle timeout): take another
                 try:
@@ -99,12 +100,12 @@ class PostgresBackend:
                         cursor.close()
                 return
 
-    def _begin(self, connection: _Connection, write: bool, *, may_retry: bool) -> _Cursor | None:
-        """A cursor in a started transaction (holding the write lock for writers); None when the
+    def _begin(self, connection: _Connection, lock: bool, *, may_retry: bool) -> _Cursor | None:
+        """A cursor in a started transaction (holding the write lock if ``lock``); None when the
         connection turned out dead and another may be tried."""
         try:
             cursor = connection.cursor()
-            if write:
+            if lock:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
             else:
                 cursor.execute("SELECT 1")

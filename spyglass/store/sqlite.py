@@ -49,7 +49,8 @@ class SqliteBackend:
         )
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[SqliteTransaction]:
+    def transaction(self, *, write: bool = True, serialized: bool = True) -> Iterator[SqliteTransaction]:
+        """See :meth:`Backend.transaction`; SQLite runs every writer one at a time anyway."""
         with self._pool.borrow() as connection:
             try:
                 connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
