@@ -145,6 +145,8 @@ def test_ci_template_is_valid_yaml_for_merge_request_pipelines() -> None:
     assert "spyglass run --target review" in script and "spyglass gitlab post" in script
     assert jobs["spyglass-base"]["artifacts"]["paths"] == ["target/manifest.json", "target/catalog.json"]
     assert "SPYGLASS_GITLAB_TOKEN" in printed.out and "Mask variable" in printed.out
+    fetch = next(line for line in review["script"] if line.startswith("python -c"))
+    compile(fetch.split('"')[1], "fetch-base-artifacts", "exec")  # the one-liner is valid Python
 
 
 def test_webhook_install_says_when_the_role_is_too_low(scenario: Scenario) -> None:
