@@ -53,6 +53,9 @@ class Dialect:
     isolated_class_state: tuple[str, ...] = ()
     #: statements run once after connecting when the warehouse is sandboxed (no files, no network)
     sandbox_statements: tuple[str, ...] = field(default=())
+    #: the driver opens a transaction implicitly (DB-API default): every read is committed (or rolled
+    #: back on error) so no snapshot or lock outlives it; False for autocommit drivers (DuckDB)
+    transactional_reads: bool = True
     #: type that integers of different widths (int vs bigint) are cast to before comparing
     integer_type: str = "bigint"
     #: type that mixed numerics (int vs decimal vs double) are cast to before comparing or tolerances
@@ -83,6 +86,7 @@ DUCKDB = Dialect(
     ),
     dbapi_module="duckdb",
     isolated_class_state=("_ENV",),
+    transactional_reads=False,
     sandbox_statements=("SET enable_external_access = false", "SET lock_configuration = true"),
 )
 
