@@ -33,7 +33,8 @@ def render_summary(state: State, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
 
 def ordered_checks(state: State) -> list[tuple[CheckRecord, RunRecord | None]]:
     """Mismatches first, then errors, then the rest; stable within each group."""
-    pairs = [(check, state.latest_run(check)) for check in state.checks]
+    runs = {run.run_id: run for run in state.runs}
+    pairs = [(check, runs.get(check.last_run_id or "")) for check in state.checks]
     return sorted(pairs, key=lambda pair: outcome_of(pair[1]).rank)
 
 
@@ -129,15 +130,17 @@ def _fit(sections: list[Section], max_chars: int) -> str:
     text = _join(sections)
     if len(text) <= max_chars:
         return text
-    kept = list(sections)
+    # lengths only while choosing what to drop (linear), then one join
+    length = len(text)
     dropped: list[Section] = []
     for victim in sorted((s for s in sections if s.priority < 90), key=lambda s: s.priority):
-        kept.remove(victim)
         dropped.append(victim)
-        text = _join(kept) + _cut_note(dropped, max_chars)
-        if len(text) <= max_chars:
-            return text
-    return _hard_cut(text, max_chars)
+        length -= len(victim.text) + 1
+        if length + len(_cut_note(dropped, max_chars)) <= max_chars:
+            break
+    gone = {id(s) for s in dropped}
+    text = _join([s for s in sections if id(s) not in gone]) + _cut_note(dropped, max_chars)
+    return text if len(text) <= max_chars else _hard_cut(text, max_chars)
 
 
 def _cut_note(dropped: list[Section], max_chars: int) -> str:
