@@ -104,6 +104,8 @@ class DbtWarehouse:
         if cancel is not None:
             cancel.on_cancel(on_cancel)
         try:
+            if cancel is not None:
+                cancel.raise_if_cancelled()  # fired between the first check and registration
             return self._run(sql, limit, cancel)
         finally:
             with running.lock:
@@ -136,7 +138,12 @@ class DbtWarehouse:
         return node.relation_name
 
     def quote(self, identifier: str) -> str:
-        return str(self._adapter.quote(identifier))
+        """The adapter's quoting, with an embedded quote character doubled (SQL's escape)."""
+        quoted = str(self._adapter.quote(identifier))
+        if len(quoted) >= 2 and quoted[0] == quoted[-1] and not quoted[0].isalnum():
+            mark = quoted[0]
+            return mark + quoted[1:-1].replace(mark, mark * 2) + mark
+        return quoted
 
     def render(self, template: str, env: Env) -> str:
         if self._artifacts is None:
@@ -223,6 +230,8 @@ class DbtWarehouse:
             try:
                 connections.set_connection_name("spyglass-cancel")
                 connections.cancel(connection)
+                # some adapters cancel by running a query in a transaction on this thread's connection
+                connections.commit_if_has_connection()
             except Exception:  # the query may have just finished; nothing left to cancel
                 return
 

@@ -132,3 +132,18 @@ def test_two_duckdb_warehouses_in_one_process_stay_separate(tmp_path: Path) -> N
     two.close()
     assert one.execute("select who from marker").scalar() == "one"
     one.close()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("engine", ["postgres"])
+def test_no_postgres_session_is_left_idle_in_transaction(crafted: Crafted, postgres_server: PostgresServer) -> None:
+    wh = crafted.warehouse()
+    wh.execute_many(["select 1", "select * from no_such_table", "selec 1"])
+    token = CancelToken()
+    _cancel_after(token, 0.3)
+    with pytest.raises(Cancelled):
+        wh.execute(LONG_QUERY["postgres"], cancel=token)
+    states = postgres_server.admin_execute(
+        "select state from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()")
+    assert states and all(state == "idle" for (state,) in states)

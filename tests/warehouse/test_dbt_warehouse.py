@@ -78,13 +78,15 @@ def test_execute_many_runs_concurrently_on_worker_threads(crafted: Crafted) -> N
 
 def test_quoting_mixed_case_reserved_words_spaces_unicode(crafted: Crafted) -> None:
     wh = crafted.warehouse()
-    names = ["MixedCase", "order", "group", "with space", "prénom_名前"]
+    names = ["MixedCase", "order", "group", "with space", "prénom_名前", 'say "hi"']
     select = ", ".join(f"{i} as {wh.quote(n)}" for i, n in enumerate(names))
     crafted.create_model("Weird Table", f"select {select}", f"select {select}")
     relation = crafted.relation("Weird Table", Env.CURRENT)
     result = wh.execute(f"select {', '.join(wh.quote(n) for n in names)} from {relation}")
     assert result.column_names == tuple(names)
-    assert result.rows == ((0, 1, 2, 3, 4),)
+    assert result.rows == ((0, 1, 2, 3, 4, 5),)
+    assert wh.quote("order") == '"order"'
+    assert wh.quote('say "hi"') == '"say ""hi"""'
     catalog = crafted.pair().current.catalog
     assert catalog is not None
     assert [c.name for c in catalog.tables["model.crafted.Weird Table"].columns] == names
