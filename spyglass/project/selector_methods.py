@@ -13,7 +13,7 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
 from spyglass.exceptions import SelectionError
-from spyglass.project.artifacts import RELATION_CONFIG_KEYS
+from spyglass.project.artifact_schema import RELATION_CONFIG_KEYS
 from spyglass.project.lineage import ChangeStatus, LineageDiff
 from spyglass.project.models import Node, ResourceType
 

@@ -234,3 +234,30 @@ def test_documented_columns_are_a_read_only_mapping(tmp_path: Path) -> None:
     assert "order_id" in repr(first.columns)
     with pytest.raises(TypeError):
         first.columns["x"] = first.columns["amount"]  # type: ignore[index]
+
+
+def test_columns_of_an_unexpected_shape_read_as_none(tmp_path: Path) -> None:
+    builder = ManifestBuilder()
+    uid = builder.model("orders")
+    builder.nodes[uid]["columns"] = {"id": "not an object"}
+    node = load_manifest(builder.write(tmp_path / "target"), Env.CURRENT).nodes[uid]
+    assert dict(node.columns) == {}
+
+
+def test_column_and_model_level_constraints(tmp_path: Path) -> None:
+    builder = ManifestBuilder()
+    uid = builder.model("orders", columns=["order_id", "customer_id", "note"])
+    builder.nodes[uid]["columns"]["customer_id"]["constraints"] = [{"type": "not_null"}]
+    builder.nodes[uid]["columns"]["note"]["meta"] = {"type": "free text"}  # a "type" key that is no constraint
+    builder.nodes[uid]["constraints"] = [{"type": "primary_key", "columns": ["order_id"]}]
+    node = load_manifest(builder.write(tmp_path / "target"), Env.CURRENT).nodes[uid]
+    assert node.unique_columns == ("order_id",)
+    assert node.not_null_columns == ("customer_id", "order_id")
+
+
+def test_sources_of_older_manifests_compare_rendered_values(tmp_path: Path) -> None:
+    builder = ManifestBuilder(version=11)
+    uid = builder.source("stripe", "payments", schema="raw")
+    del builder.sources[uid]["unrendered_schema"], builder.sources[uid]["unrendered_database"]
+    node = load_manifest(builder.write(tmp_path / "target"), Env.CURRENT).nodes[uid]
+    assert node.relation_config == {"database": "shop", "schema": "raw", "identifier": "payments"}
