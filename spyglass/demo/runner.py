@@ -6,7 +6,7 @@ after the other, never concurrently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,8 +63,7 @@ def run_dbt(invocation: DbtInvocation, command: Sequence[str]) -> None:
     try:
         result = dbtRunner(callbacks=[errors]).invoke(invocation.arguments(command))
     finally:
-        # dbt leaves its loggers (the project's dbt.log) installed process-wide: release them.
-        cleanup_event_logger()
+        _release_process_state(cleanup_event_logger)
     if result.success:
         return
     details = _failure_details(result.result) or errors.messages
@@ -76,6 +75,19 @@ def run_dbt(invocation: DbtInvocation, command: Sequence[str]) -> None:
         remedy=f"See {invocation.project_dir / 'logs' / 'dbt.log'} for dbt's full log, "
                "or re-run with --verbose to see dbt's output.",
     )
+
+
+def _release_process_state(cleanup_event_logger: Callable[[], None]) -> None:
+    """Undo what dbt keeps process-wide after an invocation.
+
+    dbt leaves its loggers (writing the project's dbt.log) installed, and dbt-duckdb keeps the DuckDB
+    database open at class level, so a later connection of this process with another configuration
+    (the server's sandboxed one) would be refused. Both are released through their public hooks.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    cleanup_event_logger()
+    DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]
 
 
 def _failure_details(result: Any) -> list[str]:

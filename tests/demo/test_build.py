@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from spyglass.demo import DemoPaths
@@ -104,3 +105,13 @@ def test_dbt_failure_raises_with_dbts_message(tmp_path: Path) -> None:
     assert "bad" in excinfo.value.message
     assert "table_that_does_not_exist" in excinfo.value.message
     assert "dbt.log" in excinfo.value.remedy
+
+
+def test_build_leaves_no_duckdb_handle_open(demo_build: DemoPaths) -> None:
+    # the server opens the file with external access disabled: DuckDB refuses that while another
+    # connection of this process holds it with a different configuration
+    connection = duckdb.connect(str(demo_build.database), config={"enable_external_access": False})
+    try:
+        assert connection.sql("select count(*) from dev.payment_method_summary").fetchall() == [(5,)]
+    finally:
+        connection.close()
