@@ -55,8 +55,7 @@ def create_app(
             yield
         finally:
             watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
+            await asyncio.gather(watch, return_exceptions=True)
             await asyncio.to_thread(ctx.runs.shutdown)
 
     app = FastAPI(title="Spyglass", version=__version__, lifespan=lifespan,

@@ -40,6 +40,8 @@ class ArtifactWatcher:
         """Reload when dbt rewrote the artifacts; True when it did (errors keep the old artifacts)."""
         try:
             changed = await asyncio.to_thread(self._session.reload_if_changed)
+        except RuntimeError:  # the loop's executor is shutting down with the server
+            return False
         except SpyglassError as exc:
             log.warning("Artifacts changed but could not be reloaded yet: %s", exc.message)
             return False

@@ -80,7 +80,8 @@ def serve(
     try:
         app = build_app(sandboxed, state_path, config=config, environ=env)
         print(f"Spyglass is serving on http://{_url_host(host)}:{port}  (Ctrl+C to stop)", flush=True)
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # open pages keep a long poll running: do not wait for it on Ctrl+C
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
     finally:
         sandboxed.close()
 

@@ -1,7 +1,7 @@
 // Layered (Sugiyama-style) layout of a DAG, left to right: longest-path layers, then a few
 // barycenter sweeps to reduce crossings. Pure: ids and edges in, coordinates out.
 
-export const NODE_W = 180;
+export const NODE_W = 210;
 export const NODE_H = 40;
 const GAP_X = 80;
 const GAP_Y = 22;

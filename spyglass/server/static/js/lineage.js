@@ -95,7 +95,7 @@ function drawGraph(canvas, graph, state, onOpen) {
   const nodes = graph.nodes.map((node) => {
     const { x, y } = coords.get(node.unique_id);
     const dim = selected && !selected.has(node.unique_id);
-    const label = node.name.length > 22 ? `${node.name.slice(0, 21)}…` : node.name;
+    const label = node.name.length > 24 ? `${node.name.slice(0, 23)}…` : node.name;
     return s("g", { class: `node node-${nodeClass(node)}${dim ? " dim" : ""}${selected && !dim ? " selected" : ""}`,
       transform: `translate(${x},${y})`, "data-id": node.unique_id, "data-name": node.name, tabindex: 0, role: "button",
       "aria-label": `${node.name} (${nodeClass(node)})`,

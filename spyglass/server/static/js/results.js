@@ -56,11 +56,14 @@ export function objectTable(items, { highlight = null } = {}) {
 }
 
 function valueDiffView(result) {
-  const columns = result.columns || [];
-  const counts = ["removed", "added", "changed", "rows_changed", "in_both", "base_rows", "current_rows"]
+  const columns = (result.columns || []).map((c) => (typeof c.matched === "number" && typeof c.mismatched === "number"
+    ? { ...c, matched_p: c.matched + c.mismatched ? c.matched / (c.matched + c.mismatched) : 1 } : c));
+  const counts = ["removed", "added", "changed", "rows_changed", "in_both"]
     .filter((k) => typeof result[k] === "number")
     .map((k) => h("span", { class: "figure" }, h("b", {}, fmt(result[k])), ` ${k.replaceAll("_", " ")}`));
   return h("div", {}, h("div", { class: "figures" }, counts),
+    (result.base_only_columns || []).length ? h("p", { class: "muted small" }, `Only in base (not compared): ${result.base_only_columns.join(", ")}`) : null,
+    (result.current_only_columns || []).length ? h("p", { class: "muted small" }, `Only in current (not compared): ${result.current_only_columns.join(", ")}`) : null,
     Array.isArray(columns) && columns.length && typeof columns[0] === "object"
       ? objectTable(columns, { highlight: (c) => (c.mismatched ?? c.changed ?? 0) > 0 || (c.matched_p ?? c.matched_percent ?? 1) < 1 })
       : null);
@@ -94,7 +97,7 @@ export function resultView(run) {
 
 export function runCard(run, { actions = [] } = {}) {
   const seconds = run.ended_at ? (new Date(run.ended_at) - new Date(run.started_at)) / 1000 : null;
-  return h("section", { class: `run-card status-${run.status}`, dataset: { runId: run.run_id } },
+  return h("section", { class: `run-card run-${run.status}`, dataset: { runId: run.run_id } },
     h("header", {},
       h("h3", {}, run.title || run.type), statusBadge(run.status),
       run.mismatch === true ? h("span", { class: "badge mismatch" }, "mismatch") : null,

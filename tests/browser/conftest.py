@@ -1,0 +1,103 @@
+"""Browser fixtures: Debian's Chromium through Playwright, and the real server on a loopback port.
+
+``live_server`` runs uvicorn in a thread over the demo project (``demo_build``) with a sandboxed
+warehouse, a state file under the test's tmp dir and the test's ``SPYGLASS_HOME`` (so GitLab
+connections go to the per-test store). Screenshots go to ``build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from spyglass.demo import DemoPaths
+from spyglass.server.config import ServerConfig
+from spyglass.server.launch import build_app, sandboxed_session
+from spyglass.service import Session
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    state_path: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless Chromium; missing → skipped locally, a failure when ``CI`` is set."""
+    if shutil.which(CHROMIUM) is None:
+        message = f"{CHROMIUM} is not installed (apt-get install chromium)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def live_server(demo_build: DemoPaths, tmp_path: Path) -> Iterator[LiveServer]:
+    session = sandboxed_session(Session.load(demo_build.settings))
+    port = _free_port()
+    state_path = tmp_path / "spyglass_state.json"
+    config = ServerConfig(port=port, state_path=state_path, reload_interval=1.0)
+    app = build_app(session, state_path, config=config, environ=dict(os.environ))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           timeout_graceful_shutdown=1))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("The Spyglass server did not start.")
+        time.sleep(0.05)
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", state_path=state_path)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+        session.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path

@@ -1,0 +1,135 @@
+"""What a new user does, in a real Chromium against the real server over the demo project.
+
+Each test saves a screenshot of the page it ends on under ``build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import LiveServer, screenshot
+from tests.fakes.gitlab import FakeGitLab
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+PROJECT = "data/analytics/shop"
+
+
+def test_lineage_value_diff_checklist_approve(page: Any, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/#/lineage")
+    page.wait_for_selector(".node")
+    assert page.locator(".node.node-modified").count() >= 2
+    assert page.locator(".node.node-added").count() >= 1 and page.locator(".node.node-removed").count() >= 1
+    assert page.locator(".legend").inner_text().count("\n") >= 0 and "Impacted" in page.locator(".legend").inner_text()
+    screenshot(page, "lineage")
+
+    page.click('.node[data-name="dim_customers"]')
+    schema = page.locator("#schema-diff")
+    schema.wait_for()
+    added = schema.locator("tr.col-added")
+    assert added.count() == 1 and "last_order_date" in added.inner_text()
+    assert page.locator("#pk-input").input_value() == "customer_id"  # prefilled from the unique test
+    assert page.locator(".sql-diff-table tr.diff-add, .sql-diff-table tr.diff-changed").count() >= 1
+    screenshot(page, "node-panel")
+
+    page.click("#run-value-diff")
+    card = page.locator("#run-output .run-card.run-success")
+    card.wait_for(timeout=60_000)
+    assert "changed" in card.locator(".headline").inner_text()
+    assert card.locator("tr.changed").count() >= 1  # columns under 100 % are highlighted
+    screenshot(page, "value-diff")
+    card.locator("button.add-check").click()
+    page.wait_for_selector("button.add-check:has-text('Added')")
+
+    page.goto(f"{live_server.url}/#/checks")
+    item = page.locator(".check-item").first
+    item.wait_for()
+    assert "dim_customers" in item.inner_text()
+    page.click("#approve")
+    page.wait_for_selector(".check-item input.approve:checked")
+    assert page.locator("#check-detail .badge.approved").count() == 1
+    screenshot(page, "checklist")
+    saved = json.loads(live_server.state_path.read_text())
+    assert saved["checks"][0]["approved"] is True and saved["checks"][0]["type"] == "value_diff"
+
+
+def _gitlab_world(fake: FakeGitLab) -> Any:
+    project = fake.world.add_project(PROJECT)
+    alice = fake.world.add_user("alice")
+    fake.world.add_member("data", alice, 40)
+    fake.world.add_merge_request(project, alice, title="Revenue excludes refunds", sha="a" * 40)
+    fake.world.add_merge_request(project, alice, title="Add payment method summary", sha="b" * 40)
+    return alice
+
+
+def _connect(page: Any, live_server: LiveServer, fake: FakeGitLab, token: str) -> None:
+    page.goto(f"{live_server.url}/#/settings/gitlab")
+    page.fill("#gitlab-url", fake.url)
+    page.fill("#gitlab-project", PROJECT)
+    page.fill("#gitlab-token", token)
+    page.click("#connect")
+    page.wait_for_selector("#diagnosis")
+
+
+def test_gitlab_connect_with_api_token_then_post_a_summary(page: Any, live_server: LiveServer,
+                                                           fake_gitlab: FakeGitLab) -> None:
+    alice = _gitlab_world(fake_gitlab)
+    token = fake_gitlab.world.add_token(alice, ("api",), expires_at=date.today() + timedelta(days=90))
+    _connect(page, live_server, fake_gitlab, token)
+    assert "Connected" in page.locator("#connect-result").inner_text()
+    assert page.locator("#diag-user").inner_text() == "alice"
+    assert page.locator("#diag-role").inner_text() == "Maintainer"
+    assert "90 day(s) left" in page.locator("#diag-expiry").inner_text()
+    assert "post summaries" in page.locator("#diag-scopes").inner_text()
+    assert page.locator("#token-last4").inner_text().endswith(token[-4:])
+    assert token not in page.content() and page.locator("#gitlab-token").input_value() == ""
+    screenshot(page, "gitlab-settings")
+
+    page.goto(f"{live_server.url}/#/mrs")
+    page.wait_for_selector("#mr-table")
+    assert page.locator("#mr-table tbody tr").count() == 2
+    assert page.locator("#read-only-banner").count() == 0
+    row = page.locator('#mr-table tr[data-iid="1"]')
+    assert "not validated" in row.locator(".tracking").inner_text()
+    row.locator("button.post-summary").click()
+    page.wait_for_selector('#mr-table tr[data-iid="1"] button.post-summary:has-text("Posted")')
+    assert "summary posted" in row.locator(".tracking").inner_text()
+    screenshot(page, "merge-requests")
+    notes = fake_gitlab.world.find_project(PROJECT).merge_requests[1].notes  # type: ignore[union-attr]
+    assert len(notes) == 1 and "Spyglass" in notes[0].body
+
+
+def test_gitlab_read_api_token_shows_banner_and_disabled_buttons(page: Any, live_server: LiveServer,
+                                                                 fake_gitlab: FakeGitLab) -> None:
+    alice = _gitlab_world(fake_gitlab)
+    token = fake_gitlab.world.add_token(alice, ("read_api",))
+    _connect(page, live_server, fake_gitlab, token)
+    problem = page.locator('.problem[data-code="scope_read_only"]')
+    assert problem.count() == 1 and "api" in problem.locator(".remedy").inner_text()
+    page.goto(f"{live_server.url}/#/mrs")
+    banner = page.locator("#read-only-banner")
+    banner.wait_for()
+    assert "cannot post" in banner.inner_text()
+    buttons = page.locator("button.post-summary")
+    assert buttons.count() == 2
+    for index in range(buttons.count()):
+        assert buttons.nth(index).is_disabled()
+        assert "read_api" in (buttons.nth(index).get_attribute("title") or "")
+    screenshot(page, "merge-requests-read-only")
+    assert not [r for r in fake_gitlab.requests if r[0] != "GET"]
+
+
+def test_gitlab_expired_token_shows_the_remedy(page: Any, live_server: LiveServer, fake_gitlab: FakeGitLab) -> None:
+    alice = _gitlab_world(fake_gitlab)
+    token = fake_gitlab.world.add_token(alice, ("api",), expires_at=date.today() - timedelta(days=2))
+    _connect(page, live_server, fake_gitlab, token)
+    assert "Not connected" in page.locator("#connect-result").inner_text()
+    problem = page.locator('.problem[data-code="token_expired"]')
+    assert problem.count() == 1
+    assert problem.locator(".remedy").inner_text().strip()
+    assert page.locator("#not-connected").count() == 1
+    screenshot(page, "gitlab-expired-token")
