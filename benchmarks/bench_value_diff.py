@@ -8,7 +8,7 @@ dbt-duckdb warehouse:
   validation, per-column counts and example keys);
 * **hand-written** - one FULL OUTER JOIN on the key with a mismatch count per column, nothing else.
 
-Prints the median seconds of ``--repeat`` warm runs and the ratio (target <= 1.3x), then the peak RSS
+Prints the median seconds of ``--repeat`` warm, interleaved runs and the ratio (target <= 1.3x), then the peak RSS
 of one cold run of each in its own subprocess (``ru_maxrss``): Spyglass must add no more than ~200 MB.
 ``python -m benchmarks value_diff -- --rows 200000`` for a quick run.
 """
@@ -95,14 +95,16 @@ def _spyglass(ctx: CheckContext) -> ValueDiffResult:
     return run(ValueDiffParams(model="t", primary_key="id"), ctx)
 
 
-def _median_seconds(action: Callable[[], object], repeat: int) -> float:
-    action()  # warm-up
-    times = []
+def _interleaved_medians(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median seconds of each action over ``repeat`` warm rounds, alternating them so that load on a
+    shared machine hits every action alike."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def _context(warehouse: Warehouse, pair: ArtifactPair) -> CheckContext:
@@ -148,24 +150,25 @@ def _one_size(directory: Path, rows: int, args: argparse.Namespace) -> None:
         print(f"{rows:,} rows x 11 columns per side, generated in {time.perf_counter() - started:.1f} s "
               f"(threads={args.threads})", flush=True)
         ctx = _context(warehouse, pair)
-        _check(_spyglass(ctx), warehouse.execute(hand_written_sql()).rows[0])
-        mine = _median_seconds(lambda: _spyglass(ctx), args.repeat)
-        theirs = _median_seconds(lambda: warehouse.execute(hand_written_sql()), args.repeat)
+        _check(_spyglass(ctx), warehouse.execute(hand_written_sql()).rows[0])  # also the warm-up
+        medians = _interleaved_medians({"baseline": lambda: warehouse.execute(hand_written_sql()),
+                                        "spyglass": lambda: _spyglass(ctx)}, args.repeat)
+        mine, theirs = medians["spyglass"], medians["baseline"]
     finally:
         warehouse.close()
     print(f"  {'hand-written single FULL OUTER JOIN':<40} {theirs:>7.2f} s")
     print(f"  {'spyglass value_diff':<40} {mine:>7.2f} s   ratio {mine / theirs:.2f}x (target <= 1.3x)")
     rss_theirs = _peak_rss_mb(directory, "baseline")
     rss_mine = _peak_rss_mb(directory, "spyglass")
-    print(f"  peak RSS: hand-written {rss_theirs:,.0f} MB, spyglass {rss_mine:,.0f} MB, "
-          f"spyglass adds {rss_mine - rss_theirs:+,.0f} MB (target <= ~200 MB)", flush=True)
+    print(f"  peak RSS: hand-written {rss_theirs:,.1f} MB, spyglass {rss_mine:,.1f} MB, "
+          f"spyglass adds {rss_mine - rss_theirs:+,.1f} MB (target <= ~200 MB)", flush=True)
 
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="bench_value_diff")
     parser.add_argument("--rows", type=int, action="append", help="base rows (repeatable); "
                         "default: 1,000,000 and 10,000,000")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2, help="the profile's threads")
     parser.add_argument("--child", choices=["spyglass", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)

@@ -37,7 +37,6 @@ from spyglass.checks.sql import (
     JsonScalar,
     SqlBuilder,
     TypeFamily,
-    and_all,
     count_if,
     to_json_scalar,
     type_family,
@@ -137,10 +136,10 @@ _ORDERED = frozenset({TypeFamily.INTEGER, TypeFamily.NUMBER, TypeFamily.TEXT, Ty
                       TypeFamily.DATETIME})
 
 
-def _key_value(sql: SqlBuilder, plan: ComparePlan, alias: str) -> exp.Expr:
-    """One side's key for examples and distinct counts: the raw column when it is a single column of a
-    type every engine can MIN/MAX, else its text form (composite keys, uuid, boolean ...)."""
-    cols = [sql.col(k.base if alias == BASE else k.current, alias) for k in plan.keys]
+def _key_value(sql: SqlBuilder, plan: ComparePlan, side: str) -> exp.Expr:
+    """One side's key (from the flags subquery) for examples and distinct counts: the raw column when it
+    is a single column of a type every engine can MIN/MAX, else its text form (composite, uuid ...)."""
+    cols = [exp.column(f"k_{side}_{j}") for j in range(len(plan.keys))]
     single = len(plan.keys) == 1 and plan.keys[0].cast is None and type_family(plan.keys[0].base_type) in _ORDERED
     return cols[0] if single else sql.key_text(cols)
 
@@ -149,14 +148,36 @@ def _when(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
     return exp.case().when(condition, value)
 
 
-def summary_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, tolerance: Tolerance) -> str:
-    """The one query: counts, per-column mismatches, example keys and the key invariants."""
+def _flag(condition: exp.Expr) -> exp.Expr:
+    return exp.case().when(condition, exp.Literal.number(1)).else_(exp.Literal.number(0))
+
+
+def _is(name: str, value: int) -> exp.Expr:
+    return exp.EQ(this=exp.column(name), expression=exp.Literal.number(value))
+
+
+def flags_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, tolerance: Tolerance) -> exp.Select:
+    """The join, reduced to 0/1 flags per row (each comparison evaluated once) and the keys."""
     bp, cp = present(sql, plan, BASE), present(sql, plan, CURRENT)
     both = exp.and_(bp.copy(), cp.copy())
-    removed, added = exp.and_(bp.copy(), exp.not_(cp.copy())), exp.and_(cp.copy(), exp.not_(bp.copy()))
-    equal = [column_equal(sql, pair, tolerance) for pair in plan.columns]
-    changed = exp.and_(both.copy(), exp.not_(and_all(e.copy() for e in equal)))
-    bkey, ckey = _key_value(sql, plan, BASE), _key_value(sql, plan, CURRENT)
+    projections = [_flag(bp).as_("p_b"), _flag(cp).as_("p_c")]
+    for j, key in enumerate(plan.keys):
+        projections += [sql.col(key.base, BASE).as_(f"k_b_{j}"), sql.col(key.current, CURRENT).as_(f"k_c_{j}")]
+    for i, pair in enumerate(plan.columns):
+        differs = exp.and_(both.copy(), exp.not_(column_equal(sql, pair, tolerance)))
+        projections.append(_flag(differs).as_(f"d_{i}"))
+    return joined(sql, plan, base, current).select(*projections)
+
+
+def summary_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, tolerance: Tolerance) -> str:
+    """The one query: counts, per-column mismatches, example keys and the key invariants."""
+    both, removed, added = (exp.and_(_is("p_b", b), _is("p_c", c)) for b, c in ((1, 1), (1, 0), (0, 1)))
+    differing = [exp.column(f"d_{i}") for i in range(len(plan.columns))]
+    any_differs: exp.Expr = exp.Literal.number(0)
+    for flag in differing:
+        any_differs = exp.Add(this=any_differs, expression=flag.copy())
+    changed = exp.and_(both.copy(), exp.GT(this=any_differs, expression=exp.Literal.number(0)))
+    k_b, k_c = _key_value(sql, plan, "b"), _key_value(sql, plan, "c")
 
     def total(side: Side) -> exp.Expr:
         return exp.Subquery(this=exp.select(exp.Count(this=exp.Star())).from_(_bare(side.from_item)))
@@ -164,17 +185,18 @@ def summary_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side,
     projections: list[exp.Expr] = [
         total(base), total(current), count_if(both), count_if(removed.copy()), count_if(added.copy()),
         count_if(changed.copy()),
-        exp.Count(this=exp.Distinct(expressions=[_when(removed.copy(), bkey.copy())])),
-        exp.Count(this=exp.Distinct(expressions=[_when(added.copy(), ckey.copy())])),
+        exp.Count(this=exp.Distinct(expressions=[_when(removed.copy(), k_b.copy())])),
+        exp.Count(this=exp.Distinct(expressions=[_when(added.copy(), k_c.copy())])),
     ]
-    for condition, key in ((added, ckey), (removed, bkey), (changed, bkey)):
+    for condition, key in ((added, k_c), (removed, k_b), (changed, k_b)):
         projections += [exp.Min(this=_when(condition.copy(), key.copy())),
                         exp.Max(this=_when(condition.copy(), key.copy()))]
-    for eq in equal:
-        differs = exp.and_(both.copy(), exp.not_(eq.copy()))
-        projections += [count_if(differs.copy()), exp.Min(this=_when(differs.copy(), bkey.copy()))]
-    named = [p.as_(f"v{i}") for i, p in enumerate(projections)]
-    return sql.render(joined(sql, plan, base, current).select(*named))
+    for flag in differing:
+        projections += [exp.func("COALESCE", exp.Sum(this=flag.copy()), exp.Literal.number(0)),
+                        exp.Min(this=_when(exp.EQ(this=flag.copy(), expression=exp.Literal.number(1)), k_b.copy()))]
+    flags = exp.Subquery(this=flags_query(sql, plan, base, current, tolerance),
+                         alias=exp.TableAlias(this=exp.to_identifier("f")))
+    return sql.render(exp.select(*[p.as_(f"v{i}") for i, p in enumerate(projections)]).from_(flags))
 
 
 def _bare(from_item: exp.Expr) -> exp.Expr:
