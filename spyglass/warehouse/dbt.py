@@ -99,7 +99,8 @@ class DbtWarehouse:
         running = _Running()
 
         def on_cancel() -> None:
-            self._canceller.submit(self._cancel, connection, running)
+            with contextlib.suppress(RuntimeError):  # the warehouse was closed meanwhile
+                self._canceller.submit(self._cancel, connection, running)
 
         if cancel is not None:
             cancel.on_cancel(on_cancel)
