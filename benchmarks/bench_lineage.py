@@ -97,21 +97,56 @@ def _test(kind: str, model_uid: str) -> tuple[str, Json]:
     }
 
 
+def _sources() -> Json:
+    out: Json = {}
+    for s in range(50):
+        uid = f"source.big.raw.table_{s:03d}"
+        out[uid] = {"database": "raw", "schema": "landing", "name": f"table_{s:03d}", "resource_type": "source",
+                    "package_name": "big", "path": "models/sources.yml", "original_file_path": "models/sources.yml",
+                    "unique_id": uid, "fqn": ["big", "raw", f"table_{s:03d}"], "source_name": "raw",
+                    "identifier": f"table_{s:03d}", "columns": _columns(6), "tags": [], "config": {"enabled": True},
+                    "relation_name": f'"raw"."landing"."table_{s:03d}"', "unrendered_schema": "landing",
+                    "unrendered_database": None}
+    return out
+
+
+def _exposures(rng: random.Random, ids: list[str]) -> Json:
+    return {f"exposure.big.dash_{e}": {
+        "name": f"dash_{e}", "resource_type": "exposure", "package_name": "big", "path": "exposures.yml",
+        "original_file_path": "models/exposures.yml", "unique_id": f"exposure.big.dash_{e}",
+        "fqn": ["big", f"dash_{e}"], "type": "dashboard", "owner": {"name": "bi", "email": "bi@example.com"},
+        "url": None, "maturity": "high", "tags": [], "config": {"enabled": True},
+        "depends_on": {"macros": [], "nodes": rng.sample(ids[-400:], k=3)},
+    } for e in range(20)}
+
+
+def _macros() -> Json:
+    """About as many macros as dbt-core plus an adapter ship (they are part of every manifest)."""
+    return {f"macro.dbt.macro_{m:04d}": {
+        "name": f"macro_{m:04d}", "resource_type": "macro", "package_name": "dbt",
+        "path": f"macros/m_{m}.sql", "original_file_path": f"macros/m_{m}.sql", "unique_id": f"macro.dbt.macro_{m:04d}",
+        "macro_sql": "{% macro m(relation) %}\n  select * from {{ relation }} where 1 = 1\n{% endmacro %}" * 8,
+        "depends_on": {"macros": ["macro.dbt.run_query"]}, "description": "", "meta": {}, "docs": {"show": True},
+        "patch_path": None, "arguments": [], "created_at": 1.7e9, "supported_languages": ["sql"],
+    } for m in range(900)}
+
+
+def _graph_maps(everything: Json) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    parent_map = {uid: list(n.get("depends_on", {}).get("nodes", [])) for uid, n in everything.items()}
+    child_map: dict[str, list[str]] = {uid: [] for uid in everything}
+    for uid, parents in parent_map.items():
+        for parent in parents:
+            child_map.setdefault(parent, []).append(uid)
+    return parent_map, child_map
+
+
 def synthetic_manifest(models: int, seed: int, changed: bool) -> Json:
     """One side of the pair; ``changed`` applies the ~5% change set to the same DAG."""
     rng = random.Random(seed)
-    nodes: Json = {}
-    sources: Json = {}
-    for s in range(50):
-        uid = f"source.big.raw.table_{s:03d}"
-        sources[uid] = {"database": "raw", "schema": "landing", "name": f"table_{s:03d}", "resource_type": "source",
-                        "package_name": "big", "path": "models/sources.yml", "original_file_path": "models/sources.yml",
-                        "unique_id": uid, "fqn": ["big", "raw", f"table_{s:03d}"], "source_name": "raw",
-                        "identifier": f"table_{s:03d}", "columns": _columns(6), "tags": [], "config": {"enabled": True},
-                        "relation_name": f'"raw"."landing"."table_{s:03d}"', "unrendered_schema": "landing",
-                        "unrendered_database": None}
-    ids: list[str] = list(sources)
     change = random.Random(seed + 1)
+    nodes: Json = {}
+    sources = _sources()
+    ids: list[str] = list(sources)
     for i in range(models):
         parents = rng.sample(ids[-400:], k=min(len(ids), rng.randint(1, 3)))
         roll = change.random()
@@ -129,25 +164,13 @@ def synthetic_manifest(models: int, seed: int, changed: bool) -> Json:
         for j in range(models // 250):
             node = _model(models + j, change.sample(ids[-400:], k=2), "dev")
             nodes[node["unique_id"]] = node
-    exposures = {f"exposure.big.dash_{e}": {
-        "name": f"dash_{e}", "resource_type": "exposure", "package_name": "big", "path": "exposures.yml",
-        "original_file_path": "models/exposures.yml", "unique_id": f"exposure.big.dash_{e}",
-        "fqn": ["big", f"dash_{e}"],
-        "type": "dashboard", "owner": {"name": "bi", "email": "bi@example.com"}, "url": None, "maturity": "high",
-        "tags": [], "config": {"enabled": True},
-        "depends_on": {"macros": [], "nodes": rng.sample(ids[-400:], k=3)},
-    } for e in range(20)}
-    everything = {**nodes, **sources, **exposures}
-    parent_map = {uid: list(n.get("depends_on", {}).get("nodes", [])) for uid, n in everything.items()}
-    child_map: dict[str, list[str]] = {uid: [] for uid in everything}
-    for uid, parents in parent_map.items():
-        for parent in parents:
-            child_map.setdefault(parent, []).append(uid)
+    exposures = _exposures(rng, ids)
+    parent_map, child_map = _graph_maps({**nodes, **sources, **exposures})
     return {
         "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "dbt_version": "1.11.0",
                      "generated_at": "2026-01-01T00:00:00Z", "invocation_id": "bench", "project_name": "big",
                      "adapter_type": "duckdb", "env": {}},
-        "nodes": nodes, "sources": sources, "macros": {}, "docs": {}, "exposures": exposures, "metrics": {},
+        "nodes": nodes, "sources": sources, "macros": _macros(), "docs": {}, "exposures": exposures, "metrics": {},
         "groups": {}, "selectors": {}, "disabled": {}, "parent_map": parent_map, "child_map": child_map,
         "group_map": {}, "saved_queries": {}, "semantic_models": {}, "unit_tests": {},
     }
