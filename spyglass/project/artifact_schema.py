@@ -67,10 +67,10 @@ RELATION_CONFIG_KEYS: tuple[str, ...] = RelationConfig.__struct_fields__
 class RawNode(msgspec.Struct):
     """One entry of ``nodes``, ``sources`` or ``exposures`` (fields of all three; absent ones default)."""
 
-    resource_type: str = ""
-    name: str = ""
-    package_name: str = ""
-    original_file_path: str = ""
+    resource_type: str | None = None
+    name: str | None = None
+    package_name: str | None = None
+    original_file_path: str | None = None
     database: str | None = None
     schema: str | None = None
     alias: str | None = None

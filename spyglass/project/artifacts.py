@@ -144,7 +144,7 @@ def _build_manifest(path: str, nodes_section: dict[str, RawNode], sources: dict[
     nodes: dict[str, Node] = {}
     for section in (nodes_section, sources, exposures):
         for uid, raw in section.items():
-            rtype = _RESOURCE_TYPES.get(raw.resource_type, ResourceType.OTHER)
+            rtype = _RESOURCE_TYPES.get(raw.resource_type or "", ResourceType.OTHER)
             if rtype in _NODE_TYPES:
                 nodes[uid] = _build_node(uid, rtype, raw, tests.get(uid))
     parent_map, child_map = graph_maps(nodes.values())
@@ -208,8 +208,8 @@ def _build_node(uid: str, rtype: ResourceType, raw: RawNode, tested: _TestedColu
         unique_id=uid,
         name=raw.name or uid.rsplit(".", 1)[-1],
         resource_type=rtype,
-        package_name=raw.package_name,
-        original_file_path=raw.original_file_path,
+        package_name=raw.package_name or "",
+        original_file_path=raw.original_file_path or "",
         database=raw.database,
         schema=raw.schema,
         alias=raw.identifier if is_source else raw.alias,

@@ -261,3 +261,21 @@ def test_sources_of_older_manifests_compare_rendered_values(tmp_path: Path) -> N
     del builder.sources[uid]["unrendered_schema"], builder.sources[uid]["unrendered_database"]
     node = load_manifest(builder.write(tmp_path / "target"), Env.CURRENT).nodes[uid]
     assert node.relation_config == {"database": "shop", "schema": "raw", "identifier": "payments"}
+
+
+def test_other_resource_types_are_skipped_and_loose_fields_tolerated(tmp_path: Path) -> None:
+    builder = ManifestBuilder()
+    uid = builder.model("orders")
+    builder.nodes["analysis.shop.adhoc"] = {"resource_type": "analysis", "name": "adhoc", "package_name": "shop",
+                                            "original_file_path": None, "config": None, "columns": {},
+                                            "depends_on": {"nodes": [uid]}}
+    builder.nodes["operation.shop.on-run-end"] = {"resource_type": "operation", "name": None}
+    builder.nodes[uid]["config"]["unique_key"] = ["order_id", "day"]
+    builder.nodes[uid]["config"]["partition_by"] = {"field": "day", "data_type": "date"}
+    builder.nodes[uid]["config"]["grants"] = {"select": ["reporter"]}  # not a relation key: ignored
+    manifest = load_manifest(builder.write(tmp_path / "target"), Env.CURRENT)
+    assert set(manifest.nodes) == {uid}
+    assert manifest.child_map[uid] == ()
+    assert manifest.nodes[uid].relation_config == {
+        "materialized": "view", "unique_key": '["order_id","day"]',
+        "partition_by": '{"data_type":"date","field":"day"}'}
