@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Query
 
 from spyglass import __version__
@@ -35,6 +37,9 @@ def router(ctx: ServerContext) -> APIRouter:
     @api.get("/events")
     async def events(version: int = Query(0, ge=0), timeout: float = Query(25.0, ge=0, le=60)) -> dict[str, int]:
         """Long poll: answers once the artifacts version differs from ``version`` (or after ``timeout``)."""
-        return {"version": await ctx.watcher.wait_for_change(version, timeout)}
+        try:
+            return {"version": await ctx.watcher.wait_for_change(version, timeout)}
+        except asyncio.CancelledError:  # the server is shutting down: answer instead of logging a traceback
+            return {"version": ctx.watcher.version}
 
     return api

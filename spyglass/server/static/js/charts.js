@@ -30,7 +30,7 @@ export function pairedBars(labels, base, current, { title = "", width = 560, bar
     : null));
   return h("figure", { class: "chart" },
     title ? h("figcaption", {}, title) : null,
-    s("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": title || "chart" },
+    s("svg", { viewBox: `0 0 ${width} ${height}`, style: `width:100%;max-width:${width}px;height:auto`, role: "img", "aria-label": title || "chart" },
       s("line", { x1: pad.l, y1: pad.t + innerH, x2: width - pad.r, y2: pad.t + innerH, class: "axis" }),
       s("text", { x: pad.l - 4, y: pad.t + 4, "text-anchor": "end", class: "tick" }, fmt(max)),
       s("text", { x: pad.l - 4, y: pad.t + innerH, "text-anchor": "end", class: "tick" }, "0"),
@@ -42,7 +42,7 @@ function horizontal(labels, base, current, max, width, title) {
   const row = 26;
   const labelW = 160;
   const height = labels.length * row + 8;
-  const innerW = width - labelW - 60;
+  const innerW = width - labelW - 110;
   const items = labels.map((label, i) => {
     const y = 4 + i * row;
     return s("g", {},
@@ -56,7 +56,7 @@ function horizontal(labels, base, current, max, width, title) {
   });
   return h("figure", { class: "chart" },
     title ? h("figcaption", {}, title) : null,
-    s("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": title || "chart" }, items),
+    s("svg", { viewBox: `0 0 ${width} ${height}`, style: `width:100%;max-width:${width}px;height:auto`, role: "img", "aria-label": title || "chart" }, items),
     legend());
 }
 

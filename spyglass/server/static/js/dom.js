@@ -52,7 +52,7 @@ export function fmt(value) {
 
 export function pct(value) {
   if (value === null || value === undefined) return "—";
-  const n = value <= 1 ? value * 100 : value;
+  const n = value * 100;  // a fraction
   return `${n.toLocaleString("en-US", { maximumFractionDigits: 2 })}%`;
 }
 

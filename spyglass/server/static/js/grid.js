@@ -1,57 +1,88 @@
-// A result grid: one table, or base/current side by side with changed cells and added/removed rows
-// highlighted. Works on the shapes the query, query-diff and value-diff-detail results use.
+// Result grids: a query's table; a query diff's base and current side by side with the rows that
+// only one side has highlighted; keyed differences (query diff with a key, value-diff detail) with
+// changed cells highlighted and added/removed rows coloured.
 import { h, fmt } from "./dom.js";
 
-function names(columns) {
-  return (columns || []).map((c) => (typeof c === "string" ? c : c.name));
+function cellsRow(values, cls = "", cellClass = () => "") {
+  return h("tr", { class: cls }, values.map((v, i) => h("td", { class: `${typeof v === "number" ? "num" : ""} ${cellClass(i)}` }, fmt(v))));
 }
 
-function table(columns, rows, { rowClass = () => "", cellClass = () => "" } = {}) {
-  const cols = names(columns);
+function plainTable(columns, rows, rowClass = () => "") {
   return h("table", { class: "grid data" },
-    h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, c)))),
-    h("tbody", {}, (rows || []).map((row, r) => {
-      const values = Array.isArray(row) ? row : cols.map((c) => row[c]);
-      return h("tr", { class: rowClass(row, r) },
-        values.map((v, i) => h("td", { class: `${typeof v === "number" ? "num" : ""} ${cellClass(row, r, i)}` }, fmt(v))));
-    })));
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", {}, c)))),
+    h("tbody", {}, rows.map((row, r) => cellsRow(row, rowClass(row, r)))));
 }
 
-function sideGrid(side, title) {
-  if (!side) return h("div", {}, h("h4", {}, title), h("p", { class: "muted" }, "Not run."));
-  const rows = side.rows || side.data || [];
-  return h("div", { class: "side" }, h("h4", {}, title,
-    h("span", { class: "muted small" }, ` ${fmt(side.total_rows ?? side.row_count ?? rows.length)} rows${side.more ? " (first shown)" : ""}`)),
-  table(side.columns, rows));
+// A DataTable: {columns: [{name, type}], rows: [[...]], more, total_row_count}.
+export function dataTable(table, title = null, rowClass = () => "") {
+  if (!table) return h("div", {}, title ? h("h4", {}, title) : null, h("p", { class: "muted" }, "No result."));
+  const cols = table.columns.map((c) => c.name);
+  return h("div", { class: "side" },
+    h("h4", {}, title || "", h("span", { class: "muted small" },
+      ` ${fmt(table.total_row_count)} row(s)${table.more ? `, first ${fmt(table.rows.length)} shown` : ""}`)),
+    plainTable(cols, table.rows, rowClass));
 }
 
-// Rows with a status (added / removed / changed) and optionally the list of changed columns.
-function statusRows(result) {
-  const rows = result.rows || result.diff_rows || [];
-  const cols = names(result.columns);
-  const statusOf = (row) => (Array.isArray(row) ? null : row.status || row._status || row.change);
-  const changedOf = (row) => (Array.isArray(row) ? [] : row.changed_columns || row.changed || []);
-  return table(cols, rows, {
-    rowClass: (row) => `row-${statusOf(row) || ""}`,
-    cellClass: (row, r, i) => (changedOf(row).includes(cols[i]) ? "cell-changed" : ""),
+// Keyed differences: {primary_key, columns, rows: [{key, status, changed_columns, base, current}], ...}.
+export function diffRowsTable(diff) {
+  const head = [...diff.primary_key, "", ...diff.columns];
+  const body = diff.rows.map((row) => {
+    const values = diff.columns.map((c, i) => {
+      const b = row.base ? row.base[i] : null;
+      const cur = row.current ? row.current[i] : null;
+      if (row.status === "changed" && row.changed_columns.includes(c)) return h("td", { class: "cell-changed" }, `${fmt(b)} → ${fmt(cur)}`);
+      return h("td", { class: typeof (cur ?? b) === "number" ? "num" : "" }, fmt(row.status === "removed" ? b : cur));
+    });
+    return h("tr", { class: `row-${row.status}` }, row.key.map((k) => h("td", { class: "key" }, fmt(k))),
+      h("td", {}, h("span", { class: `badge diff-${row.status}` }, row.status)), values);
   });
+  return h("div", {},
+    h("div", { class: "figures" },
+      h("span", { class: "figure" }, h("b", {}, fmt(diff.added)), " added"),
+      h("span", { class: "figure" }, h("b", {}, fmt(diff.removed)), " removed"),
+      h("span", { class: "figure" }, h("b", {}, fmt(diff.changed)), " changed"),
+      diff.more ? h("span", { class: "muted small" }, `first ${fmt(diff.rows.length)} shown`) : null),
+    diff.rows.length ? h("table", { class: "grid data" }, h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))), h("tbody", {}, body))
+      : h("p", { class: "muted" }, "No differing rows."));
+}
+
+function rowKey(columns, order, row) {
+  return JSON.stringify(order.map((name) => row[columns.indexOf(name)]));
+}
+
+function queryDiffView(result) {
+  if (result.keyed) return diffRowsTable(result.keyed);
+  const parts = [];
+  const onlyCols = [...(result.base_only_columns || []).map((c) => `${c} (base only)`), ...(result.current_only_columns || []).map((c) => `${c} (current only)`)];
+  if (onlyCols.length) parts.push(h("p", { class: "muted small" }, `Columns on one side only: ${onlyCols.join(", ")}`));
+  const ms = result.multiset;
+  const removed = new Set();
+  const added = new Set();
+  if (ms) {
+    parts.push(h("div", { class: "figures" },
+      h("span", { class: "figure" }, h("b", {}, fmt(ms.only_in_base)), " row(s) only in base"),
+      h("span", { class: "figure" }, h("b", {}, fmt(ms.only_in_current)), " row(s) only in current")));
+    for (const r of ms.rows) {
+      const key = JSON.stringify(r.values);
+      if (r.base_count > r.current_count) removed.add(key);
+      if (r.current_count > r.base_count) added.add(key);
+    }
+  }
+  const marker = (table, set, cls) => (row) => {
+    if (!ms || !table) return "";
+    const names = table.columns.map((c) => c.name);
+    return set.has(rowKey(names, ms.columns, row)) ? cls : "";
+  };
+  parts.push(h("div", { class: "side-by-side" },
+    dataTable(result.base, "Base", marker(result.base, removed, "row-removed")),
+    dataTable(result.current, "Current", marker(result.current, added, "row-added"))));
+  return h("div", {}, parts);
 }
 
 export function dataGrid(result) {
   if (!result) return null;
-  if (result.base !== undefined || result.current !== undefined) {
-    const parts = [];
-    if (result.rows || result.diff_rows) parts.push(h("h4", {}, "Differences"), statusRows(result));
-    parts.push(h("div", { class: "side-by-side" }, sideGrid(result.base, "Base"), sideGrid(result.current, "Current")));
-    return h("div", {}, parts);
-  }
-  if (result.columns && (result.rows || result.data)) {
-    const rows = result.rows || result.data;
-    const first = rows[0];
-    if (first && !Array.isArray(first) && (first.status || first.changed_columns)) return statusRows(result);
-    return h("div", {}, h("div", { class: "muted small" },
-      `${fmt(result.total_rows ?? result.row_count ?? rows.length)} rows${result.more ? " (first shown)" : ""}`),
-    table(result.columns, rows));
-  }
+  if (result.kind === "query") return dataTable(result.table, result.env === "base" ? "Base" : "Current");
+  if (result.kind === "query_diff") return queryDiffView(result);
+  if (result.kind === "value_diff_detail") return diffRowsTable(result.diff);
   return null;
 }

@@ -7,7 +7,8 @@ import { addToChecklistButton } from "./panel.js";
 function columnsOf(run) {
   const r = run && run.result;
   if (!r) return [];
-  const cols = r.columns || (r.current && r.current.columns) || (r.base && r.base.columns) || [];
+  const table = r.table || r.current || r.base;
+  const cols = (table && table.columns) || (r.keyed && r.keyed.columns) || [];
   return cols.map((c) => (typeof c === "string" ? c : c.name));
 }
 

@@ -69,7 +69,22 @@ function valueDiffView(result) {
       : null);
 }
 
+function rowCountView(result) {
+  const side = (sc) => (sc.status === "ok" ? fmt(sc.count) : sc.status.replaceAll("_", " "));
+  return h("table", { class: "grid" },
+    h("thead", {}, h("tr", {}, ["Node", "Base", "Current", "Change"].map((c) => h("th", {}, c)))),
+    h("tbody", {}, (result.rows || []).map((row) => {
+      const b = row.base.count;
+      const c = row.current.count;
+      const delta = typeof b === "number" && typeof c === "number" ? c - b : null;
+      const change = delta === null ? "—" : delta === 0 ? "=" : `${delta > 0 ? "+" : ""}${fmt(delta)}${b ? ` (${pct(delta / b)})` : ""}`;
+      return h("tr", { class: delta !== 0 ? "changed" : "" }, h("td", {}, row.name),
+        h("td", { class: "num" }, side(row.base)), h("td", { class: "num" }, side(row.current)), h("td", { class: "num" }, change));
+    })));
+}
+
 const VIEWS = {
+  row_count_diff: rowCountView,
   profile_diff: profileView,
   top_k_diff: topKView,
   histogram_diff: histogramView,
