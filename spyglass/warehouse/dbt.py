@@ -120,6 +120,7 @@ class DbtWarehouse:
         self, statements: Sequence[str], *, cancel: CancelToken | None = None
     ) -> list[QueryResult | Exception]:
         pool = self._worker_pool()
+        self._close_connections_of_finished_threads()
         futures = [pool.submit(self.execute, sql, cancel=cancel) for sql in statements]
         results: list[QueryResult | Exception] = []
         for future in futures:
@@ -181,7 +182,20 @@ class DbtWarehouse:
                 self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="spyglass-query")
             return self._pool
 
+    @property
+    def open_connections(self) -> int:
+        """How many per-thread adapter connections this warehouse holds."""
+        connections = self._adapter.connections
+        with connections.lock:
+            return len(connections.thread_connections)
+
     def _thread_connection(self) -> Any:
+        connections = self._adapter.connections
+        if connections.get_if_exists() is None:
+            self._close_connections_of_finished_threads()
+        return self._named_connection()
+
+    def _named_connection(self) -> Any:
         name = f"spyglass-{threading.get_ident()}"
         connection = self._adapter.connections.set_connection_name(name)
         if self._sandboxed and not self._sandbox_applied:
@@ -235,6 +249,18 @@ class DbtWarehouse:
                 connections.commit_if_has_connection()
             except Exception:  # the query may have just finished; nothing left to cancel
                 return
+
+    def _close_connections_of_finished_threads(self) -> None:
+        """Connections are per thread; close those whose thread has ended (callers' threads come and go)."""
+        alive = {thread.ident for thread in threading.enumerate()}
+        connections = self._adapter.connections
+        with connections.lock:
+            finished = [key for key in connections.thread_connections
+                        if isinstance(key, tuple) and key[-1] not in alive]
+            stale = [connections.thread_connections.pop(key) for key in finished]
+        for connection in stale:
+            with contextlib.suppress(Exception):  # best effort: the connection is forgotten either way
+                connections.close(connection)
 
     def _drop_thread_connection(self) -> None:
         connections = self._adapter.connections

@@ -154,3 +154,6 @@ def test_concurrent_callers_from_many_threads(crafted: Crafted) -> None:
     assert time.monotonic() - started < 60
     assert not errors
     assert sums == [6] * 30
+    # connections of the finished threads are closed when another thread connects
+    wh.execute_many(["select 1"])
+    assert wh.open_connections <= 1 + wh.threads + 1  # this thread, the pool, the cancel thread
