@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from spyglass.cli.main import main
 from spyglass.demo.build import (
     MARKER_FILE,
     PROFILE_NAME,
@@ -67,3 +68,16 @@ def test_refuses_too_few_rows(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="at least 10"):
         build_demo(tmp_path / "demo", 3)
     assert not (tmp_path / "demo").exists()
+
+
+def test_cli_refuses_a_foreign_directory_with_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(SystemExit) as excinfo:
+        main(["demo", "--dir", str(tmp_path), "--no-serve"])
+    assert excinfo.value.code == 2
+    err = capsys.readouterr().err
+    assert "not created by `spyglass demo`" in err
+    assert "Pass --dir with a new or empty directory" in err
+    assert (tmp_path / "notes.txt").read_text() == "mine"
