@@ -137,7 +137,7 @@ def debug_command(**kwargs: Any) -> None:
     print_items(items, Console(soft_wrap=True))
     code = exit_code(items)
     if code:
-        raise click.exceptions.Exit(code)
+        raise SystemExit(code)  # not click's Exit: main() runs click with standalone_mode=False
 
 
 def register(group: click.Group) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,10 @@ def test_debug_reports_an_invalid_target(tmp_path: Path) -> None:
     code, out = _debug(["--project-dir", str(tmp_path), "--target", "prod"])
     assert code == 2
     assert "fail  Profile" in out and "prod" in out
+
+
+def test_debug_exit_code_through_the_console_script(tmp_path: Path) -> None:
+    completed = subprocess.run([sys.executable, "-m", "spyglass", "debug", "--project-dir", str(tmp_path),
+                                "--profiles-dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "fail  Profile" in completed.stdout
