@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from spyglass.checks.registry import lookup
-from spyglass.exceptions import NotFound, UsageError
+from spyglass.exceptions import NotFound, SpyglassError, UsageError
 from spyglass.report.details import render_details
 from spyglass.server.schemas import RunView
 from spyglass.server.workspace import Workspace
@@ -30,6 +31,7 @@ from spyglass.state.models import ErrorInfo, RawParams, RunRecord, RunStatus
 from spyglass.warehouse.base import CancelToken
 
 T = TypeVar("T")
+log = logging.getLogger("spyglass.server")
 
 
 @dataclass
@@ -93,6 +95,8 @@ class RunManager:
             )
         try:
             self._workspace.record_run(record)
+        except SpyglassError as exc:  # kept in memory; only the state file could not be written
+            log.error("The run %s finished but the state file could not be saved: %s", record.run_id, exc)
         finally:
             with self._lock:
                 self._active.pop(active.run_id, None)

@@ -44,9 +44,9 @@ class Workspace:
 
     def _commit(self, state: State) -> State:
         state = state.model_copy(update={"updated_at": _now()})
+        self._state = state  # memory first: a failing save (StateError, 409) must not lose the change
         if self._path is not None:
             self._save(self._path, state)
-        self._state = state
         return state
 
     # -- runs ---------------------------------------------------------------------------------------

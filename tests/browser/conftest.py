@@ -7,6 +7,7 @@ connections go to the per-test store). Screenshots go to ``build/screenshots/``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -72,12 +73,13 @@ def page(browser: Any) -> Iterator[Any]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-@pytest.fixture
-def live_server(demo_build: DemoPaths, tmp_path: Path) -> Iterator[LiveServer]:
-    session = sandboxed_session(Session.load(demo_build.settings))
+@contextlib.contextmanager
+def running_server(demo: DemoPaths, tmp_path: Path, *, auth_token: str | None = None) -> Iterator[LiveServer]:
+    """uvicorn in a thread on a free loopback port, over a sandboxed session of the demo."""
+    session = sandboxed_session(Session.load(demo.settings))
     port = _free_port()
     state_path = tmp_path / "spyglass_state.json"
-    config = ServerConfig(port=port, state_path=state_path, reload_interval=1.0)
+    config = ServerConfig(port=port, state_path=state_path, reload_interval=1.0, auth_token=auth_token)
     app = build_app(session, state_path, config=config, environ=dict(os.environ))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=1))
@@ -94,6 +96,12 @@ def live_server(demo_build: DemoPaths, tmp_path: Path) -> Iterator[LiveServer]:
         server.should_exit = True
         thread.join(timeout=20)
         session.close()
+
+
+@pytest.fixture
+def live_server(demo_build: DemoPaths, tmp_path: Path) -> Iterator[LiveServer]:
+    with running_server(demo_build, tmp_path) as server:
+        yield server
 
 
 def screenshot(page: Any, name: str) -> Path:

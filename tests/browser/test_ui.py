@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer, screenshot
+from spyglass.demo import DemoPaths
+from tests.browser.conftest import LiveServer, running_server, screenshot
 from tests.fakes.gitlab import FakeGitLab
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -133,3 +135,33 @@ def test_gitlab_expired_token_shows_the_remedy(page: Any, live_server: LiveServe
     assert problem.locator(".remedy").inner_text().strip()
     assert page.locator("#not-connected").count() == 1
     screenshot(page, "gitlab-expired-token")
+
+
+def test_protected_server_asks_for_the_token_once(page: Any, demo_build: DemoPaths, tmp_path: Path) -> None:
+    token = "browser-access-token"
+    with running_server(demo_build, tmp_path, auth_token=token) as server:
+        page.goto(f"{server.url}/#/lineage")
+        dialog = page.locator("#token-dialog")
+        dialog.wait_for(state="visible")
+        page.fill("#token-input", token)
+        page.click("#token-form button[type=submit]")
+        page.wait_for_selector(".node")
+        assert page.evaluate("localStorage.getItem('spyglass.authToken')") == token
+        page.reload()
+        page.wait_for_selector(".node")
+        assert not dialog.is_visible()  # asked once: kept in this browser
+
+
+def test_selector_box_highlights_the_selection(page: Any, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/#/lineage")
+    page.wait_for_selector(".node")
+    page.fill("#selector", "fct_orders+")
+    page.click("button:has-text('Select')")
+    page.wait_for_selector("#select-message:has-text('selected')")
+    selected = {page.locator(".node.selected").nth(i).get_attribute("data-name")
+                for i in range(page.locator(".node.selected").count())}
+    assert {"fct_orders", "dim_customers", "daily_revenue"} <= selected
+    assert "stg_orders" not in selected and page.locator('.node.dim[data-name="stg_orders"]').count() == 1
+    page.fill("#selector", "state:")
+    page.click("button:has-text('Select')")
+    page.wait_for_selector("#select-message .error-box")
