@@ -147,10 +147,22 @@ def _target_config(path: Path, name: str, target_name: str, data: dict[str, Any]
         credentials_cls.validate(values)
         credentials = credentials_cls.from_dict(values)
     except Exception as exc:  # dbt raises its own ValidationError types here
-        message = " ".join(str(exc).split())
+        message = scrub_secrets(" ".join(str(exc).split()), data)
         raise ConfigError(f"Target {target_name!r} of profile {name!r} in {path} is invalid: {message}",
-                          remedy="Fix the target's settings in profiles.yml.") from exc
+                          remedy="Fix the target's settings in profiles.yml.") from None
     return TargetConfig(path, name, target_name, adapter_type, max(1, threads), credentials)
+
+
+_SECRET_KEY_PARTS = ("password", "pass", "token", "secret", "private_key", "key")
+
+
+def scrub_secrets(message: str, values: dict[str, Any]) -> str:
+    """``message`` with the values of secret-looking profile keys replaced by ``****``."""
+    for key, value in values.items():
+        text = str(value) if value is not None else ""
+        if text and any(part in str(key).lower() for part in _SECRET_KEY_PARTS):
+            message = message.replace(text, "****")
+    return message
 
 
 def adapter_plugin(adapter_type: str) -> Any:

@@ -106,3 +106,13 @@ def test_env_var_values_render_natively_like_dbt(tmp_path: Path, monkeypatch: py
     assert (target.target_name, target.adapter_type, target.threads) == ("pg", "postgres", 3)
     assert target.credentials.port == 6543
     assert target.credentials.password == ""
+
+
+def test_invalid_target_never_echoes_the_password(tmp_path: Path) -> None:
+    write_project(tmp_path, {"crafted": {"target": "dev", "outputs": {"dev": {
+        "type": "postgres", "host": "h", "port": 5432, "user": "u", "password": 98765432123,
+        "dbname": "d", "schema": "s"}}}})
+    with pytest.raises(ConfigError) as info:
+        load_target(ProjectSettings(project_dir=tmp_path))
+    assert "98765432123" not in str(info.value)
+    assert info.value.__cause__ is None
