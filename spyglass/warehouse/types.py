@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from spyglass.warehouse.dialects import Dialect
 
 
 def value_type(value: Value) -> str:
-    """The coarse type of one non-null Python value."""
+    """The coarse type of one non-null Python value (times of day and bytes are ``unknown``)."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -25,8 +25,6 @@ def value_type(value: Value) -> str:
         return "datetime"
     if isinstance(value, date):
         return "date"
-    if isinstance(value, time):
-        return "time"
     if isinstance(value, str):
         return "text"
     return "unknown"
