@@ -2,7 +2,8 @@
 
 Pure (``needs_warehouse=False``). Params are Recce's: ``select``, ``exclude``, ``view_mode``
 (``changed_models``, the default, shows ``1+state:modified+``: changed nodes, their direct parents and
-everything downstream; ``all`` shows every node); ``packages`` is accepted and ignored.
+everything downstream; ``all`` shows every node) applies when ``select`` is not given; ``packages``
+is accepted and ignored.
 """
 
 from __future__ import annotations
