@@ -1,8 +1,9 @@
 """profile_diff: per column, base and current side by side (counts, nulls, distinct, min/max/avg/median).
 
-All figures are aggregates computed in the warehouse. Columns are batched into one query per side, or,
-where the dialect declares exact distinct counts batched slower (DuckDB), one query per column, run
-concurrently. ``approx`` uses the dialect's approximate distinct count and median in one query per side.
+All figures are aggregates computed in the warehouse. Columns are batched into one query per side, or, where
+the dialect declares exact distinct counts batched slower (DuckDB), one query per column, run
+concurrently. ``approx`` uses the dialect's approximate distinct count
+and median in one query per side.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
-from spyglass.checks.profile_sql import Figures, Statement, plan_statements, read_row
+from spyglass.checks.profile_sql import Figures, Statement, plan_statements, read_figures
 from spyglass.checks.profile_target import Column, Side, Target, first_error, load_target
 
 
@@ -149,9 +150,7 @@ def run(params: ProfileDiffParams, ctx: CheckContext) -> ProfileDiffResult:
                                       warehouse.dialect, approx=params.approx)
     ctx.progress(0.1, f"Profiling {len(names)} columns of {params.model} in {len(statements)} queries")
     results = first_error(warehouse.execute_many([s.sql for s in statements], cancel=ctx.cancel))
-    figures: dict[str, dict[str, Figures]] = {}
-    for statement, result in zip(statements, results, strict=True):
-        figures.setdefault(statement.relation, {}).update(read_row(statement.columns, result.rows[0]))
+    figures = read_figures(statements, [result.rows[0] for result in results])
     ctx.progress(1.0, "Profile done")
     return ProfileDiffResult(
         model=params.model,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spyglass.checks.profile_sql import plan_statements, read_row
+from spyglass.checks.profile_sql import plan_statements, read_figures, read_row
 from spyglass.checks.profile_target import Column, coarse_type
 from spyglass.warehouse.dialects import DUCKDB, GENERIC, POSTGRES, Dialect
 
@@ -19,6 +19,11 @@ def test_duckdb_exact_runs_one_statement_per_column() -> None:
     statements = plan_statements('"db"."s"."t"', COLUMNS, quote, DUCKDB, approx=False)
     assert [s.columns for s in statements] == [(c,) for c in COLUMNS]
     assert 'count(distinct "id")' in statements[0].sql and 'median("id")' in statements[0].sql
+    assert statements[1].sql.endswith('\nfrom "db"."s"."t"')
+    rows = [(4, 4, 4, "1", "4", 2.5, 2.5), (4, 3, 2, "a", "c", None, None), (4, 4, 2, None, None, None, None)]
+    figures = read_figures(statements, rows)['"db"."s"."t"']
+    assert (figures["id"].distinct, figures["id"].median, figures["name"].distinct) == (4, 2.5, 2)
+    assert (figures["flag"].non_null, figures["flag"].distinct, figures["flag"].min) == (4, 2, None)
 
 
 @pytest.mark.parametrize(("dialect", "approx"), [(POSTGRES, False), (POSTGRES, True), (DUCKDB, True)])
@@ -30,7 +35,7 @@ def test_batched_dialects_and_approx_use_one_statement(dialect: Dialect, approx:
 def test_approx_and_type_dependent_slots() -> None:
     (statement,) = plan_statements("t", COLUMNS, quote, DUCKDB, approx=True)
     assert 'approx_count_distinct("id")' in statement.sql
-    assert 'approx_quantile("id", 0.5)' in statement.sql
+    assert 'reservoir_quantile("id", 0.5)' in statement.sql
     assert 'min("flag")' not in statement.sql and 'avg("name")' not in statement.sql
     (generic,) = plan_statements("t", COLUMNS[:1], quote, GENERIC, approx=False)
     assert "median" not in generic.sql and "percentile" not in generic.sql
