@@ -54,6 +54,7 @@ def test_lineage_value_diff_checklist_approve(page: Any, live_server: LiveServer
     page.click("#approve")
     page.wait_for_selector(".check-item input.approve:checked")
     assert page.locator("#check-detail .badge.approved").count() == 1
+    assert "null" not in page.locator("#check-detail").inner_text().splitlines()
     screenshot(page, "checklist")
     saved = json.loads(live_server.state_path.read_text())
     assert saved["checks"][0]["approved"] is True and saved["checks"][0]["type"] == "value_diff"

@@ -97,11 +97,12 @@ function showCheck(container, check, refresh) {
     await api.del(`/api/checks/${check.check_id}`);
     refresh();
   });
-  clear(container).append(
+  clear(container).append(...[
     h("header", { class: "check-header" },
       h("h2", {}, check.name, check.approved ? h("span", { class: "badge approved" }, "approved") : null),
       h("span", { class: "actions" }, approve, rerun, remove)),
     check.description ? h("p", {}, check.description) : null,
     h("p", { class: "muted small mono" }, `${check.type} ${JSON.stringify(check.params)}`),
-    check.last_run ? runCard(check.last_run) : h("p", { class: "muted" }, "Not run yet: press Re-run."));
+    check.last_run ? runCard(check.last_run) : h("p", { class: "muted" }, "Not run yet: press Re-run."),
+  ].filter(Boolean));
 }

@@ -63,12 +63,18 @@ export async function lineagePage(root, ctx) {
   }
   async function openNode(id) {
     state.open = id;
+    const wasHidden = panel.hidden;
     canvas.querySelectorAll(".node").forEach((el) => el.classList.toggle("open", el.dataset.id === id));
     panel.hidden = false;
+    if (wasHidden) canvas.dispatchEvent(new Event("refit"));
     clear(panel).append(h("p", { class: "muted" }, "Loading…"));
     try {
       const detail = await api.get(`/api/nodes/${encodeURIComponent(id)}`);
-      clear(panel).append(nodePanel(detail, { onClose: () => { state.open = null; panel.hidden = true; } }));
+      clear(panel).append(nodePanel(detail, { onClose: () => {
+        state.open = null;
+        panel.hidden = true;
+        canvas.dispatchEvent(new Event("refit"));
+      } }));
     } catch (err) {
       clear(panel).append(errorBox(err));
     }
@@ -146,5 +152,6 @@ function drawGraph(canvas, graph, state, onOpen) {
     apply();
   });
   svg.addEventListener("pointerup", () => { drag = null; svg.classList.remove("panning"); });
+  canvas.addEventListener("refit", () => requestAnimationFrame(fit));
   requestAnimationFrame(fit);
 }

@@ -49,7 +49,7 @@ export function objectTable(items, { highlight = null } = {}) {
   const keys = [...new Set(items.flatMap((item) => Object.keys(item)))]
     .filter((k) => items.every((item) => item[k] === null || typeof item[k] !== "object"));
   return h("table", { class: "grid" },
-    h("thead", {}, h("tr", {}, keys.map((k) => h("th", {}, k.replaceAll("_", " "))))),
+    h("thead", {}, h("tr", {}, keys.map((k) => h("th", {}, k === "matched_p" ? "matched %" : k.replaceAll("_", " "))))),
     h("tbody", {}, items.map((item) => h("tr", { class: highlight && highlight(item) ? "changed" : "" },
       keys.map((k) => h("td", { class: typeof item[k] === "number" ? "num" : "" },
         /(_p|percent|pct|ratio)$/.test(k) && typeof item[k] === "number" ? pct(item[k]) : fmt(item[k])))))));

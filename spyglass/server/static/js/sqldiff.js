@@ -66,6 +66,7 @@ export function sqlDiffView(baseSql, currentSql) {
   return h("div", { class: "sql-diff" },
     h("div", { class: "muted small" }, changed ? `${changed} line(s) differ` : "No difference in the SQL"),
     h("table", { class: "sql-diff-table" },
+      h("colgroup", {}, h("col", { class: "ln-col" }), h("col", {}), h("col", { class: "ln-col" }), h("col", {})),
       h("thead", {}, h("tr", {}, h("th", { colspan: 2 }, baseSql === null ? "Base (absent)" : "Base"),
         h("th", { colspan: 2 }, currentSql === null ? "Current (absent)" : "Current"))),
       h("tbody", {}, body)));
