@@ -11,17 +11,27 @@ from spyglass.server.schemas import CheckCreate, CheckPatch, CheckView, ReorderR
 from spyglass.state.models import CheckRecord
 
 
+def check_view(ctx: ServerContext, check: CheckRecord) -> CheckView:
+    """A check with its latest run, as the checklist shows it."""
+    run = ctx.workspace.snapshot().latest_run(check)
+    return CheckView(
+        check_id=check.check_id, name=check.name, description=check.description, type=check.type,
+        params=check.params, approved=check.approved, is_preset=check.is_preset,
+        created_at=check.created_at, updated_at=check.updated_at,
+        last_run=run_view(ctx.session, run) if run is not None else None,
+    )
+
+
 def router(ctx: ServerContext) -> APIRouter:
     api = APIRouter(prefix="/api/checks", tags=["checks"])
+    _list_and_create(api, ctx)
+    _per_check(api, ctx)
+    return api
 
+
+def _list_and_create(api: APIRouter, ctx: ServerContext) -> None:
     def view(check: CheckRecord) -> CheckView:
-        run = ctx.workspace.snapshot().latest_run(check)
-        return CheckView(
-            check_id=check.check_id, name=check.name, description=check.description, type=check.type,
-            params=check.params, approved=check.approved, is_preset=check.is_preset,
-            created_at=check.created_at, updated_at=check.updated_at,
-            last_run=run_view(ctx.session, run) if run is not None else None,
-        )
+        return check_view(ctx, check)
 
     @api.get("", response_model=list[CheckView])
     def checks() -> list[CheckView]:
@@ -47,6 +57,11 @@ def router(ctx: ServerContext) -> APIRouter:
     def reorder(body: ReorderRequest) -> list[CheckView]:
         return [view(c) for c in ctx.workspace.reorder(body.check_ids)]
 
+
+def _per_check(api: APIRouter, ctx: ServerContext) -> None:
+    def view(check: CheckRecord) -> CheckView:
+        return check_view(ctx, check)
+
     @api.get("/{check_id}", response_model=CheckView)
     def get(check_id: str) -> CheckView:
         return view(ctx.workspace.check(check_id))
@@ -69,5 +84,3 @@ def router(ctx: ServerContext) -> APIRouter:
         """Re-run the check with its params; the new run becomes its latest once finished."""
         check = ctx.workspace.check(check_id)
         return ctx.runs.view(ctx.runs.submit(check.type, check.params, check_id=check.check_id))
-
-    return api

@@ -54,7 +54,13 @@ class DisconnectResponse(View):
 
 def router(ctx: ServerContext, gitlab: GitLabPort) -> APIRouter:
     api = APIRouter(prefix="/api/gitlab", tags=["gitlab"])
+    _connection_routes(api, gitlab)
+    _merge_request_routes(api, ctx, gitlab)
+    _webhook_routes(api, gitlab)
+    return api
 
+
+def _connection_routes(api: APIRouter, gitlab: GitLabPort) -> None:
     @api.get("/connection", response_model=ConnectionView)
     def connection() -> ConnectionView:
         """The stored connection (token's last four characters only); no request to GitLab."""
@@ -74,6 +80,8 @@ def router(ctx: ServerContext, gitlab: GitLabPort) -> APIRouter:
     def disconnect() -> DisconnectResponse:
         return DisconnectResponse(disconnected=gitlab.disconnect())
 
+
+def _merge_request_routes(api: APIRouter, ctx: ServerContext, gitlab: GitLabPort) -> None:
     @api.get("/merge-requests", response_model=MergeRequestsResponse)
     def merge_requests(
         state: Literal["opened", "merged", "closed", "all"] = Query("opened"),
@@ -90,6 +98,8 @@ def router(ctx: ServerContext, gitlab: GitLabPort) -> APIRouter:
         """Post (or update in place) the summary of this server's checklist on the merge request."""
         return gitlab.post(ctx.workspace.snapshot(), iid, notes=body.notes, commit_status=body.commit_status)
 
+
+def _webhook_routes(api: APIRouter, gitlab: GitLabPort) -> None:
     @api.post("/webhook/install", response_model=WebhookResult)
     def install(body: InstallRequest, request: Request) -> WebhookResult:
         """Create the project's Merge Request hook with a new secret (needs Maintainer)."""
@@ -107,5 +117,3 @@ def router(ctx: ServerContext, gitlab: GitLabPort) -> APIRouter:
         body = await request.body()
         return await asyncio.to_thread(gitlab.receive_webhook, token=x_gitlab_token,
                                        idempotency_key=idempotency_key, event=x_gitlab_event, body=body)
-
-    return api

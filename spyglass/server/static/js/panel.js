@@ -40,12 +40,15 @@ export function addToChecklistButton(run) {
 export async function showRun(container, type, params) {
   clear(container);
   const cancel = h("button", { type: "button", class: "cancel" }, "Cancel");
-  const progress = h("div", { class: "running" }, h("span", { class: "spinner" }), `Running ${type}… `, cancel);
-  container.append(progress);
+  const label = h("span", {}, `Running ${type}… `);
+  container.append(h("div", { class: "running" }, h("span", { class: "spinner" }), label, cancel));
   let runId = null;
   cancel.addEventListener("click", () => runId && api.post(`/api/runs/${runId}/cancel`));
+  const onProgress = (v) => {
+    label.textContent = `Running ${type}… ${Math.round((v.progress || 0) * 100)}% ${v.progress_message || ""} `;
+  };
   try {
-    const run = await runAndWait(type, params, { onStart: (v) => { runId = v.run_id; } });
+    const run = await runAndWait(type, params, { onStart: (v) => { runId = v.run_id; }, onProgress });
     clear(container).append(runCard(run, { actions: run.status === "success" || run.status === "failed" ? [addToChecklistButton(run)] : [] }));
     return run;
   } catch (err) {
