@@ -42,10 +42,11 @@ def checks_from_presets(session: Session, presets: Sequence[PresetCheck]) -> lis
 
 
 def decide_approval(check: CheckRecord, run: RunRecord, previous: RunRecord | None) -> bool:
-    """Auto-approve a check whose result shows no difference; keep a reviewer's approval only while
-    the result it approved is unchanged (pure)."""
-    if run.status is RunStatus.SUCCESS and run.mismatch is False:
-        return True
+    """Auto-approve a check whose conclusive result shows no difference; keep a reviewer's approval
+    only while the result it approved is unchanged (pure)."""
+    if run.status is RunStatus.SUCCESS and run.result is not None and not run.result.mismatch:
+        # an inconclusive result (e.g. schema diff without catalogs) is left to the reviewer
+        return run.result.conclusive
     if check.approved and previous is not None and previous.result is not None:
         return previous.result == run.result
     return False

@@ -30,3 +30,34 @@ def test_gate_on_errors() -> None:
     assert gate_exit_code(state, []) == 0
     assert gate_exit_code(state, ["error"]) == 1
     assert gate_exit_code(state, ["mismatch"]) == 0
+
+
+def _success(result: object) -> RunRecord:
+    return RunRecord.model_validate({"run_id": "r", "type": "schema_diff", "status": "success",
+                                     "started_at": T0, "result": result})
+
+
+def test_no_difference_is_auto_approved_only_when_conclusive() -> None:
+    from spyglass.checks.schema_diff import SchemaDiffResult
+
+    complete = _success(SchemaDiffResult(selection="state:modified", coverage="complete"))
+    unknown = _success(SchemaDiffResult(selection="state:modified", coverage="unknown"))
+    assert decide_approval(_check(), complete, None) is True
+    assert decide_approval(_check(), unknown, None) is False
+
+
+def test_reviewer_approval_survives_only_an_identical_result() -> None:
+    from spyglass.checks.row_count import RowCountDiffResult, RowCountRow, SideCount, SideStatus
+
+    def counts(current: int) -> RunRecord:
+        row = RowCountRow(unique_id="model.p.m", name="m", resource_type="model",
+                          base=SideCount(status=SideStatus.OK, count=10),
+                          current=SideCount(status=SideStatus.OK, count=current))
+        return _success(RowCountDiffResult(rows=(row,)))
+
+    approved = _check(approved=True)
+    assert counts(8).mismatch is True
+    assert decide_approval(approved, counts(8), counts(8)) is True
+    assert decide_approval(approved, counts(7), counts(8)) is False
+    assert decide_approval(_check(), counts(8), counts(8)) is False
+    assert decide_approval(_check(), counts(10), None) is True

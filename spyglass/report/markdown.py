@@ -58,7 +58,8 @@ def _environment(env: EnvironmentInfo) -> str:
     rows = [
         ("Artifacts", env.base.target_path, env.current.target_path),
         ("Manifest generated", env.base.manifest_generated_at or "-", env.current.manifest_generated_at or "-"),
-        ("Catalog generated", env.base.catalog_generated_at or "missing", env.current.catalog_generated_at or "missing"),
+        ("Catalog generated", env.base.catalog_generated_at or "missing",
+         env.current.catalog_generated_at or "missing"),
         ("dbt", env.base.dbt_version or "-", env.current.dbt_version or "-"),
         ("Adapter", env.base.adapter_type or "-", env.current.adapter_type or "-"),
         ("Schemas", ", ".join(env.base.schema_names) or "-", ", ".join(env.current.schema_names) or "-"),
