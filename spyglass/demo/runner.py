@@ -6,7 +6,7 @@ after the other, never concurrently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,13 +57,12 @@ class _ErrorCollector:
 def run_dbt(invocation: DbtInvocation, command: Sequence[str]) -> None:
     """Run one dbt command; raise SpyglassError with dbt's messages when it fails."""
     from dbt.cli.main import dbtRunner
-    from dbt_common.events.event_manager_client import cleanup_event_logger
 
     errors = _ErrorCollector()
     try:
         result = dbtRunner(callbacks=[errors]).invoke(invocation.arguments(command))
     finally:
-        _release_process_state(cleanup_event_logger)
+        _release_process_state()
     if result.success:
         return
     details = _failure_details(result.result) or errors.messages
@@ -77,7 +76,7 @@ def run_dbt(invocation: DbtInvocation, command: Sequence[str]) -> None:
     )
 
 
-def _release_process_state(cleanup_event_logger: Callable[[], None]) -> None:
+def _release_process_state() -> None:
     """Undo what dbt keeps process-wide after an invocation.
 
     dbt leaves its loggers (writing the project's dbt.log) installed, and dbt-duckdb keeps the DuckDB
@@ -85,6 +84,7 @@ def _release_process_state(cleanup_event_logger: Callable[[], None]) -> None:
     (the server's sandboxed one) would be refused. Both are released through their public hooks.
     """
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt_common.events.event_manager_client import cleanup_event_logger
 
     cleanup_event_logger()
     DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]
