@@ -16,31 +16,11 @@ from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlglot import exp
 
 from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
-from spyglass.checks.compare import (
-    BASE,
-    CURRENT,
-    ComparePlan,
-    Side,
-    Tolerance,
-    check_keys,
-    column_equal,
-    joined,
-    model_nodes,
-    model_sides,
-    plan_comparison,
-    present,
-)
-from spyglass.checks.sql import (
-    JsonScalar,
-    SqlBuilder,
-    TypeFamily,
-    count_if,
-    to_json_scalar,
-    type_family,
-)
+from spyglass.checks.compare import ComparePlan, Tolerance, check_keys, model_nodes, model_sides, plan_comparison
+from spyglass.checks.sql import JsonScalar, SqlBuilder, to_json_scalar
+from spyglass.checks.value_diff_sql import summary_query
 from spyglass.exceptions import CheckError
 from spyglass.warehouse.base import Value
 
@@ -59,6 +39,8 @@ class ValueDiffParams(Params):
     abs_tolerance: float | None = Field(default=None, ge=0)
     #: numeric columns match when ``|base - current| <= rel_tolerance * max(|base|, |current|)``
     rel_tolerance: float | None = Field(default=None, ge=0)
+    #: force the two-step form (True) or the single join (False); default: as the dialect declares
+    two_step: bool | None = None
 
     @field_validator("primary_key")
     @classmethod
@@ -132,80 +114,6 @@ class ValueDiffResult(Result):
 
 
 # -- SQL ------------------------------------------------------------------------------------------------
-_ORDERED = frozenset({TypeFamily.INTEGER, TypeFamily.NUMBER, TypeFamily.TEXT, TypeFamily.DATE,
-                      TypeFamily.DATETIME})
-
-
-def _key_value(sql: SqlBuilder, plan: ComparePlan, side: str) -> exp.Expr:
-    """One side's key (from the flags subquery) for examples and distinct counts: the raw column when it
-    is a single column of a type every engine can MIN/MAX, else its text form (composite, uuid ...)."""
-    cols = [exp.column(f"k_{side}_{j}") for j in range(len(plan.keys))]
-    single = len(plan.keys) == 1 and plan.keys[0].cast is None and type_family(plan.keys[0].base_type) in _ORDERED
-    return cols[0] if single else sql.key_text(cols)
-
-
-def _when(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
-    return exp.case().when(condition, value)
-
-
-def _flag(condition: exp.Expr) -> exp.Expr:
-    return exp.case().when(condition, exp.Literal.number(1)).else_(exp.Literal.number(0))
-
-
-def _is(name: str, value: int) -> exp.Expr:
-    return exp.EQ(this=exp.column(name), expression=exp.Literal.number(value))
-
-
-def flags_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, tolerance: Tolerance) -> exp.Select:
-    """The join, reduced to 0/1 flags per row (each comparison evaluated once) and the keys."""
-    bp, cp = present(sql, plan, BASE), present(sql, plan, CURRENT)
-    both = exp.and_(bp.copy(), cp.copy())
-    projections = [_flag(bp).as_("p_b"), _flag(cp).as_("p_c")]
-    for j, key in enumerate(plan.keys):
-        projections += [sql.col(key.base, BASE).as_(f"k_b_{j}"), sql.col(key.current, CURRENT).as_(f"k_c_{j}")]
-    for i, pair in enumerate(plan.columns):
-        differs = exp.and_(both.copy(), exp.not_(column_equal(sql, pair, tolerance)))
-        projections.append(_flag(differs).as_(f"d_{i}"))
-    return joined(sql, plan, base, current).select(*projections)
-
-
-def summary_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, tolerance: Tolerance) -> str:
-    """The one query: counts, per-column mismatches, example keys and the key invariants."""
-    both, removed, added = (exp.and_(_is("p_b", b), _is("p_c", c)) for b, c in ((1, 1), (1, 0), (0, 1)))
-    differing = [exp.column(f"d_{i}") for i in range(len(plan.columns))]
-    any_differs: exp.Expr = exp.Literal.number(0)
-    for flag in differing:
-        any_differs = exp.Add(this=any_differs, expression=flag.copy())
-    changed = exp.and_(both.copy(), exp.GT(this=any_differs, expression=exp.Literal.number(0)))
-    k_b, k_c = _key_value(sql, plan, "b"), _key_value(sql, plan, "c")
-
-    def total(side: Side) -> exp.Expr:
-        return exp.Subquery(this=exp.select(exp.Count(this=exp.Star())).from_(_bare(side.from_item)))
-
-    projections: list[exp.Expr] = [
-        total(base), total(current), count_if(both), count_if(removed.copy()), count_if(added.copy()),
-        count_if(changed.copy()),
-        exp.Count(this=exp.Distinct(expressions=[_when(removed.copy(), k_b.copy())])),
-        exp.Count(this=exp.Distinct(expressions=[_when(added.copy(), k_c.copy())])),
-    ]
-    for condition, key in ((added, k_c), (removed, k_b), (changed, k_b)):
-        projections += [exp.Min(this=_when(condition.copy(), key.copy())),
-                        exp.Max(this=_when(condition.copy(), key.copy()))]
-    for flag in differing:
-        projections += [exp.func("COALESCE", exp.Sum(this=flag.copy()), exp.Literal.number(0)),
-                        exp.Min(this=_when(exp.EQ(this=flag.copy(), expression=exp.Literal.number(1)), k_b.copy()))]
-    flags = exp.Subquery(this=flags_query(sql, plan, base, current, tolerance),
-                         alias=exp.TableAlias(this=exp.to_identifier("f")))
-    return sql.render(exp.select(*[p.as_(f"v{i}") for i, p in enumerate(projections)]).from_(flags))
-
-
-def _bare(from_item: exp.Expr) -> exp.Expr:
-    """A FROM item without its alias (for a scalar count subquery)."""
-    bare = from_item.copy()
-    bare.set("alias", None)
-    return bare
-
-
 # -- interpretation (pure) ---------------------------------------------------------------------------------
 def _int(value: Value) -> int:
     return int(value or 0)  # type: ignore[arg-type]
@@ -269,7 +177,8 @@ def run(params: ValueDiffParams, ctx: CheckContext) -> ValueDiffResult:
     base, current = model_sides(ctx, sql, params.model)
     plan = plan_comparison(base, current, resolve_keys(ctx, params), params.columns, sql, what)
     ctx.progress(0.2, f"Comparing {len(plan.columns)} columns")
-    row = warehouse.execute(summary_query(sql, plan, base, current, params.tolerance), cancel=ctx.cancel).rows[0]
+    statement = summary_query(sql, plan, base, current, params.tolerance, two_step=params.two_step)
+    row = warehouse.execute(statement, cancel=ctx.cancel).rows[0]
     if not keys_consistent(row):
         check_keys(warehouse, sql, plan, base, current, what, ctx)
         raise CheckError(f"The primary key of {what} matched more rows than the tables hold.",

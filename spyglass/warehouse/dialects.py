@@ -77,6 +77,9 @@ DUCKDB = Dialect(
     text_type="varchar",
     row_hash="hash({expr})",
     float_type="double",
+    # measured (bench_value_diff, 1M rows x 10 columns, 2 threads): two-step 0.96-1.16x the hand-written
+    # join, the single join 1.28-1.48x
+    value_diff_two_step=True,
     error_types=(
         ("duckdb:CatalogException", ErrorKind.RELATION_MISSING),
         ("duckdb:PermissionException", ErrorKind.PERMISSION_DENIED),
