@@ -58,9 +58,9 @@ def create_app(
             await asyncio.gather(watch, return_exceptions=True)
             await asyncio.to_thread(ctx.runs.shutdown)
 
-    app = FastAPI(title="Spyglass", version=__version__, lifespan=lifespan,
+    # no /docs or /redoc: those pages load their scripts from a CDN (no network call the user did not ask for)
+    app = FastAPI(title="Spyglass", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Review what a dbt merge request does to the data.")
-    app.state.context = ctx
     install_error_handlers(app)
     for module in (info, lineage, runs, checks, state, query):
         app.include_router(module.router(ctx))

@@ -38,12 +38,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return error_response(422, "The request is invalid: " + "; ".join(parts) + ".",
-                          "Fix the listed fields; the API is described at /docs.")
+                          "Fix the listed fields; the API is described at /openapi.json.")
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    remedy = "See /docs for the API's routes." if exc.status_code in (404, 405) else ""
+    remedy = "See /openapi.json for the API's routes." if exc.status_code in (404, 405) else ""
     return error_response(exc.status_code, str(exc.detail), remedy)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import os
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,8 +20,6 @@ from spyglass.settings import ProjectSettings
 from spyglass.state.models import State
 from spyglass.state.store import load_state, new_state, save_state
 from spyglass.warehouse.base import Warehouse
-
-log = logging.getLogger("spyglass.server")
 
 
 def sandboxed_opener(settings: ProjectSettings, artifacts: ArtifactPair) -> Warehouse:
@@ -71,8 +69,6 @@ def serve(
     Binding anywhere but loopback requires ``auth_token`` (or ``SPYGLASS_AUTH_TOKEN``): UsageError
     otherwise. The queries run on a sandboxed copy of ``session``.
     """
-    import os
-
     env = environ if environ is not None else os.environ
     token = resolve_auth_token(host, auth_token, env)
     config = ServerConfig(host=host, port=port, auth_token=token, state_path=state_path)
