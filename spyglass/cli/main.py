@@ -29,7 +29,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the CLI, turning SpyglassError into a message and exit code."""
     _register()
     try:
-        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        # standalone_mode=False returns the code of click's Exit (ctx.exit(n)) instead of exiting
+        code = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        if isinstance(code, int) and code != 0:
+            sys.exit(code)
     except SpyglassError as exc:
         err = Console(stderr=True, soft_wrap=True)
         err.print(f"[bold red]Error:[/] {exc.message}", markup=True, highlight=False)
