@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from spyglass.cli.run import execute_run
 from spyglass.demo.build import DEFAULT_ROWS, MIN_ROWS, DemoPaths, build_demo
+from spyglass.service import Session
 
 STATE_FILE = "spyglass_state.json"
 SUMMARY_FILE = "summary.md"
@@ -26,16 +28,17 @@ SUMMARY_FILE = "summary.md"
 def demo_command(directory: Path, rows: int, no_serve: bool, host: str, port: int, verbose: bool) -> None:
     """Build the demo shop (base and a changed current), run its checks, print the summary, serve the UI."""
     console = Console(soft_wrap=True)
-    code = run_demo(directory, rows=rows, verbose=verbose, console=console)
+    paths, code = run_demo(directory, rows=rows, verbose=verbose, console=console)
     if code != 0 or no_serve:
         raise SystemExit(code)
-    serve_demo(directory.expanduser().resolve(), host=host, port=port, console=console)
+    serve_demo(paths, host=host, port=port)
 
 
-def run_demo(directory: Path, *, rows: int, verbose: bool, console: Console) -> int:
-    """Build, run the preset checks as ``spyglass run`` does, print the table and summary; exit code."""
-    from spyglass.cli.run import execute_run
+def run_demo(directory: Path, *, rows: int, verbose: bool, console: Console) -> tuple[DemoPaths, int]:
+    """Build, run the preset checks as ``spyglass run`` does, print the table and summary.
 
+    Returns the built demo and the exit code of the run.
+    """
     def step(message: str) -> None:
         console.print(f"[bold]>[/] {message}", highlight=False)
 
@@ -51,23 +54,16 @@ def run_demo(directory: Path, *, rows: int, verbose: bool, console: Console) -> 
     console.print(f"Summary:      {summary_path}", highlight=False)
     console.print(f"Re-run the checks: spyglass run --project-dir {paths.project_dir} "
                   f"--profiles-dir {paths.profiles_dir} -o {state_path}", highlight=False)
-    return code
+    return paths, code
 
 
-def serve_demo(project_dir: Path, *, host: str, port: int, console: Console) -> None:
+def serve_demo(paths: DemoPaths, *, host: str, port: int) -> None:
     """Serve the UI over the built demo (blocks until interrupted)."""
-    try:
-        from spyglass.server.launch import serve
-    except ImportError:
-        console.print("The web server is not available in this installation; the demo ends here.",
-                      highlight=False)
-        return
-    from spyglass.demo.build import demo_settings
-    from spyglass.service import Session
+    from spyglass.server.launch import serve  # imported here: FastAPI/uvicorn only when serving
 
-    session = Session.load(demo_settings(project_dir))
+    session = Session.load(paths.settings)
     try:
-        serve(session, project_dir / STATE_FILE, host=host, port=port)
+        serve(session, _outputs(paths)[0], host=host, port=port)
     finally:
         session.close()
 
