@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from spyglass.demo import DemoPaths
 from spyglass.server.config import ServerConfig
 from spyglass.server.launch import build_app, sandboxed_session
 from spyglass.service import Session
+from tests.server.conftest import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -35,12 +35,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 class LiveServer:
     url: str
     state_path: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +71,7 @@ def page(browser: Any) -> Iterator[Any]:
 def running_server(demo: DemoPaths, tmp_path: Path, *, auth_token: str | None = None) -> Iterator[LiveServer]:
     """uvicorn in a thread on a free loopback port, over a sandboxed session of the demo."""
     session = sandboxed_session(Session.load(demo.settings))
-    port = _free_port()
+    port = free_port()
     state_path = tmp_path / "spyglass_state.json"
     config = ServerConfig(port=port, state_path=state_path, reload_interval=1.0, auth_token=auth_token)
     app = build_app(session, state_path, config=config, environ=dict(os.environ))

@@ -9,6 +9,7 @@ unavailable, so warehouse checks are recorded as skipped; lineage, schema diff, 
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -31,6 +32,13 @@ CURRENT_COLUMNS = {
     "model.shop.customers": [("customer_id", "BIGINT"), ("name", "VARCHAR"), ("email", "VARCHAR")],
     "model.shop.stg_orders": [("order_id", "INTEGER"), ("amount", "INTEGER")],
 }
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 
 from spyglass.cli.main import main
 from spyglass.settings import ProjectSettings
+from tests.server.conftest import free_port
 
 
 def _project_args(settings: ProjectSettings) -> list[str]:
@@ -29,14 +29,8 @@ def test_network_bind_without_token_exits_2(shop_project: ProjectSettings, capsy
     assert "no access token" in err and "--auth-token" in err
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_server_serves_api_and_ui_and_saves_the_state(shop_project: ProjectSettings, tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     state = tmp_path / "state.json"
     env = {**os.environ, "SPYGLASS_AUTH_TOKEN": "a-long-access-token"}
     process = subprocess.Popen(
