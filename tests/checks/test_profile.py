@@ -140,3 +140,15 @@ def test_result_round_trips_through_json(crafted: Crafted) -> None:
     again = type(record).model_validate_json(record.model_dump_json())
     assert again.result == record.result
     assert again.mismatch is True
+
+
+def test_reordered_columns_and_widened_type_pair_by_name(crafted: Crafted) -> None:
+    crafted.create_model("moved", "select * from (values (1, 'x'), (2, 'y')) as t(a, b)",
+                         "select * from (values ('x', cast(1 as bigint)), ('y', cast(2 as bigint))) as t(b, a)")
+    result = run(ProfileDiffParams(model="moved"), crafted.context())
+    assert [c.name for c in result.columns] == ["b", "a"]  # current's order
+    a = result.columns[1]
+    assert (a.base_type, a.current_type) == ("integer", "integer")
+    assert a.base == a.current and a.base is not None
+    assert (a.base.min, a.base.max, a.base.avg) == ("1", "2", 1.5)
+    assert not result.mismatch
