@@ -5,7 +5,9 @@ Each test saves a screenshot of the page it ends on under ``build/screenshots/``
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -166,3 +168,21 @@ def test_selector_box_highlights_the_selection(page: Any, live_server: LiveServe
     page.fill("#selector", "state:")
     page.click("button:has-text('Select')")
     page.wait_for_selector("#select-message .error-box")
+
+
+def test_page_refreshes_when_dbt_rewrites_the_artifacts(page: Any, demo_build: DemoPaths, tmp_path: Path) -> None:
+    targets = tmp_path / "artifacts"
+    for name in ("target", "target-base"):
+        shutil.copytree(demo_build.settings.resolve(Path(name)), targets / name)
+    settings = dataclasses.replace(demo_build.settings, target_path=targets / "target",
+                                   target_base_path=targets / "target-base")
+    with running_server(dataclasses.replace(demo_build, settings=settings), tmp_path) as server:
+        page.goto(f"{server.url}/#/lineage")
+        page.wait_for_selector('.node.node-impacted[data-name="country_summary"]')
+        manifest_path = targets / "target" / "manifest.json"
+        manifest = json.loads(manifest_path.read_text())
+        manifest["nodes"]["model.spyglass_demo.country_summary"]["checksum"]["checksum"] = "0" * 64
+        manifest_path.write_text(json.dumps(manifest))  # as if `dbt build` ran again with an edit
+        page.wait_for_selector('.node.node-modified[data-name="country_summary"]', timeout=20_000)
+        assert "reloaded" in page.locator("#banner").inner_text()
+        screenshot(page, "lineage-reloaded")
