@@ -85,19 +85,20 @@ def build_demo(directory: Path, rows: int = DEFAULT_ROWS, *, verbose: bool = Fal
     database = project_dir / DATABASE_FILE
     (project_dir / "profiles.yml").write_text(profiles_yaml(database), encoding="utf-8")
     dbt = DbtInvocation(project_dir=project_dir, profiles_dir=project_dir, verbose=verbose)
+    settings = demo_settings(project_dir)
 
-    on_step(f"Building base (schema {BASE_TARGET}, {rows:,} orders) into {project_dir / 'target-base'}")
-    _build_side(dbt, BASE_TARGET, "target-base", rows)
+    on_step(f"Building base (schema {BASE_TARGET}, {rows:,} orders) into {settings.base_dir}")
+    _build_side(dbt, BASE_TARGET, settings.target_base_path, rows)
     on_step("Applying the change set (the merge request)")
     apply_change_set(project_dir)
-    on_step(f"Building current (schema {CURRENT_TARGET}) into {project_dir / 'target'}")
-    _build_side(dbt, CURRENT_TARGET, "target", rows)
+    on_step(f"Building current (schema {CURRENT_TARGET}) into {settings.current_dir}")
+    _build_side(dbt, CURRENT_TARGET, settings.target_path, rows)
     return DemoPaths(project_dir=project_dir, profiles_dir=project_dir, database=database, rows=rows,
-                     settings=demo_settings(project_dir))
+                     settings=settings)
 
 
-def _build_side(dbt: DbtInvocation, target: str, target_path: str, rows: int) -> None:
-    common = ["--target", target, "--target-path", target_path, "--vars", f"{{rows: {rows}}}"]
+def _build_side(dbt: DbtInvocation, target: str, target_path: Path, rows: int) -> None:
+    common = ["--target", target, "--target-path", str(target_path), "--vars", f"{{rows: {rows}}}"]
     run_dbt(dbt, ["build", *common])
     # build already wrote the compiled manifest; --no-compile only adds catalog.json (seconds faster)
     run_dbt(dbt, ["docs", "generate", "--no-compile", *common])
