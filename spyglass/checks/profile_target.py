@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spyglass.checks.sql import find_column
 from spyglass.exceptions import CheckError
 from spyglass.project.models import ArtifactPair, Artifacts, Env, Node
 from spyglass.warehouse.base import CancelToken, QueryResult, Warehouse
@@ -31,7 +32,12 @@ _TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def coarse_type(raw: str) -> str:
     """A catalog type name (``BIGINT``, ``character varying(20)``, ``TIMESTAMP WITH TIME ZONE``) as
-    one of ``integer number text boolean date datetime unknown``."""
+    one of ``integer number text boolean date datetime unknown``.
+
+    Stricter than :func:`spyglass.checks.sql.type_family` on purpose: intervals, arrays, structs and
+    uuids are ``unknown`` here, because min/max/avg/median and histogram bins are not defined for them
+    on every engine (Postgres has no ``min(uuid)``).
+    """
     lowered = raw.lower()
     if "interval" in lowered or "[]" in lowered or lowered.startswith(("struct", "map", "list", "array")):
         return "unknown"
@@ -69,12 +75,8 @@ class Side:
 
     def find(self, name: str) -> Column | None:
         """The column named ``name``: exact match first, then case-insensitive."""
-        for column in self.columns:
-            if column.name == name:
-                return column
-        lowered = name.lower()
-        matches = [c for c in self.columns if c.name.lower() == lowered]
-        return matches[0] if len(matches) == 1 else None
+        found = find_column([c.name for c in self.columns], name)
+        return next((c for c in self.columns if c.name == found), None)
 
 
 @dataclass(frozen=True)
