@@ -1,13 +1,13 @@
 """value_diff: compare a model's base and current rows by primary key, column by column, in ONE query.
 
-One FULL OUTER JOIN on the raw key columns (by name) yields removed, added, in-both and changed row
-counts, and per compared column its mismatch count and an example key. The key is validated in the
-same pass: without duplicate or NULL keys, ``in_both + removed == base rows``, ``in_both + added ==
-current rows`` and the removed/added keys are distinct; any violation triggers a diagnostic query that
-names up to 5 offending key values (a failed run). Measured on DuckDB, 10M x 10 columns: a separate
-uniqueness query costs ~1.1 s per side against ~1.8 s for the whole join, while these in-pass invariants
-add ~0.15 s. The two-step form (row-hash join, then columns on changed keys) measured slower here
-(2.1 s vs 1.8 s), so every dialect uses the single join.
+One statement joining base and current on the raw key columns (by name) yields removed, added, in-both
+and changed row counts, and per compared column its mismatch count and an example key; its two
+declared forms (single join, or two-step with a row hash) are in :mod:`spyglass.checks.value_diff_sql`.
+The key is validated in the same pass: without duplicate or NULL keys, ``in_both + removed == base
+rows``, ``in_both + added == current rows`` and the removed/added keys are distinct; any violation
+triggers a diagnostic query naming up to 5 offending key values (a failed run). Measured on DuckDB, 10M
+x 10 columns: a separate uniqueness query costs ~1.1 s per side against ~1.8 s for the whole join, while
+the in-pass invariants add ~0.15 s. Two empty sides are a failed run: there is nothing to compare.
 """
 
 from __future__ import annotations

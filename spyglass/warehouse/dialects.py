@@ -77,8 +77,8 @@ DUCKDB = Dialect(
     text_type="varchar",
     row_hash="hash({expr})",
     float_type="double",
-    # measured (bench_value_diff, 1M rows x 10 columns, 2 threads): two-step 0.96-1.16x the hand-written
-    # join, the single join 1.28-1.48x
+    # measured (bench_value_diff, 2 threads): two-step 0.96-1.16x the hand-written join at 1M rows and
+    # 0.83x at 10M (peak RSS -611 MB); the single join 1.28-1.48x and 1.22x (+19 MB)
     value_diff_two_step=True,
     error_types=(
         ("duckdb:CatalogException", ErrorKind.RELATION_MISSING),
