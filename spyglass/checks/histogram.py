@@ -72,7 +72,7 @@ class HistogramDiffResult(Result):
     @property
     def headline(self) -> str:
         if self.base is None or self.current is None:
-            return f"{self.model} exists only in {'base' if self.current is None else 'current'}"
+            return f"{self.column_name} only in {'base' if self.current is None else 'current'}"
         if self.changed_bins:
             return f"{self.changed_bins} of {len(self.labels)} bins differ"
         if self.mismatch:
@@ -150,8 +150,10 @@ class _Binned:
 
 def run(params: HistogramDiffParams, ctx: CheckContext) -> HistogramDiffResult:
     warehouse = ctx.require_warehouse()
-    target = load_target(warehouse, ctx.artifacts, params.model, ctx.cancel)
-    column = target.resolve(params.column_name)
+    model = load_target(warehouse, ctx.artifacts, params.model, ctx.cancel)
+    column = model.resolve(params.column_name)
+    # a side without the column (added or removed by the change) is left out like a missing model
+    target = Target(model=model.model, base=_having(model.base, column), current=_having(model.current, column))
     kind = _kind(target, column)
     quoted = warehouse.quote(column)
     (b_lo, b_hi, b_total, b_valid, c_lo, c_hi, c_total, c_valid) = warehouse.execute(
@@ -173,6 +175,10 @@ def run(params: HistogramDiffParams, ctx: CheckContext) -> HistogramDiffResult:
         base=_side(target.base, b_total, b_valid, binned.base_counts),
         current=_side(target.current, c_total, c_valid, binned.current_counts),
     )
+
+
+def _having(side: Side | None, column: str) -> Side | None:
+    return side if side is not None and side.find(column) is not None else None
 
 
 def _comparable(value: Value) -> Value:

@@ -65,6 +65,8 @@ class TopKDiffResult(Result):
 
     @property
     def headline(self) -> str:
+        if self.base is None or self.current is None:
+            return f"{self.column_name} only in {'base' if self.current is None else 'current'}"
         differing = sum(1 for v in self.values if v.base_count != v.current_count)
         if differing:
             return f"{differing} of the top {len(self.values)} values changed count"

@@ -102,3 +102,12 @@ def test_type_change_between_number_and_date_is_rejected(crafted: Crafted) -> No
     crafted.create_model("s", _column("v", ["1"]), _column("v", ["date '2020-01-01'"]))
     with pytest.raises(CheckError, match="changed type"):
         run(HistogramDiffParams(model="s", column_name="v"), crafted.context())
+
+
+def test_column_added_by_the_change(crafted: Crafted) -> None:
+    crafted.create_model("grown", "select 1 as id", _column("score", ["4", "6"]))
+    result = run(HistogramDiffParams(model="grown", column_name="score", num_bins=2), crafted.context())
+    assert result.base is None
+    assert result.current == HistogramSide(row_count=2, nulls=0, counts=(1, 1))
+    assert result.labels == ("4 to 6", "6 to 8")
+    assert result.mismatch and result.headline == "score only in current"

@@ -70,7 +70,7 @@ def test_empty_tables_and_missing_side(crafted: Crafted) -> None:
     assert fresh.base is None and fresh.current == TopKSide(row_count=7, non_null=6)
     assert fresh.values[0] == TopKValue(value="a", base_count=0, current_count=3, base_share=None,
                                         current_share=0.5)
-    assert fresh.mismatch
+    assert fresh.mismatch and fresh.headline == "Group only in current"
 
 
 def test_unknown_column_fails_with_the_available_columns(crafted: Crafted) -> None:
