@@ -169,3 +169,12 @@ def test_webhook_is_open_when_the_api_needs_a_token(make_client: MakeClient) -> 
     refused = client.post("/api/gitlab/webhook", content=_hook(1, "c" * 40))
     assert "secret token" in refused.json()["error"]  # the webhook's own check, not the API token's
     assert client.get("/api/gitlab/connection").status_code == 401
+
+
+def test_post_with_commit_status(client: TestClient, world: FakeGitLab) -> None:
+    _connect(client, world, _token(world))
+    posted = client.post("/api/gitlab/merge-requests/2/post", json={"commit_status": True})
+    assert posted.status_code == 200, posted.text
+    assert posted.json()["commit_status"] in ("success", "failed")
+    statuses = world.world.find_project(PROJECT).statuses  # type: ignore[union-attr]
+    assert len(statuses) == 1 and statuses[0]["sha"] == "b" * 40

@@ -38,11 +38,13 @@ function connectionCard(conn, refresh, output) {
     try { clear(output).append(diagnosisView(await api.get("/api/gitlab/diagnosis"))); } catch (err) { clear(output).append(errorBox(err)); }
     check.disabled = false;
   });
+  const hookUrl = h("input", { id: "webhook-url", type: "url", value: `${location.origin}/api/gitlab/webhook`,
+    "aria-label": "Webhook URL", title: "The address GitLab sends merge request events to (it must reach this server)" });
   const install = h("button", { type: "button", id: "install-webhook" }, conn.webhook_configured ? "Reinstall webhook" : "Install webhook");
   install.addEventListener("click", async () => {
     install.disabled = true;
     try {
-      const res = await api.post("/api/gitlab/webhook/install", {});
+      const res = await api.post("/api/gitlab/webhook/install", { hook_url: hookUrl.value || null });
       clear(output).append(h("div", { class: "card" }, h("p", {}, `Webhook ${res.hook_id} installed: GitLab will send merge request events to ${res.url}.`),
         res.warning ? h("div", { class: "problem" }, res.warning) : null));
     } catch (err) { clear(output).append(errorBox(err)); }
@@ -62,7 +64,8 @@ function connectionCard(conn, refresh, output) {
       h("span", { class: "muted" }, "User"), h("span", {}, conn.user || "—"),
       h("span", { class: "muted" }, "Scopes"), h("span", {}, conn.scopes.join(", ") || "—"),
       h("span", { class: "muted" }, "Token"), h("span", { class: "mono", id: "token-last4" }, `••••••••${conn.token_last4}`),
-      h("span", { class: "muted" }, "Webhook"), h("span", {}, conn.webhook_configured ? "installed" : "not installed")),
+      h("span", { class: "muted" }, "Webhook"), h("span", {}, conn.webhook_configured ? "installed" : "not installed"),
+      h("label", { class: "muted", for: "webhook-url" }, "Webhook URL"), hookUrl),
     h("div", { class: "row" }, check, install, disconnect));
 }
 
@@ -130,6 +133,10 @@ export async function mergeRequestsPage(root, ctx) {
   clear(body);
   header.append(h("span", { class: "muted" }, list.project));
   if (!list.can_post) body.append(h("div", { class: "read-only-banner", id: "read-only-banner", role: "status" }, list.post_disabled_reason));
+  const notes = h("input", { type: "checkbox", id: "post-notes", disabled: !list.can_post });
+  const status = h("input", { type: "checkbox", id: "post-status", disabled: !list.can_post });
+  body.append(h("div", { class: "row muted small" }, "With the summary:",
+    h("label", {}, notes, " a thread per mismatched check"), h("label", {}, status, " a commit status")));
   if (!list.merge_requests.length) { body.append(h("p", { class: "muted" }, `No ${state.filter} merge requests.`)); return; }
   const rows = list.merge_requests.map(({ mr, status_text: statusText }) => {
     const post = h("button", { type: "button", class: "post-summary", disabled: !list.can_post,
@@ -139,7 +146,7 @@ export async function mergeRequestsPage(root, ctx) {
       post.disabled = true;
       post.textContent = "Posting…";
       try {
-        const res = await api.post(`/api/gitlab/merge-requests/${mr.iid}/post`, { notes: false, commit_status: false });
+        const res = await api.post(`/api/gitlab/merge-requests/${mr.iid}/post`, { notes: notes.checked, commit_status: status.checked });
         post.textContent = res.created ? "Posted ✓" : "Updated ✓";
         cell.replaceChildren(res.note_url ? h("a", { href: res.note_url, target: "_blank", rel: "noopener" }, `summary posted (note ${res.note_id})`)
           : `summary posted (note ${res.note_id})`);
