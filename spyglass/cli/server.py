@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from spyglass.cli.options import project_options, settings_from
+
+if TYPE_CHECKING:
+    from spyglass.service import Session
 
 
 def register(group: click.Group) -> None:
@@ -28,7 +31,6 @@ def server(state_file: Path | None, host: str, port: int, auth_token: str | None
 
     STATE_FILE (optional) holds the checklist: loaded when it exists, saved after every change.
     """
-    from spyglass.server.launch import serve
     from spyglass.service import Session
 
     session = Session.load(settings_from(kwargs))
@@ -36,3 +38,14 @@ def server(state_file: Path | None, host: str, port: int, auth_token: str | None
         serve(session, state_file, host=host, port=port, auth_token=auth_token)
     finally:
         session.close()
+
+
+def serve(session: Session, state_path: Path | None, *, host: str = "127.0.0.1", port: int = 8000,
+          auth_token: str | None = None) -> None:
+    """Serve the UI over ``session`` until interrupted (see :func:`spyglass.server.launch.serve`).
+
+    Imported lazily so that other ``spyglass`` commands do not load the web stack.
+    """
+    from spyglass.server.launch import serve as serve_app
+
+    serve_app(session, state_path, host=host, port=port, auth_token=auth_token)

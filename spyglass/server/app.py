@@ -20,6 +20,7 @@ from spyglass.server.context import ArtifactWatcher, ServerContext
 from spyglass.server.errors import install_error_handlers
 from spyglass.server.gitlab_port import GitLabPort
 from spyglass.server.routes import checks, info, lineage, query, runs, state
+from spyglass.server.routes import gitlab as gitlab_routes
 from spyglass.server.runner import RunManager
 from spyglass.server.security import AuthMiddleware, BodyLimitMiddleware
 from spyglass.server.workspace import Workspace
@@ -37,8 +38,8 @@ def create_app(
 ) -> FastAPI:
     """The web app: JSON API under ``/api``, the UI at ``/``, OpenAPI at ``/openapi.json``.
 
-    ``session`` should open its warehouse sandboxed (see :func:`spyglass.cli.server.serve`); ``gitlab``
-    is None when the GitLab integration is not available (its routes then answer 503).
+    ``session`` should open its warehouse sandboxed (see :func:`spyglass.server.launch.serve`); without
+    ``gitlab`` the ``/api/gitlab`` routes are not mounted.
     """
     config = config or ServerConfig()
     ctx = ServerContext(
@@ -65,8 +66,6 @@ def create_app(
     for module in (info, lineage, runs, checks, state, query):
         app.include_router(module.router(ctx))
     if gitlab is not None:
-        from spyglass.server.routes import gitlab as gitlab_routes
-
         app.include_router(gitlab_routes.router(ctx, gitlab))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from spyglass.exceptions import UsageError
 
@@ -21,8 +20,6 @@ class ServerConfig:
     port: int = 8000
     #: required on every API route but the webhook when set (always set for a non-loopback bind)
     auth_token: str | None = None
-    #: where the workspace saves the state after every change (None: in memory only)
-    state_path: Path | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     #: seconds between two checks of the artifacts on disk
     reload_interval: float = 2.0

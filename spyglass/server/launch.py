@@ -71,7 +71,7 @@ def serve(
     """
     env = environ if environ is not None else os.environ
     token = resolve_auth_token(host, auth_token, env)
-    config = ServerConfig(host=host, port=port, auth_token=token, state_path=state_path)
+    config = ServerConfig(host=host, port=port, auth_token=token)
     sandboxed = sandboxed_session(session)
     try:
         app = build_app(sandboxed, state_path, config=config, environ=env)

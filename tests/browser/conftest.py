@@ -73,7 +73,7 @@ def running_server(demo: DemoPaths, tmp_path: Path, *, auth_token: str | None = 
     session = sandboxed_session(Session.load(demo.settings))
     port = free_port()
     state_path = tmp_path / "spyglass_state.json"
-    config = ServerConfig(port=port, state_path=state_path, reload_interval=1.0, auth_token=auth_token)
+    config = ServerConfig(port=port, reload_interval=1.0, auth_token=auth_token)
     app = build_app(session, state_path, config=config, environ=dict(os.environ))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=1))

@@ -62,7 +62,7 @@ def make_client(shop_project: ProjectSettings, tmp_path: Path) -> Iterator[MakeC
              settings: ProjectSettings | None = None) -> TestClient:
         session = Session.load(settings or shop_project)
         path = state_path if state_path is not None else tmp_path / "state.json"
-        app = build_app(session, path, config=config or ServerConfig(reload_interval=0.1, state_path=path),
+        app = build_app(session, path, config=config or ServerConfig(reload_interval=0.1),
                         environ=dict(os.environ))
         client = TestClient(app, raise_server_exceptions=False)
         client.__enter__()

@@ -25,7 +25,7 @@ SLOW_SQL = "select count(*) from range(1000000000000) a"
 def demo_client(demo_build: DemoPaths, tmp_path: Path) -> Iterator[TestClient]:
     session = sandboxed_session(Session.load(demo_build.settings))
     state = tmp_path / "state.json"
-    app = build_app(session, state, config=ServerConfig(state_path=state), environ=dict(os.environ))
+    app = build_app(session, state, config=ServerConfig(), environ=dict(os.environ))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
     session.close()
