@@ -30,6 +30,10 @@ class ArtifactWatcher:
         self._interval = interval
         self.version = 1
         self._changed: asyncio.Condition | None = None
+        self._last_error: str | None = None
+
+    def _refresh_state(self) -> None:
+        self._workspace.refresh_environment(self._session.environment_info(), self._session.lineage_summary())
 
     def _condition(self) -> asyncio.Condition:
         if self._changed is None:
@@ -43,11 +47,13 @@ class ArtifactWatcher:
         except RuntimeError:  # the loop's executor is shutting down with the server
             return False
         except SpyglassError as exc:
-            log.warning("Artifacts changed but could not be reloaded yet: %s", exc.message)
+            if exc.message != self._last_error:  # say it once, not at every poll while dbt is still writing
+                log.warning("Artifacts changed but could not be reloaded yet: %s", exc.message)
+            self._last_error = exc.message
             return False
+        self._last_error = None
         if changed:
-            self._workspace.refresh_environment(self._session.environment_info(),
-                                                self._session.lineage_summary())
+            await asyncio.to_thread(self._refresh_state)
             condition = self._condition()
             async with condition:
                 self.version += 1

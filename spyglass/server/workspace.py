@@ -129,7 +129,7 @@ class Workspace:
 
     # -- whole state --------------------------------------------------------------------------------
     def replace(self, state: State) -> State:
-        """Import: the given state replaces the checklist and runs (environment kept if it has none)."""
+        """Import: the given state's checks and runs replace ours; the environments stay this server's."""
         with self._lock:
             update: dict[str, object] = {"checks": state.checks, "runs": state.runs}
             return self._commit(self._state.model_copy(update=update))
