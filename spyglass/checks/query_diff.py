@@ -101,7 +101,13 @@ class QueryDiffResult(Result):
         m = self.multiset
         if not (m.only_in_base or m.only_in_current):
             return "same rows" + columns
-        return f"{m.only_in_base:,} rows only in base, {m.only_in_current:,} only in current" + columns
+        return multiset_counts(m) + columns
+
+
+def multiset_counts(diff: MultisetDiff) -> str:
+    """``"2 rows only in base, 1 only in current"``."""
+    noun = "row" if diff.only_in_base == 1 else "rows"
+    return f"{diff.only_in_base:,} {noun} only in base, {diff.only_in_current:,} only in current"
 
 
 # -- SQL ------------------------------------------------------------------------------------------------

@@ -82,8 +82,12 @@ class DiffRows(BaseModel):
     def headline(self) -> str:
         if not self.total:
             return "no differing rows"
-        return f"{self.total:,} differing rows: {self.added:,} added, {self.removed:,} removed, " \
+        return f"{self.total:,} differing row{_s(self.total)}: {self.added:,} added, {self.removed:,} removed, " \
                f"{self.changed:,} changed"
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 class ValueDiffDetailResult(Result):

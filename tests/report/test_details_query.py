@@ -42,7 +42,7 @@ def test_query_diff_markdown_multiset_and_keyed() -> None:
     keyed = DiffRows(primary_key=("id",), columns=("v",), limit=2000, more=False, added=0, removed=1, changed=0,
                      rows=(DiffRow(key=(9,), status="removed", base=("x",)),))
     assert render_details(QueryDiffResult(keyed=keyed)) == (
-        "1 differing rows: 0 added, 1 removed, 0 changed.\n\n"
+        "1 differing row: 0 added, 1 removed, 0 changed.\n\n"
         "| id | change | values (base → current) |\n| --- | --- | --- |\n| 9 | removed |  |"
     )
 

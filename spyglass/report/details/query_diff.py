@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult
+from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult, multiset_counts
 from spyglass.report.details.query import SHOWN_ROWS, cell, more_line, table
 from spyglass.report.details.value_diff_detail import diff_rows
 from spyglass.report.text import escape_cell
 
 
 def _multiset(diff: MultisetDiff) -> str:
-    head = f"{diff.only_in_base:,} rows only in base, {diff.only_in_current:,} only in current."
+    head = multiset_counts(diff) + "."
     if not diff.rows:
         return head
     rows = [[*(cell(v) for v in row.values), f"{row.base_count:,}", f"{row.current_count:,}"]

@@ -17,8 +17,7 @@ def _changes(row: DiffRow, columns: tuple[str, ...]) -> str:
 
 def diff_rows(diff: DiffRows, shown: int = SHOWN_ROWS * 2) -> str:
     """Counts line plus a table of the first differing rows."""
-    head = (f"{diff.total:,} differing rows: {diff.added:,} added, {diff.removed:,} removed, "
-            f"{diff.changed:,} changed.")
+    head = diff.headline + "."
     if not diff.rows:
         return head
     key = ", ".join(diff.primary_key)
