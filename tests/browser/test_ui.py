@@ -30,6 +30,17 @@ def test_lineage_value_diff_checklist_approve(page: Any, live_server: LiveServer
     assert page.locator(".node.node-added").count() >= 1 and page.locator(".node.node-removed").count() >= 1
     assert page.locator(".legend").inner_text().count("\n") >= 0 and "Impacted" in page.locator(".legend").inner_text()
     screenshot(page, "lineage")
+    # layered layout: every edge goes left to right, from a parent's layer to a later one
+    positions = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.node')].map(
+        (n) => [n.dataset.name, n.transform.baseVal[0].matrix.e]))""")
+    assert positions["stg_orders"] < positions["fct_orders"] < positions["dim_customers"] < positions["country_summary"]
+    viewport = page.locator("svg.graph g.viewport")
+    before = viewport.get_attribute("transform")
+    page.mouse.move(400, 400)
+    page.mouse.wheel(0, -300)  # zoom in
+    page.wait_for_function("(b) => document.querySelector('svg.graph g.viewport').getAttribute('transform') !== b",
+                           arg=before)
+    page.click("button[title=Fit]")
 
     page.click('.node[data-name="dim_customers"]')
     schema = page.locator("#schema-diff")
