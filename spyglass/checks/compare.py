@@ -21,6 +21,7 @@ from spyglass.checks.sql import (
     is_null,
     not_null,
     or_all,
+    strip_sql,
     to_json_scalar,
     type_family,
 )
@@ -203,11 +204,16 @@ def probe_sides(
     return _raise_or(base_res).columns, _raise_or(current_res).columns
 
 
-def model_sides(ctx: CheckContext, sql: SqlBuilder, model: str) -> tuple[Side, Side]:
+def model_sides(ctx: CheckContext, sql: SqlBuilder, model: str, where: str | None = None) -> tuple[Side, Side]:
+    """Both sides of a model; ``where`` (a SQL condition) keeps the same subset of rows on each."""
     warehouse = ctx.require_warehouse()
     base_node, current_node = model_nodes(ctx, model)
-    base_from = sql.relation(warehouse.relation(base_node), BASE)
-    current_from = sql.relation(warehouse.relation(current_node), CURRENT)
+    base_rel, current_rel = warehouse.relation(base_node), warehouse.relation(current_node)
+    if where and where.strip():
+        base_from = sql.subquery(f"SELECT * FROM {base_rel} WHERE {strip_sql(where)}", BASE)
+        current_from = sql.subquery(f"SELECT * FROM {current_rel} WHERE {strip_sql(where)}", CURRENT)
+    else:
+        base_from, current_from = sql.relation(base_rel, BASE), sql.relation(current_rel, CURRENT)
     base_cols, current_cols = probe_sides(warehouse, sql, base_from, current_from, ctx)
     return (Side(base_from, base_cols, catalog_types(ctx.artifacts.base, base_node, base_cols)),
             Side(current_from, current_cols, catalog_types(ctx.artifacts.current, current_node, current_cols)))

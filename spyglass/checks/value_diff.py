@@ -39,6 +39,9 @@ class ValueDiffParams(Params):
     abs_tolerance: float | None = Field(default=None, ge=0)
     #: numeric columns match when ``|base - current| <= rel_tolerance * max(|base|, |current|)``
     rel_tolerance: float | None = Field(default=None, ge=0)
+    #: a SQL condition both sides are filtered by (e.g. a date window, so a CI build with less data
+    #: compares fairly)
+    where: str | None = None
     #: force the two-step form (True) or the single join (False); default: as the dialect declares
     two_step: bool | None = None
 
@@ -174,7 +177,7 @@ def run(params: ValueDiffParams, ctx: CheckContext) -> ValueDiffResult:
     sql = SqlBuilder.for_warehouse(warehouse)
     what = f"model {params.model!r}"
     ctx.progress(0.05, "Reading columns")
-    base, current = model_sides(ctx, sql, params.model)
+    base, current = model_sides(ctx, sql, params.model, params.where)
     plan = plan_comparison(base, current, resolve_keys(ctx, params), params.columns, sql, what)
     ctx.progress(0.2, f"Comparing {len(plan.columns)} columns")
     statement = summary_query(sql, plan, base, current, params.tolerance, two_step=params.two_step)

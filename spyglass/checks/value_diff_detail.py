@@ -173,7 +173,7 @@ def run(params: ValueDiffDetailParams, ctx: CheckContext) -> ValueDiffDetailResu
     sql = SqlBuilder.for_warehouse(ctx.require_warehouse())
     what = f"model {params.model!r}"
     ctx.progress(0.05, "Reading columns")
-    base, current = model_sides(ctx, sql, params.model)
+    base, current = model_sides(ctx, sql, params.model, params.where)
     plan = plan_comparison(base, current, resolve_keys(ctx, params), params.columns, sql, what)
     diff = diff_rows(ctx, sql, base, current, plan, params.tolerance, params.limit, what)
     return ValueDiffDetailResult(model=params.model, diff=diff)

@@ -42,13 +42,6 @@ def _alias(query: exp.Select, alias: str) -> exp.Expr:
     return exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
 
-def _bare(from_item: exp.Expr) -> exp.Expr:
-    """A FROM item without its alias (for a scalar count subquery)."""
-    bare = from_item.copy()
-    bare.set("alias", None)
-    return bare
-
-
 def _key_value(sql: SqlBuilder, plan: ComparePlan, side: str) -> exp.Expr:
     """One side's key (from the flags) for examples and distinct counts: the raw column when it is a
     single column of a type every engine can MIN/MAX, else its text form (composite, uuid ...)."""
@@ -83,7 +76,7 @@ def aggregates(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side) ->
     k_b, k_c = _key_value(sql, plan, "b"), _key_value(sql, plan, "c")
 
     def total(side: Side) -> exp.Expr:
-        return exp.Subquery(this=exp.select(exp.Count(this=exp.Star())).from_(_bare(side.from_item)))
+        return exp.Subquery(this=exp.select(exp.Count(this=exp.Star())).from_(side.from_item.copy()))
 
     out: list[exp.Expr] = [
         total(base), total(current), count_if(both), count_if(removed.copy()), count_if(added.copy()),

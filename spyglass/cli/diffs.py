@@ -179,6 +179,7 @@ def query_diff_view(result: QueryDiffResult) -> list[RenderableType]:
               help="Key column(s): repeat or separate with commas for a composite key "
                    "(default: the column with a dbt `unique` test).")
 @click.option("--columns", "-c", multiple=True, help="Compare only these columns (default: all).")
+@click.option("--where", default=None, help="A SQL condition both sides are filtered by (e.g. a date window).")
 @click.option("--detail", is_flag=True, help="List the differing rows instead of per-column figures.")
 @click.option("--abs-tolerance", type=click.FloatRange(min=0), default=None,
               help="Numeric values within this absolute difference match.")
@@ -187,7 +188,8 @@ def query_diff_view(result: QueryDiffResult) -> list[RenderableType]:
 @_limit_option
 @_json_option
 @project_options
-def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[str, ...], detail: bool,
+def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[str, ...], where: str | None,
+                       detail: bool,
                        abs_tolerance: float | None, rel_tolerance: float | None, limit: int | None,
                        **kwargs: Any) -> None:
     """Compare MODEL's rows on base and current by primary key, column by column."""
@@ -197,6 +199,8 @@ def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[
         params["primary_key"] = keys[0] if len(keys) == 1 else keys
     if columns:
         params["columns"] = list[JsonValue](_names(columns))
+    if where:
+        params["where"] = where
     for name, value in (("abs_tolerance", abs_tolerance), ("rel_tolerance", rel_tolerance)):
         if value is not None:
             params[name] = value

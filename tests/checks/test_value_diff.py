@@ -79,6 +79,19 @@ def test_composite_key_type_changes_reordered_columns(crafted: Crafted) -> None:
                                                                                      ("1|y", "2|x"))
 
 
+def test_where_filters_both_sides(crafted: Crafted) -> None:
+    crafted.create_model("orders", BASE_ROWS, CURRENT_ROWS)
+    for two_step in (False, True):
+        result = _diff(crafted, model="orders", primary_key="Id", where='"Id" between 2 and 6;', two_step=two_step)
+        assert (result.base_rows, result.current_rows) == (5, 4)
+        assert (result.added, result.removed, result.in_both, result.changed) == (0, 1, 4, 3)
+        assert {c.column: c.mismatched for c in result.columns} == {"order": 2, "group": 1, "unit price ü": 0}
+    record = crafted.session().run_check("value_diff", {"model": "orders", "primary_key": "Id",
+                                                        "where": "nope > 1"})
+    assert record.status is RunStatus.FAILED and record.error is not None
+    assert record.error.kind == "QuerySyntaxError"
+
+
 def test_numeric_tolerance(crafted: Crafted) -> None:
     crafted.create_model("composite", COMPOSITE_BASE, COMPOSITE_CURRENT)
     absolute = _diff(crafted, model="composite", primary_key=["k1", "k2"], abs_tolerance=0.01)

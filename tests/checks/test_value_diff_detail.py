@@ -45,6 +45,12 @@ def test_limit_keeps_totals(crafted: Crafted) -> None:
     assert (diff.more, diff.added, diff.removed, diff.changed) == (True, 1, 1, 3)
 
 
+def test_where_filters_both_sides(crafted: Crafted) -> None:
+    crafted.create_model("orders", BASE_ROWS, CURRENT_ROWS)
+    diff = _detail(crafted, model="orders", primary_key="Id", where='"Id" >= 5').diff
+    assert [(r.key, r.status) for r in diff.rows] == [((5,), "changed"), ((6,), "removed"), ((7,), "added")]
+
+
 def test_composite_key_and_type_changes(crafted: Crafted) -> None:
     crafted.create_model("composite", COMPOSITE_BASE, COMPOSITE_CURRENT)
     diff = _detail(crafted, model="composite", primary_key=["k1", "k2"], abs_tolerance=0.01).diff

@@ -50,6 +50,11 @@ def test_value_diff_table_json_and_detail(project: Path, capsys: pytest.CaptureF
     assert code == 0 and result["kind"] == "value_diff"
     assert (result["added"], result["removed"], result["in_both"], result["changed"]) == (1, 1, 2, 1)
     assert [(c["column"], c["matched"], c["mismatched"]) for c in result["columns"]] == [("Status", 1, 1)]
+    code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "--where", "id < 3", "--json",
+                            "--project-dir", project)
+    result = json.loads(out)
+    assert (result["base_rows"], result["added"], result["removed"], result["in_both"], result["changed"]) == (
+        2, 0, 0, 2, 1)
     code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "--detail", "--project-dir", project)
     assert code == 0
     assert "Differing rows of orders" in out and "[red]x[/]" in out  # user data is never markup
