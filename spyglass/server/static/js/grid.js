@@ -3,6 +3,17 @@
 // changed cells highlighted and added/removed rows coloured.
 import { h, fmt } from "./dom.js";
 
+const SHOWN = 200;
+
+// The first SHOWN rows, and a button that renders the rest (long grids stay fast to open).
+function capped(rows, render) {
+  const body = h("tbody", {}, rows.slice(0, SHOWN).map(render));
+  if (rows.length <= SHOWN) return [body];
+  const more = h("button", { type: "button", class: "show-all" }, `Show all ${fmt(rows.length)} rows`);
+  more.addEventListener("click", () => { body.append(...rows.slice(SHOWN).map((row, i) => render(row, i + SHOWN))); more.remove(); });
+  return [body, h("tfoot", {}, h("tr", {}, h("td", { colspan: 999 }, more)))];
+}
+
 function cellsRow(values, cls = "", cellClass = () => "") {
   return h("tr", { class: cls }, values.map((v, i) => h("td", { class: `${typeof v === "number" ? "num" : ""} ${cellClass(i)}` }, fmt(v))));
 }
@@ -10,7 +21,7 @@ function cellsRow(values, cls = "", cellClass = () => "") {
 function plainTable(columns, rows, rowClass = () => "") {
   return h("table", { class: "grid data" },
     h("thead", {}, h("tr", {}, columns.map((c) => h("th", {}, c)))),
-    h("tbody", {}, rows.map((row, r) => cellsRow(row, rowClass(row, r)))));
+    capped(rows, (row, r) => cellsRow(row, rowClass(row, r))));
 }
 
 // A DataTable: {columns: [{name, type}], rows: [[...]], more, total_row_count}.
@@ -26,7 +37,7 @@ export function dataTable(table, title = null, rowClass = () => "") {
 // Keyed differences: {primary_key, columns, rows: [{key, status, changed_columns, base, current}], ...}.
 export function diffRowsTable(diff) {
   const head = [...diff.primary_key, "", ...diff.columns];
-  const body = diff.rows.map((row) => {
+  const render = (row) => {
     const values = diff.columns.map((c, i) => {
       const b = row.base ? row.base[i] : null;
       const cur = row.current ? row.current[i] : null;
@@ -35,14 +46,14 @@ export function diffRowsTable(diff) {
     });
     return h("tr", { class: `row-${row.status}` }, row.key.map((k) => h("td", { class: "key" }, fmt(k))),
       h("td", {}, h("span", { class: `badge diff-${row.status}` }, row.status)), values);
-  });
+  };
   return h("div", {},
     h("div", { class: "figures" },
       h("span", { class: "figure" }, h("b", {}, fmt(diff.added)), " added"),
       h("span", { class: "figure" }, h("b", {}, fmt(diff.removed)), " removed"),
       h("span", { class: "figure" }, h("b", {}, fmt(diff.changed)), " changed"),
       diff.more ? h("span", { class: "muted small" }, `first ${fmt(diff.rows.length)} shown`) : null),
-    diff.rows.length ? h("table", { class: "grid data" }, h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))), h("tbody", {}, body))
+    diff.rows.length ? h("table", { class: "grid data" }, h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))), capped(diff.rows, render))
       : h("p", { class: "muted" }, "No differing rows."));
 }
 

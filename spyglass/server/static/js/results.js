@@ -77,7 +77,9 @@ function rowCountView(result) {
       const b = row.base.count;
       const c = row.current.count;
       const delta = typeof b === "number" && typeof c === "number" ? c - b : null;
-      const change = delta === null ? "—" : delta === 0 ? "=" : `${delta > 0 ? "+" : ""}${fmt(delta)}${b ? ` (${pct(delta / b)})` : ""}`;
+      const missing = typeof b !== "number" && typeof c === "number" ? "only in current"
+        : typeof b === "number" && typeof c !== "number" ? "only in base" : "—";
+      const change = delta === null ? missing : delta === 0 ? "=" : `${delta > 0 ? "+" : ""}${fmt(delta)}${b ? ` (${pct(delta / b)})` : ""}`;
       return h("tr", { class: delta !== 0 ? "changed" : "" }, h("td", {}, row.name),
         h("td", { class: "num" }, side(row.base)), h("td", { class: "num" }, side(row.current)), h("td", { class: "num" }, change));
     })));
