@@ -65,3 +65,13 @@ export function errorBox(err) {
 export function statusBadge(status, extra = "") {
   return h("span", { class: `badge status-${status} ${extra}` }, status);
 }
+
+// Only http(s) links from API data (a GitLab URL is data, never a javascript: URL).
+export function safeUrl(url) {
+  try {
+    const parsed = new URL(url, location.href);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}

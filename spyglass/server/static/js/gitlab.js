@@ -1,5 +1,5 @@
 // Settings -> GitLab integration, and the merge-request dashboard.
-import { h, clear, errorBox, fmt } from "./dom.js";
+import { h, clear, errorBox, fmt, safeUrl } from "./dom.js";
 import { api } from "./api.js";
 
 const SCOPES = {
@@ -16,7 +16,7 @@ function diagnosisView(d) {
     h("h2", {}, d.can_post ? "✓ Ready to post" : d.can_read_merge_requests ? "Read-only connection" : "The connection cannot be used"),
     h("div", { class: "form-grid" },
       h("span", { class: "muted" }, "GitLab"), h("span", {}, d.url),
-      h("span", { class: "muted" }, "Project"), h("span", {}, d.project_web_url ? h("a", { href: d.project_web_url, target: "_blank", rel: "noopener" }, d.project) : d.project),
+      h("span", { class: "muted" }, "Project"), h("span", {}, d.project_web_url ? h("a", { href: safeUrl(d.project_web_url), target: "_blank", rel: "noopener" }, d.project) : d.project),
       h("span", { class: "muted" }, "User"), h("span", { id: "diag-user" }, d.user ? `${d.user}${d.bot ? " (bot)" : ""}` : "—"),
       h("span", { class: "muted" }, "Role"), h("span", { id: "diag-role" }, d.role || "not a member"),
       h("span", { class: "muted" }, "Expires"), h("span", { id: "diag-expiry" }, d.expires_at
@@ -141,14 +141,14 @@ export async function mergeRequestsPage(root, ctx) {
   const rows = list.merge_requests.map(({ mr, status_text: statusText }) => {
     const post = h("button", { type: "button", class: "post-summary", disabled: !list.can_post,
       title: list.can_post ? "Post the checklist's summary as one note (updated in place later)" : list.post_disabled_reason }, "Post summary");
-    const cell = h("td", { class: "tracking" }, mr.summary_url ? h("a", { href: mr.summary_url, target: "_blank", rel: "noopener" }, statusText) : statusText);
+    const cell = h("td", { class: "tracking" }, mr.summary_url ? h("a", { href: safeUrl(mr.summary_url), target: "_blank", rel: "noopener" }, statusText) : statusText);
     post.addEventListener("click", async () => {
       post.disabled = true;
       post.textContent = "Posting…";
       try {
         const res = await api.post(`/api/gitlab/merge-requests/${mr.iid}/post`, { notes: notes.checked, commit_status: status.checked });
         post.textContent = res.created ? "Posted ✓" : "Updated ✓";
-        cell.replaceChildren(res.note_url ? h("a", { href: res.note_url, target: "_blank", rel: "noopener" }, `summary posted (note ${res.note_id})`)
+        cell.replaceChildren(res.note_url ? h("a", { href: safeUrl(res.note_url), target: "_blank", rel: "noopener" }, `summary posted (note ${res.note_id})`)
           : `summary posted (note ${res.note_id})`);
       } catch (err) {
         post.textContent = "Post summary";
@@ -160,7 +160,7 @@ export async function mergeRequestsPage(root, ctx) {
       h("td", {}, `!${mr.iid}`), h("td", {}, mr.title), h("td", {}, mr.author || "—"),
       h("td", { class: "mono small" }, `${mr.source_branch} → ${mr.target_branch}`),
       h("td", { class: "mono small" }, (mr.head_sha || "").slice(0, 8)), h("td", { class: "small" }, fmt(mr.updated_at)),
-      cell, h("td", {}, post, " ", h("a", { class: "button", href: mr.web_url, target: "_blank", rel: "noopener" }, "Open in GitLab")));
+      cell, h("td", {}, post, " ", h("a", { class: "button", href: safeUrl(mr.web_url), target: "_blank", rel: "noopener" }, "Open in GitLab")));
   });
   body.append(h("table", { class: "grid", id: "mr-table" },
     h("thead", {}, h("tr", {}, ["MR", "Title", "Author", "Branches", "Head", "Updated", "Tracking", ""].map((c) => h("th", {}, c)))),
