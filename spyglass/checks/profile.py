@@ -157,7 +157,9 @@ def run(params: ProfileDiffParams, ctx: CheckContext) -> ProfileDiffResult:
         approx=params.approx,
         base_present=target.base is not None,
         current_present=target.current is not None,
-        columns=tuple(_column(target, name, figures, approx=params.approx) for name in names),
+        # "unique" is only known when the distinct counts are exact (dialects without approx_distinct)
+        columns=tuple(_column(target, name, figures, approx=params.approx and bool(warehouse.dialect.approx_distinct))
+                      for name in names),
     )
 
 
