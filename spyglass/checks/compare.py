@@ -16,6 +16,7 @@ from spyglass.checks.base import CheckContext
 from spyglass.checks.sql import (
     SqlBuilder,
     and_all,
+    checked,
     comparison_type,
     find_column,
     is_null,
@@ -27,7 +28,7 @@ from spyglass.checks.sql import (
 )
 from spyglass.exceptions import CheckError
 from spyglass.project.models import Artifacts, Node
-from spyglass.warehouse.base import QueryResult, ResultColumn, Warehouse
+from spyglass.warehouse.base import ResultColumn, Warehouse
 
 #: aliases of the two sides in every generated query
 BASE, CURRENT = "b", "c"
@@ -201,7 +202,7 @@ def probe_sides(
     """Column names and coarse types of both sides, read without scanning rows (one query per side)."""
     base_res, current_res = warehouse.execute_many([sql.probe(base_from), sql.probe(current_from)],
                                                    cancel=ctx.cancel)
-    return _raise_or(base_res).columns, _raise_or(current_res).columns
+    return checked(base_res).columns, checked(current_res).columns
 
 
 def model_sides(ctx: CheckContext, sql: SqlBuilder, model: str, where: str | None = None) -> tuple[Side, Side]:
@@ -217,12 +218,6 @@ def model_sides(ctx: CheckContext, sql: SqlBuilder, model: str, where: str | Non
     base_cols, current_cols = probe_sides(warehouse, sql, base_from, current_from, ctx)
     return (Side(base_from, base_cols, catalog_types(ctx.artifacts.base, base_node, base_cols)),
             Side(current_from, current_cols, catalog_types(ctx.artifacts.current, current_node, current_cols)))
-
-
-def _raise_or(result: QueryResult | Exception) -> QueryResult:
-    if isinstance(result, Exception):
-        raise result
-    return result
 
 
 # -- key validation ----------------------------------------------------------------------------------------
@@ -243,7 +238,7 @@ def check_keys(warehouse: Warehouse, sql: SqlBuilder, plan: ComparePlan, base: S
     base_q = key_problem_query(sql, base, [k.base for k in plan.keys])
     current_q = key_problem_query(sql, current, [k.current for k in plan.keys])
     base_res, current_res = warehouse.execute_many([base_q, current_q], cancel=ctx.cancel)
-    problems = {"base": _raise_or(base_res).rows, "current": _raise_or(current_res).rows}
+    problems = {"base": checked(base_res).rows, "current": checked(current_res).rows}
     if any(problems.values()):
         raise key_error(plan, problems, what)
 

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
-from spyglass.checks.sql import JsonScalar, SqlBuilder, to_json_scalar
+from spyglass.checks.sql import JsonScalar, SqlBuilder, checked, to_json_scalar
 from spyglass.project.models import Env
 from spyglass.warehouse.base import CancelToken, QueryResult, Warehouse
 
@@ -82,13 +82,6 @@ def to_table(rows: QueryResult, count: QueryResult, limit: int) -> DataTable:
     )
 
 
-def checked(result: QueryResult | Exception) -> QueryResult:
-    """A result of :meth:`Warehouse.execute_many`, raising the error in its slot."""
-    if isinstance(result, Exception):
-        raise result
-    return result
-
-
 def fetch_table(warehouse: Warehouse, rendered: str, limit: int, cancel: CancelToken) -> DataTable:
     sql = SqlBuilder.for_warehouse(warehouse)
     rows, count = warehouse.execute_many(table_statements(sql, rendered, limit), cancel=cancel)
@@ -103,9 +96,14 @@ def run(params: QueryParams, ctx: CheckContext) -> QueryResultModel:
     return QueryResultModel(env=env, table=fetch_table(warehouse, rendered, params.limit, ctx.cancel))
 
 
+def sql_excerpt(sql: str, width: int = 60) -> str:
+    """The SQL on one line, cut to ``width`` characters (for titles)."""
+    line = " ".join(sql.split())
+    return line if len(line) <= width else line[:width] + "..."
+
+
 def title(params: QueryParams) -> str:
-    first = " ".join(params.sql_template.split())
-    return f"Query{' (base)' if params.base else ''}: {first[:60]}{'...' if len(first) > 60 else ''}"
+    return f"Query{' (base)' if params.base else ''}: {sql_excerpt(params.sql_template)}"
 
 
 QUERY = CheckDefinition(

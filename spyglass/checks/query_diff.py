@@ -24,8 +24,8 @@ from sqlglot import exp
 
 from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
 from spyglass.checks.compare import BASE, CURRENT, ComparePlan, Side, Tolerance, plan_comparison, probe_sides
-from spyglass.checks.query import QUERY_LIMIT, DataTable, checked, table_statements, to_table
-from spyglass.checks.sql import JsonScalar, SqlBuilder, to_json_scalar
+from spyglass.checks.query import QUERY_LIMIT, DataTable, sql_excerpt, table_statements, to_table
+from spyglass.checks.sql import JsonScalar, SqlBuilder, checked, to_json_scalar
 from spyglass.checks.value_diff_detail import DiffRows, diff_rows
 from spyglass.exceptions import CheckError
 from spyglass.project.models import Env
@@ -204,8 +204,7 @@ def _nothing_to_compare() -> CheckError:
 
 
 def title(params: QueryDiffParams) -> str:
-    first = " ".join(params.sql_template.split())
-    return f"Query diff: {first[:60]}{'...' if len(first) > 60 else ''}"
+    return f"Query diff: {sql_excerpt(params.sql_template)}"
 
 
 QUERY_DIFF = CheckDefinition(

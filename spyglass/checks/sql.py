@@ -108,8 +108,12 @@ def or_all(conditions: Iterable[exp.Expr]) -> exp.Expr:
 
 def count_if(condition: exp.Expr) -> exp.Expr:
     """``SUM(CASE WHEN cond THEN 1 ELSE 0 END)``: portable conditional count (never NULL on rows)."""
-    return exp.func("COALESCE", exp.Sum(this=exp.case().when(condition, exp.Literal.number(1))
-                                        .else_(exp.Literal.number(0))), exp.Literal.number(0))
+    return exp.func("COALESCE", exp.Sum(this=flag(condition)), exp.Literal.number(0))
+
+
+def flag(condition: exp.Expr) -> exp.Expr:
+    """``CASE WHEN cond THEN 1 ELSE 0 END``: a condition as a 0/1 number (portable across drivers)."""
+    return exp.case().when(condition, exp.Literal.number(1)).else_(exp.Literal.number(0))
 
 
 def is_null(expr: exp.Expr) -> exp.Expr:
@@ -222,6 +226,13 @@ def probe_columns(
     """The columns (names in order, coarse types) of a relation or subquery, without reading rows."""
     result: QueryResult = warehouse.execute(sql.probe(from_item), cancel=cancel)
     return result.columns
+
+
+def checked(result: QueryResult | Exception) -> QueryResult:
+    """One slot of :meth:`Warehouse.execute_many`'s answer, raising the error it holds."""
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def find_column(columns: Sequence[str], name: str) -> str | None:

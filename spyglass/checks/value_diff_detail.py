@@ -30,7 +30,7 @@ from spyglass.checks.compare import (
     present,
     side_col,
 )
-from spyglass.checks.sql import JsonScalar, SqlBuilder, and_all, or_all, to_json_scalar
+from spyglass.checks.sql import JsonScalar, SqlBuilder, and_all, flag, or_all, to_json_scalar
 from spyglass.checks.value_diff import ValueDiffParams, resolve_keys
 from spyglass.warehouse.base import Value
 
@@ -105,14 +105,9 @@ class ValueDiffDetailResult(Result):
 
 
 # -- SQL ------------------------------------------------------------------------------------------------
-def _flag(condition: exp.Expr) -> exp.Expr:
-    """A boolean as 1/0 (portable across drivers)."""
-    return exp.case().when(condition, exp.Literal.number(1)).else_(exp.Literal.number(0))
-
-
 def _window_count(condition: exp.Expr | None = None) -> exp.Expr:
     """``SUM(CASE WHEN cond THEN 1 ELSE 0 END) OVER ()`` or ``COUNT(*) OVER ()``: totals before LIMIT."""
-    agg = exp.Count(this=exp.Star()) if condition is None else exp.Sum(this=_flag(condition))
+    agg = exp.Count(this=exp.Star()) if condition is None else exp.Sum(this=flag(condition))
     return exp.Window(this=agg)
 
 
@@ -122,9 +117,9 @@ def rows_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, to
     bp, cp = present(sql, plan, BASE), present(sql, plan, CURRENT)
     equal = [column_equal(sql, pair, tolerance) for pair in plan.columns]
     keys = [exp.func("COALESCE", side_col(sql, k, BASE), side_col(sql, k, CURRENT)) for k in plan.keys]
-    projections: list[exp.Expr] = [_flag(bp.copy()), _flag(cp.copy()), *[k.copy() for k in keys]]
+    projections: list[exp.Expr] = [flag(bp.copy()), flag(cp.copy()), *[k.copy() for k in keys]]
     for pair, eq in zip(plan.columns, equal, strict=True):
-        projections += [_flag(exp.not_(eq.copy())), sql.col(pair.base, BASE), sql.col(pair.current, CURRENT)]
+        projections += [flag(exp.not_(eq.copy())), sql.col(pair.base, BASE), sql.col(pair.current, CURRENT)]
     added = exp.and_(cp.copy(), exp.not_(bp.copy()))
     removed = exp.and_(bp.copy(), exp.not_(cp.copy()))
     projections += [_window_count(added), _window_count(removed), _window_count()]

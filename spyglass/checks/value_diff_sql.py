@@ -17,17 +17,13 @@ from __future__ import annotations
 from sqlglot import exp
 
 from spyglass.checks.compare import BASE, CURRENT, ComparePlan, Side, Tolerance, column_equal, joined, present
-from spyglass.checks.sql import SqlBuilder, TypeFamily, count_if, type_family
+from spyglass.checks.sql import SqlBuilder, TypeFamily, count_if, flag, type_family
 
 _ORDERED = frozenset({TypeFamily.INTEGER, TypeFamily.NUMBER, TypeFamily.TEXT, TypeFamily.DATE,
                       TypeFamily.DATETIME})
 #: indices of the output computed from per-column comparisons (the rest come from the key join)
 _COLUMN_PART = frozenset({5, 12, 13})
 _HASH = "spyglass_h"
-
-
-def _flag(condition: exp.Expr) -> exp.Expr:
-    return exp.case().when(condition, exp.Literal.number(1)).else_(exp.Literal.number(0))
 
 
 def _is(name: str, value: int) -> exp.Expr:
@@ -61,7 +57,7 @@ def _differs(sql: SqlBuilder, plan: ComparePlan, tolerance: Tolerance, both: exp
     flags = []
     for i, pair in enumerate(plan.columns):
         differs = exp.not_(column_equal(sql, pair, tolerance))
-        flags.append(_flag(exp.and_(both.copy(), differs) if both is not None else differs).as_(f"d_{i}"))
+        flags.append(flag(exp.and_(both.copy(), differs) if both is not None else differs).as_(f"d_{i}"))
     return flags
 
 
@@ -70,8 +66,8 @@ def aggregates(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side) ->
     both, removed, added = (exp.and_(_is("p_b", b), _is("p_c", c)) for b, c in ((1, 1), (1, 0), (0, 1)))
     differing = [exp.column(f"d_{i}") for i in range(len(plan.columns))]
     any_differs: exp.Expr = exp.Literal.number(0)
-    for flag in differing:
-        any_differs = exp.Add(this=any_differs, expression=flag.copy())
+    for column_flag in differing:
+        any_differs = exp.Add(this=any_differs, expression=column_flag.copy())
     changed = exp.and_(both.copy(), exp.GT(this=any_differs, expression=exp.Literal.number(0)))
     k_b, k_c = _key_value(sql, plan, "b"), _key_value(sql, plan, "c")
 
@@ -86,9 +82,9 @@ def aggregates(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side) ->
     ]
     for condition, key in ((added, k_c), (removed, k_b), (changed, k_b)):
         out += [exp.Min(this=_when(condition.copy(), key.copy())), exp.Max(this=_when(condition.copy(), key.copy()))]
-    for flag in differing:
-        out += [exp.func("COALESCE", exp.Sum(this=flag.copy()), exp.Literal.number(0)),
-                exp.Min(this=_when(exp.EQ(this=flag.copy(), expression=exp.Literal.number(1)), k_b.copy()))]
+    for column_flag in differing:
+        out += [exp.func("COALESCE", exp.Sum(this=column_flag.copy()), exp.Literal.number(0)),
+                exp.Min(this=_when(exp.EQ(this=column_flag.copy(), expression=exp.Literal.number(1)), k_b.copy()))]
     return out
 
 
@@ -100,7 +96,7 @@ def join_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, to
     """The single-join form."""
     bp, cp = present(sql, plan, BASE), present(sql, plan, CURRENT)
     flags = joined(sql, plan, base, current).select(
-        _flag(bp).as_("p_b"), _flag(cp).as_("p_c"), *_key_projections(sql, plan, BASE, CURRENT),
+        flag(bp).as_("p_b"), flag(cp).as_("p_c"), *_key_projections(sql, plan, BASE, CURRENT),
         *_differs(sql, plan, tolerance, exp.and_(bp.copy(), cp.copy())))
     named = [p.as_(f"v{i}") for i, p in enumerate(aggregates(sql, plan, base, current))]
     return sql.render(exp.select(*named).from_(_alias(flags, "f")))
@@ -123,8 +119,8 @@ def two_step_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side
     both = exp.and_(bp.copy(), cp.copy())
     hash_differs = exp.NEQ(this=exp.column(_HASH, BASE), expression=exp.column(_HASH, CURRENT))
     keyed = joined(sql, plan, _hashed(sql, plan, base, BASE), _hashed(sql, plan, current, CURRENT)).select(
-        _flag(bp).as_("p_b"), _flag(cp).as_("p_c"), *_key_projections(sql, plan, BASE, CURRENT),
-        _flag(exp.and_(both, hash_differs)).as_("cand"))
+        flag(bp).as_("p_b"), flag(cp).as_("p_c"), *_key_projections(sql, plan, BASE, CURRENT),
+        flag(exp.and_(both, hash_differs)).as_("cand"))
     candidates = exp.select(*[exp.column(f"k_{s}_{j}") for j in range(len(plan.keys)) for s in "bc"]) \
         .from_("j").where(_is("cand", 1))
     on_base = [exp.EQ(this=sql.col(k.base, BASE), expression=exp.column(f"k_b_{j}", "k")) for j, k in
