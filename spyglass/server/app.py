@@ -28,6 +28,15 @@ from spyglass.service import Session
 
 STATIC_DIR = Path(__file__).parent / "static"
 
+#: The page loads nothing from elsewhere and tells nobody where it came from.
+PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
 
 def create_app(
     session: Session,
@@ -71,7 +80,7 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+        return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
 
     app.add_middleware(AuthMiddleware, token=config.auth_token)
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)

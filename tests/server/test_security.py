@@ -58,3 +58,9 @@ def test_api_needs_the_token_when_one_is_set(make_client: MakeClient) -> None:
 def test_default_config_binds_loopback_without_token(client: TestClient) -> None:
     assert ServerConfig().host == "127.0.0.1"
     assert client.get("/api/lineage").status_code == 200
+
+
+def test_page_allows_no_third_party_content(client: TestClient) -> None:
+    page = client.get("/")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "no-referrer"
