@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from spyglass.checks.profile import ColumnProfile, ProfileDiffParams, ProfileDiffResult, run
+from spyglass.exceptions import Cancelled
 from spyglass.report.details.profile import render
 from spyglass.state.models import RunStatus
+from spyglass.warehouse.base import CancelToken
 from tests.fixtures.warehouses import Crafted
 
 COLUMNS = 'as t(id, "MixedCase", "order", "with space", "ünïcode")'
@@ -153,3 +158,22 @@ def test_reordered_columns_and_widened_type_pair_by_name(crafted: Crafted) -> No
     assert a.base == a.current and a.base is not None
     assert (a.base.min, a.base.max, a.base.avg) == ("1", "2", 1.5)
     assert not result.mismatch
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_cancel_stops_a_running_profile(crafted: Crafted) -> None:
+    big = "select i as id, i % 977 as a, cast(i as varchar) as b, i * 0.5 as c from range(3000000) as t(i)"
+    crafted.create_model("big", big, big)
+    cancel = CancelToken()
+    ctx = crafted.context(cancel)
+    timer = threading.Timer(0.2, cancel.cancel)
+    timer.start()
+    started = time.perf_counter()
+    with pytest.raises(Cancelled):
+        run(ProfileDiffParams(model="big"), ctx)
+    cancelled_after = time.perf_counter() - started
+    uncancelled = time.perf_counter()
+    run(ProfileDiffParams(model="big"), crafted.context())
+    # the queries stopped early: well before the same profile runs to completion
+    assert cancelled_after < (time.perf_counter() - uncancelled) / 2
