@@ -68,13 +68,20 @@ def _normalize_type(type_name: str) -> str:
     return re.sub(r"\s+", " ", type_name.strip().lower())
 
 
+#: types some engines cannot compare with ``=`` or group by (PostgreSQL ``json``, ``xml``): compared as text
+_NO_EQUALITY = re.compile(r"^(json|xml)$")
+
+
 def comparison_type(base_type: str | None, current_type: str | None, dialect: Dialect) -> str | None:
     """The type both sides are cast to before comparing, or None when they compare as they are.
 
     Declared per dialect: integers of different widths compare as the dialect's ``integer_type``,
     mixed numerics as its ``float_type``, texts of different lengths and values of unrelated types
-    (``int`` vs ``varchar``) by their text form. Unknown types are left to the engine.
+    (``int`` vs ``varchar``) by their text form, as are types without equality (``json``). Unknown types
+    are left to the engine.
     """
+    if any(t and _NO_EQUALITY.match(_normalize_type(t)) for t in (base_type, current_type)):
+        return dialect.text_type
     if not base_type or not current_type or _normalize_type(base_type) == _normalize_type(current_type):
         return None
     base, current = type_family(base_type), type_family(current_type)

@@ -54,6 +54,8 @@ def test_type_family(type_name: str | None, family: TypeFamily) -> None:
         ("DATE", "DATE ", DUCKDB, None),
         ("STRUCT(a INT)", "INTEGER", DUCKDB, None),
         (None, "INTEGER", DUCKDB, None),
+        ("json", "json", POSTGRES, "text"),
+        ("jsonb", "jsonb", POSTGRES, None),
     ],
 )
 def test_comparison_type(base: str | None, current: str | None, dialect: Dialect, expected: str | None) -> None:

@@ -190,3 +190,16 @@ def test_two_step_form_detects_bad_keys(crafted: Crafted) -> None:
                          "select * from (values (1, 'a'), (5, 'b'), (5, 'c')) as t(id, v)")
     with pytest.raises(CheckError, match=r"base: id=NULL \(1 row\) \| current: id=5 \(2 rows\)"):
         _diff(crafted, model="dupes", primary_key="id", two_step=True)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_json_columns_compare_as_text_on_postgres(crafted: Crafted) -> None:
+    """PostgreSQL's json has no '=' operator: it is compared (and grouped) by its text form."""
+    crafted.create_model("docs", "create table {relation} (id int, doc json); "
+                                 "insert into {relation} values (1, '{\"a\": 1}'), (2, '{\"b\": 2}')",
+                         "create table {relation} (id int, doc json); "
+                         "insert into {relation} values (1, '{\"a\": 1}'), (2, '{\"b\": 3}')")
+    result = _diff(crafted, model="docs", primary_key="id")
+    assert [(c.column, c.matched, c.mismatched, c.example_key) for c in result.columns] == [("doc", 1, 1, 2)]
