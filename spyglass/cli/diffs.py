@@ -1,19 +1,19 @@
 """``spyglass value-diff``, ``query`` and ``query-diff``: one check, ad hoc, as a table or JSON.
 
 Each command runs its check through :meth:`Session.run_check` (the path ``spyglass run`` and the
-server take), prints a rich table (or, with ``--json``, the result model as JSON) and exits 1 when the
+server take), prints a rich table (or, with ``--json``, the run record as JSON) and exits 1 when the
 run did not succeed, after printing what went wrong and what to do.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import click
 from pydantic import JsonValue
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -22,12 +22,11 @@ from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult
 from spyglass.checks.sql import JsonScalar
 from spyglass.checks.value_diff import ValueDiffResult
 from spyglass.checks.value_diff_detail import DiffRows, ValueDiffDetailResult
-from spyglass.cli.options import project_options, settings_from
+from spyglass.cli.adhoc import json_option, run_and_print
+from spyglass.cli.options import project_options
 from spyglass.report.details.value_diff import percent
-from spyglass.service import Session
-from spyglass.state.models import RawParams, RunRecord, RunStatus
+from spyglass.state.models import RawParams
 
-_json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 _limit_option = click.option("--limit", type=click.IntRange(1, 100_000), default=None,
                              help="How many rows to return (default: 2,000; 1,000 for --detail).")
 
@@ -40,40 +39,6 @@ def _names(values: Sequence[str]) -> list[str]:
 def _sql_argument(sql: str) -> str:
     """The SQL argument; ``-`` reads it from standard input."""
     return sys.stdin.read() if sql == "-" else sql
-
-
-def run_and_print(type_name: str, params: RawParams, kwargs: dict[str, Any],
-                  render: Callable[[Any], list[RenderableType]]) -> None:
-    """Run one check, print it, exit 1 when it did not succeed."""
-    as_json = kwargs.pop("as_json")
-    session = Session.load(settings_from(kwargs))
-    try:
-        session.warehouse()  # raises the connection error itself, with its remedy
-        record = session.run_check(type_name, params)
-    finally:
-        session.close()
-    console = Console(soft_wrap=as_json)
-    if record.result is not None:
-        if as_json:
-            console.print_json(record.result.model_dump_json())
-        else:
-            for renderable in render(record.result):
-                console.print(renderable)
-            verdict = "[bold red]mismatch[/]" if record.result.mismatch else "[green]no change[/]"
-            console.print(f"{verdict}: ", Text(record.result.headline), sep="", highlight=False)
-    if record.status is not RunStatus.SUCCESS:
-        _print_error(record)
-        sys.exit(1)  # SystemExit: main() runs click with standalone_mode=False
-
-
-def _print_error(record: RunRecord) -> None:
-    err = Console(stderr=True, soft_wrap=True)
-    if record.error is None:
-        err.print(f"The check ended with status {record.status.value}.", highlight=False)
-        return
-    err.print("[bold red]Error:[/] ", Text(record.error.message), sep="", highlight=False)
-    if record.error.remedy:
-        err.print(record.error.remedy, markup=False, highlight=False)
 
 
 # -- tables ------------------------------------------------------------------------------------------------
@@ -186,7 +151,7 @@ def query_diff_view(result: QueryDiffResult) -> list[RenderableType]:
 @click.option("--rel-tolerance", type=click.FloatRange(min=0), default=None,
               help="Numeric values within this relative difference match (0.01 = 1%).")
 @_limit_option
-@_json_option
+@json_option
 @project_options
 def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[str, ...], where: str | None,
                        detail: bool,
@@ -216,7 +181,7 @@ def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[
 @click.argument("sql")
 @click.option("--base", is_flag=True, help="Run against the base environment instead of current.")
 @_limit_option
-@_json_option
+@json_option
 @project_options
 def query_command(sql: str, base: bool, limit: int | None, **kwargs: Any) -> None:
     """Run SQL (Jinja with ref() and source(); `-` reads it from stdin) and show the first rows."""
@@ -232,7 +197,7 @@ def query_command(sql: str, base: bool, limit: int | None, **kwargs: Any) -> Non
 @click.option("--primary-key", "-k", "primary_key", multiple=True,
               help="Key column(s) to pair rows by; without it, rows are compared as a multiset.")
 @_limit_option
-@_json_option
+@json_option
 @project_options
 def query_diff_command(sql: str, base_sql: str | None, primary_key: tuple[str, ...], limit: int | None,
                        **kwargs: Any) -> None:

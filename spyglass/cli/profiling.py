@@ -7,58 +7,20 @@ failed, after printing what went wrong and what to do.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from spyglass.checks.histogram import HistogramDiffResult
 from spyglass.checks.profile import ProfileDiffResult
 from spyglass.checks.top_k import TopKDiffResult
-from spyglass.cli.options import project_options, settings_from
+from spyglass.cli.adhoc import json_option, run_and_print
+from spyglass.cli.options import project_options
 from spyglass.report.details.histogram import bar
 from spyglass.report.details.profile import FIGURES, figure
-from spyglass.service import Session
-from spyglass.state.models import RawParams, RunRecord, RunStatus
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the run record as JSON.")
-
-
-def run_and_print(type_name: str, params: RawParams, kwargs: dict[str, Any],
-                  table: Callable[[Any], Table]) -> None:
-    """Run one check, print it, exit 1 when it did not succeed (shared by the three commands)."""
-    as_json = kwargs.pop("as_json")
-    session = Session.load(settings_from(kwargs))
-    try:
-        session.warehouse()  # raises the connection error itself, with its remedy
-        record = session.run_check(type_name, params)
-    finally:
-        session.close()
-    console = Console(soft_wrap=as_json)
-    if as_json:
-        console.print_json(record.model_dump_json())
-    elif record.result is not None:
-        console.print(table(record.result))
-        verdict = "[bold red]mismatch[/]" if record.result.mismatch else "[green]no change[/]"
-        console.print(f"{verdict}: {record.result.headline}", highlight=False)
-    if record.status is not RunStatus.SUCCESS:
-        _print_error(record)
-        # SystemExit, not click's Exit: main() runs click with standalone_mode=False, which swallows Exit codes
-        sys.exit(1)
-
-
-def _print_error(record: RunRecord) -> None:
-    err = Console(stderr=True, soft_wrap=True)
-    if record.error is None:
-        err.print(f"The check ended with status {record.status.value}.", highlight=False)
-        return
-    err.print(f"[bold red]Error:[/] {record.error.message}", highlight=False)
-    if record.error.remedy:
-        err.print(record.error.remedy, markup=False, highlight=False)
+from spyglass.state.models import RawParams
 
 
 def _pair(base: str, current: str) -> Text:
@@ -137,7 +99,7 @@ def profile_diff_command(model: str, columns: tuple[str, ...], approx: bool, **k
     params: RawParams = {"model": model, "approx": approx}
     if names:
         params["columns"] = list(names)
-    run_and_print("profile_diff", params, kwargs, profile_table)
+    run_and_print("profile_diff", params, kwargs, lambda result: [profile_table(result)])
 
 
 @click.command("top-k-diff")
@@ -149,7 +111,8 @@ def profile_diff_command(model: str, columns: tuple[str, ...], approx: bool, **k
 @project_options
 def top_k_diff_command(model: str, column: str, k: int, **kwargs: Any) -> None:
     """The K most frequent values of MODEL.COLUMN on base and current."""
-    run_and_print("top_k_diff", {"model": model, "column_name": column, "k": k}, kwargs, top_k_table)
+    params: RawParams = {"model": model, "column_name": column, "k": k}
+    run_and_print("top_k_diff", params, kwargs, lambda result: [top_k_table(result)])
 
 
 @click.command("histogram-diff")
@@ -162,7 +125,7 @@ def top_k_diff_command(model: str, column: str, k: int, **kwargs: Any) -> None:
 def histogram_diff_command(model: str, column: str, num_bins: int, **kwargs: Any) -> None:
     """Distribution of a numeric or date column MODEL.COLUMN on base and current, in shared bins."""
     params: RawParams = {"model": model, "column_name": column, "num_bins": num_bins}
-    run_and_print("histogram_diff", params, kwargs, histogram_table)
+    run_and_print("histogram_diff", params, kwargs, lambda result: [histogram_table(result)])
 
 
 def register(group: click.Group) -> None:

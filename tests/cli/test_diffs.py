@@ -46,13 +46,13 @@ def test_value_diff_table_json_and_detail(project: Path, capsys: pytest.CaptureF
     assert "mismatch: 1 added, 1 removed, 1 of 2 changed" in out
     code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "-c", "Status", "--json",
                             "--project-dir", project)
-    result = json.loads(out)
+    result = json.loads(out)["result"]
     assert code == 0 and result["kind"] == "value_diff"
     assert (result["added"], result["removed"], result["in_both"], result["changed"]) == (1, 1, 2, 1)
     assert [(c["column"], c["matched"], c["mismatched"]) for c in result["columns"]] == [("Status", 1, 1)]
     code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "--where", "id < 3", "--json",
                             "--project-dir", project)
-    result = json.loads(out)
+    result = json.loads(out)["result"]
     assert (result["base_rows"], result["added"], result["removed"], result["in_both"], result["changed"]) == (
         2, 0, 0, 2, 1)
     code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "--detail", "--project-dir", project)
@@ -61,7 +61,7 @@ def test_value_diff_table_json_and_detail(project: Path, capsys: pytest.CaptureF
     assert "b → B" in out and "3 differing rows: 1 added, 1 removed, 1 changed" in out
     code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "--detail", "--limit", "1", "--json",
                             "--project-dir", project)
-    detail = json.loads(out)
+    detail = json.loads(out)["result"]
     assert code == 0 and detail["kind"] == "value_diff_detail"
     assert [(r["key"], r["status"], r["changed_columns"]) for r in detail["diff"]["rows"]] == [([2], "changed",
                                                                                                ["Status"])]
@@ -74,7 +74,7 @@ def test_query_and_query_diff(project: Path, capsys: pytest.CaptureFixture[str])
     code, out, _ = spyglass(capsys, "query", sql, "--base", "--project-dir", project)
     assert code == 0 and "3 rows (base)" in out and "no change: 3 rows (base)" in out
     code, out, _ = spyglass(capsys, "query", sql, "--limit", "1", "--json", "--project-dir", project)
-    result = json.loads(out)
+    result = json.loads(out)["result"]
     assert (result["table"]["rows"], result["table"]["more"], result["table"]["total_row_count"]) == ([[1, 10]],
                                                                                                       True, 3)
     code, out, _ = spyglass(capsys, "query-diff", "select * from {{ ref('orders') }}", "--project-dir", project)
@@ -83,7 +83,7 @@ def test_query_and_query_diff(project: Path, capsys: pytest.CaptureFixture[str])
     code, out, _ = spyglass(capsys, "query-diff", "select amount, id from {{ ref('orders') }}", "--base-sql",
                             "select id, amount from {{ ref('orders') }}", "-k", "id", "--json",
                             "--project-dir", project)
-    result = json.loads(out)
+    result = json.loads(out)["result"]
     assert code == 0
     assert [(r["key"], r["status"]) for r in result["keyed"]["rows"]] == [([3], "removed"), ([4], "added")]
 
@@ -97,7 +97,7 @@ def test_failures_exit_1_with_error_and_remedy(project: Path, capsys: pytest.Cap
     assert "Columns are: 'id', 'Status', 'amount'." in err
     code, out, err = spyglass(capsys, "query", "select nope from {{ ref('orders') }}", "--json",
                               "--project-dir", project)
-    assert code == 1 and out == ""
+    assert code == 1 and json.loads(out)["status"] == "failed"  # a failure is data too with --json
     assert "Error:" in err and "nope" in err
     code, _, err = spyglass(capsys, "query-diff", "select * from {{ ref('orders') }} where id > 9",
                             "--project-dir", project)
