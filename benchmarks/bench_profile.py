@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.duckdb_project import DATABASE, SCHEMAS, single_model_pair, write_project
 from spyglass.checks.base import CheckContext
 from spyglass.checks.profile import ProfileDiffParams, ProfileDiffResult, run
 from spyglass.checks.profile_sql import profile_statement
@@ -26,19 +27,9 @@ from spyglass.checks.profile_target import Column, coarse_type
 from spyglass.project.lineage import diff_lineage
 from spyglass.project.models import (
     ArtifactPair,
-    Artifacts,
-    Env,
-    Manifest,
-    ManifestMetadata,
-    Node,
-    ResourceType,
 )
-from spyglass.settings import ProjectSettings
 from spyglass.warehouse.base import CancelToken, Warehouse
 from spyglass.warehouse.dbt import open_warehouse
-
-DATABASE = "bench"
-SCHEMAS = {Env.BASE: "base", Env.CURRENT: "current"}
 
 
 def _columns(count: int) -> list[tuple[str, str, str]]:
@@ -67,17 +58,6 @@ def _generate(warehouse: Warehouse, rows: int, columns: list[tuple[str, str, str
         warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     warehouse.execute(f"CREATE OR REPLACE TABLE base.wide AS SELECT i AS id, {select} FROM range({rows}) t(i)")
     warehouse.execute(f"CREATE OR REPLACE TABLE current.wide AS SELECT id, {changed} FROM base.wide")
-
-
-def _artifacts(env: Env, columns: list[tuple[str, str, str]]) -> Artifacts:
-    schema = SCHEMAS[env]
-    node = Node(unique_id="model.bench.wide", name="wide", resource_type=ResourceType.MODEL, package_name="bench",
-                database=DATABASE, schema=schema, alias="wide", relation_name=f'"{DATABASE}"."{schema}"."wide"',
-                materialized="table")
-    metadata = ManifestMetadata(dbt_version="1.11.0", schema_version=12, generated_at="", adapter_type="duckdb")
-    manifest = Manifest(path="<bench>", metadata=metadata, nodes={node.unique_id: node}, parent_map={},
-                        child_map={})
-    return Artifacts(env=env, manifest=manifest, catalog=None)
 
 
 def _interleaved(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
@@ -119,12 +99,8 @@ def main(argv: list[str]) -> None:
     spec = _columns(args.columns)
     with tempfile.TemporaryDirectory(prefix="spyglass-bench-profile-") as tmp:
         directory = Path(tmp)
-        (directory / "profiles.yml").write_text(
-            f"bench:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-            f"      path: {directory / (DATABASE + '.duckdb')}\n      threads: {args.threads}\n")
-        (directory / "dbt_project.yml").write_text("name: bench\nprofile: bench\nversion: '1.0'\n")
-        pair = ArtifactPair(base=_artifacts(Env.BASE, spec), current=_artifacts(Env.CURRENT, spec))
-        settings = ProjectSettings(project_dir=directory, profiles_dir=directory)
+        settings = write_project(directory, args.threads)
+        pair = single_model_pair("wide")
         warehouse = open_warehouse(settings, pair)
         try:
             _report(warehouse, pair, spec, args)

@@ -28,16 +28,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.duckdb_project import DATABASE, SCHEMAS, single_model_pair, write_project
 from spyglass.checks.base import CheckContext
 from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult, run
 from spyglass.project.lineage import diff_lineage
-from spyglass.project.models import ArtifactPair, Artifacts, Env, Manifest, ManifestMetadata, Node, ResourceType
+from spyglass.project.models import ArtifactPair
 from spyglass.settings import ProjectSettings
 from spyglass.warehouse.base import CancelToken, Warehouse
 from spyglass.warehouse.dbt import DbtWarehouse, open_warehouse
 
-DATABASE = "bench"
-SCHEMAS = {Env.BASE: "base", Env.CURRENT: "current"}
 COLUMNS = [f"c{i}" for i in range(1, 11)]
 
 _BASE_SELECT = """SELECT i::BIGINT AS id, (i * 7) % 1000 AS c1, ((i * 13) % 100000)::BIGINT AS c2,
@@ -52,29 +51,6 @@ _CURRENT_SELECT = """SELECT id, CASE WHEN id % 100 = 2 THEN c1 + 1 ELSE c1 END A
 FROM base.t WHERE id % 100 <> 1
 UNION ALL
 SELECT ({rows} + i)::BIGINT, 1, 2, 3.0, 'x', DATE '2021-01-01', true, 1.5, 'n', 4, 'z' FROM range({rows} // 100) t(i)"""
-
-
-def _artifacts(env: Env) -> Artifacts:
-    schema = SCHEMAS[env]
-    node = Node(unique_id="model.bench.t", name="t", resource_type=ResourceType.MODEL, package_name="bench",
-                database=DATABASE, schema=schema, alias="t", relation_name=f'"{DATABASE}"."{schema}"."t"',
-                materialized="table")
-    metadata = ManifestMetadata(dbt_version="1.11.0", schema_version=12, generated_at="", adapter_type="duckdb")
-    manifest = Manifest(path="<bench>", metadata=metadata, nodes={node.unique_id: node}, parent_map={},
-                        child_map={})
-    return Artifacts(env=env, manifest=manifest, catalog=None)
-
-
-def _pair() -> ArtifactPair:
-    return ArtifactPair(base=_artifacts(Env.BASE), current=_artifacts(Env.CURRENT))
-
-
-def _write_project(directory: Path, threads: int) -> ProjectSettings:
-    (directory / "profiles.yml").write_text(
-        f"bench:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {directory / (DATABASE + '.duckdb')}\n      threads: {threads}\n")
-    (directory / "dbt_project.yml").write_text("name: bench\nprofile: bench\nversion: '1.0'\n")
-    return ProjectSettings(project_dir=directory, profiles_dir=directory)
 
 
 def _generate(warehouse: Warehouse, rows: int) -> None:
@@ -143,10 +119,10 @@ def _peak_rss_mb(directory: Path, mode: str) -> float:
 
 def _child(directory: Path, mode: str) -> None:
     """Open the warehouse, run one value diff (``spyglass``) or the baseline query, print peak RSS."""
-    warehouse = open_warehouse(ProjectSettings(project_dir=directory, profiles_dir=directory), _pair())
+    warehouse = open_warehouse(ProjectSettings(project_dir=directory, profiles_dir=directory), single_model_pair("t"))
     try:
         if mode in ("spyglass", "two-step"):
-            _spyglass(_context(warehouse, _pair()), two_step=mode == "two-step")
+            _spyglass(_context(warehouse, single_model_pair("t")), two_step=mode == "two-step")
         else:
             warehouse.execute(hand_written_sql())
     finally:
@@ -166,8 +142,8 @@ def _peak_rss_kb() -> int:
 
 
 def _one_size(directory: Path, rows: int, args: argparse.Namespace) -> None:
-    settings = _write_project(directory, args.threads)
-    pair = _pair()
+    settings = write_project(directory, args.threads)
+    pair = single_model_pair("t")
     warehouse: DbtWarehouse = open_warehouse(settings, pair)
     try:
         started = time.perf_counter()
