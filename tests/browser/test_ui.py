@@ -197,3 +197,21 @@ def test_page_refreshes_when_dbt_rewrites_the_artifacts(page: Any, demo_build: D
         page.wait_for_selector('.node.node-modified[data-name="country_summary"]', timeout=20_000)
         assert "reloaded" in page.locator("#banner").inner_text()
         screenshot(page, "lineage-reloaded")
+
+
+def test_query_diff_highlights_changed_cells(page: Any, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/#/query")
+    editor = page.locator("#sql-editor")
+    editor.wait_for()
+    assert "ref('" in editor.input_value()  # starts on a model the change touches
+    editor.fill("select customer_id, number_of_orders, lifetime_value from {{ ref('dim_customers') }}")
+    page.fill("#query-keys", "customer_id")
+    page.click("#run-query")
+    card = page.locator("#query-output .run-card.run-success")
+    card.wait_for(timeout=60_000)
+    assert card.locator("td.cell-changed").count() >= 1
+    assert "→" in card.locator("td.cell-changed").first.inner_text()
+    page.check("input[name=env][value=current]")  # a plain query on one side
+    page.click("#run-query")
+    page.wait_for_selector("#query-output .run-card.run-success h4:has-text('Current')")
+    screenshot(page, "query")

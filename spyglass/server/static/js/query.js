@@ -12,10 +12,25 @@ function columnsOf(run) {
   return cols.map((c) => (typeof c === "string" ? c : c.name));
 }
 
-export function queryPage(root, ctx) {
-  const state = ctx.pageState.query || (ctx.pageState.query = {
-    sql: "select * from {{ ref('orders') }}", env: "diff", keys: [], run: null, baseSql: "",
-  });
+// A first query on a model the change touches (a modified one with a key, if any).
+async function starterSql() {
+  try {
+    const graph = await api.get("/api/lineage");
+    const models = graph.nodes.filter((n) => n.resource_type === "model" && n.status === "modified");
+    const pick = models.find((n) => n.primary_key) || models[0];
+    if (pick) return { sql: `select * from {{ ref('${pick.name}') }}`, keys: pick.primary_key ? [pick.primary_key] : [] };
+  } catch (err) {
+    console.warn("no starter query", err);
+  }
+  return { sql: "select 1 as id", keys: [] };
+}
+
+export async function queryPage(root, ctx) {
+  if (!ctx.pageState.query) {
+    const { sql, keys } = await starterSql();
+    ctx.pageState.query = { sql, env: "diff", keys, run: null, baseSql: "" };
+  }
+  const state = ctx.pageState.query;
   clear(root);
   const editor = h("textarea", { id: "sql-editor", class: "sql-editor", spellcheck: "false", rows: 10, "aria-label": "SQL" });
   editor.value = state.sql;

@@ -118,7 +118,7 @@ export function runCard(run, { actions = [] } = {}) {
     h("header", {},
       h("h3", {}, run.title || run.type), statusBadge(run.status),
       run.mismatch === true ? h("span", { class: "badge mismatch" }, "mismatch") : null,
-      run.mismatch === false ? h("span", { class: "badge match" }, "no difference") : null,
+      run.mismatch === false && run.type !== "query" ? h("span", { class: "badge match" }, "no difference") : null,
       seconds !== null ? h("span", { class: "muted small" }, `${seconds.toFixed(2)} s`) : null,
       h("span", { class: "actions" }, actions)),
     run.headline ? h("p", { class: "headline" }, run.headline) : null,
