@@ -215,3 +215,10 @@ def test_query_diff_highlights_changed_cells(page: Any, live_server: LiveServer)
     page.click("#run-query")
     page.wait_for_selector("#query-output .run-card.run-success h4:has-text('Current')")
     screenshot(page, "query")
+    page.goto(f"{live_server.url}/#/checks")  # both runs can still become checks
+    recent = page.locator("#recent-runs li")
+    recent.first.wait_for()
+    assert recent.count() == 2
+    recent.first.locator("button.add-run").click()
+    page.wait_for_selector(".check-item")
+    assert page.locator("#recent-runs li").count() == 1

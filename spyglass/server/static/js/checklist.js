@@ -6,8 +6,9 @@ import { runCard } from "./results.js";
 export async function checklistPage(root, ctx) {
   clear(root);
   let checks;
+  let runs;
   try {
-    checks = await api.get("/api/checks");
+    [checks, runs] = await Promise.all([api.get("/api/checks"), api.get("/api/runs")]);
   } catch (err) {
     root.append(errorBox(err));
     return;
@@ -24,9 +25,10 @@ export async function checklistPage(root, ctx) {
       h("label", { class: "button" }, "Import", h("input", { type: "file", accept: "application/json", hidden: true,
         onchange: (e) => importState(e.target.files[0]) })),
       h("button", { type: "button", onclick: async () => { try { await api.post("/api/state/save"); } catch (err) { root.prepend(errorBox(err)); } } }, "Save")));
+  const loose = recentRuns(runs.filter((r) => !r.check_id && r.status !== "running").slice(0, 10), () => checklistPage(root, ctx));
   if (!checks.length) {
     root.append(header, h("div", { class: "empty" }, h("p", {}, "No checks yet."),
-      h("p", { class: "muted" }, "Run a diff from a node's panel on the Lineage page, or from the Query page, then “Add to checklist”.")));
+      h("p", { class: "muted" }, "Run a diff from a node's panel on the Lineage page, or from the Query page, then “Add to checklist”.")), loose);
     return;
   }
   checks.forEach((check, index) => {
@@ -70,7 +72,19 @@ export async function checklistPage(root, ctx) {
   }
   const open = checks.find((c) => c.check_id === state.open) || checks[0];
   showCheck(detail, open, () => checklistPage(root, ctx));
-  root.append(header, h("div", { class: "checklist-body" }, list, detail));
+  root.append(header, h("div", { class: "checklist-body" }, h("div", {}, list, loose), detail));
+}
+
+// Runs not kept as checks yet, each with “Add to checklist”.
+function recentRuns(runs, refresh) {
+  if (!runs.length) return null;
+  return h("section", { class: "recent-runs", id: "recent-runs" }, h("h3", {}, "Recent runs not in the checklist"),
+    h("ul", {}, runs.map((run) => h("li", {},
+      h("span", { class: "run-title" }, run.title), statusBadge(run.status),
+      h("button", { type: "button", class: "add-run", onclick: async () => {
+        await api.post("/api/checks", { run_id: run.run_id });
+        refresh();
+      } }, "Add")))));
 }
 
 function showCheck(container, check, refresh) {
