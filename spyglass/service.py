@@ -161,7 +161,7 @@ class Session:
         try:
             typed_params = definition.params_model.model_validate(params)
         except ValidationError as exc:
-            invalid = UsageError(f"Invalid params for {type_name}: {_validation_message(exc)}",
+            invalid = UsageError(f"Invalid params for {type_name}: {validation_message(exc)}",
                                  remedy="Fix the check's params in spyglass.yml or the request.")
             return RunRecord(**record, status=RunStatus.FAILED, error=_error_info(invalid), ended_at=utcnow())
         ctx = self.context(cancel, progress)
@@ -214,7 +214,7 @@ def _error_info(exc: SpyglassError) -> ErrorInfo:
     return ErrorInfo(kind=type(exc).__name__, message=exc.message, remedy=exc.remedy)
 
 
-def _validation_message(exc: ValidationError) -> str:
+def validation_message(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "params"

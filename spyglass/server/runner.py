@@ -26,7 +26,7 @@ from spyglass.exceptions import NotFound, SpyglassError, UsageError
 from spyglass.report.details import render_details
 from spyglass.server.schemas import RunView
 from spyglass.server.workspace import Workspace
-from spyglass.service import Session, _validation_message
+from spyglass.service import Session, validation_message
 from spyglass.state.models import ErrorInfo, RawParams, RunRecord, RunStatus
 from spyglass.warehouse.base import CancelToken
 
@@ -67,7 +67,7 @@ class RunManager:
         try:
             typed = definition.params_model.model_validate(params)
         except ValidationError as exc:
-            raise UsageError(f"Invalid params for {type_name}: {_validation_message(exc)}.",
+            raise UsageError(f"Invalid params for {type_name}: {validation_message(exc)}.",
                              remedy="Fix the params and send the request again.") from None
         active = _Active(run_id=uuid.uuid4().hex, type=type_name, params=params, check_id=check_id,
                          title=definition.title(typed), started_at=datetime.now(timezone.utc))

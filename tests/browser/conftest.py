@@ -24,7 +24,7 @@ from spyglass.demo import DemoPaths
 from spyglass.server.config import ServerConfig
 from spyglass.server.launch import build_app, sandboxed_session
 from spyglass.service import Session
-from tests.server.conftest import free_port
+from tests.fixtures.ports import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]

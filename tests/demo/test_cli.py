@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from spyglass.checks.presets import load_presets
 from spyglass.demo.build import MARKER_FILE, PROJECT_SOURCE
 from spyglass.demo.changeset import ADDED_MODELS, FILTERED_MODEL, MODIFIED_MODELS, REMOVED_MODELS
 from spyglass.state.store import load_state
+from tests.fixtures.ports import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -55,14 +55,10 @@ def test_demo_no_serve_builds_runs_checks_and_prints_the_summary(tmp_path: Path)
     assert "Spyglass is serving" not in out
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_demo_without_no_serve_serves_the_ui(tmp_path: Path) -> None:
-    port, log = _free_port(), tmp_path / "demo.log"
+    port, log = free_port(), tmp_path / "demo.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "spyglass", "demo", "--dir", str(tmp_path / "demo"), "--rows", "100",

@@ -9,7 +9,6 @@ unavailable, so warehouse checks are recorded as skipped; lineage, schema diff, 
 from __future__ import annotations
 
 import os
-import socket
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,11 +40,6 @@ CURRENT_COLUMNS = {
 }
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

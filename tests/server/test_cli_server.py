@@ -14,7 +14,7 @@ import pytest
 
 from spyglass.cli.main import main
 from spyglass.settings import ProjectSettings
-from tests.server.conftest import free_port
+from tests.fixtures.ports import free_port
 
 
 def _project_args(settings: ProjectSettings) -> list[str]:
