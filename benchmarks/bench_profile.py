@@ -13,13 +13,13 @@ Prints the median seconds of ``--repeat`` warm runs and each baseline's time div
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.duckdb_project import DATABASE, SCHEMAS, single_model_pair, write_project
+from benchmarks.timing import interleaved_medians
 from spyglass.checks.base import CheckContext
 from spyglass.checks.profile import ProfileDiffParams, ProfileDiffResult, run
 from spyglass.checks.profile_sql import profile_statement
@@ -58,19 +58,6 @@ def _generate(warehouse: Warehouse, rows: int, columns: list[tuple[str, str, str
         warehouse.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     warehouse.execute(f"CREATE OR REPLACE TABLE base.wide AS SELECT i AS id, {select} FROM range({rows}) t(i)")
     warehouse.execute(f"CREATE OR REPLACE TABLE current.wide AS SELECT id, {changed} FROM base.wide")
-
-
-def _interleaved(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """Median seconds of each action; repetitions interleave the actions so load changes hit all alike."""
-    for action in actions.values():
-        action()  # warm-up
-    times: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(repeat):
-        for name, action in actions.items():
-            started = time.perf_counter()
-            action()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def _baselines(warehouse: Warehouse, columns: list[Column]) -> dict[str, Callable[[], object]]:
@@ -122,7 +109,7 @@ def _report(warehouse: Warehouse, pair: ArtifactPair, spec: list[tuple[str, str,
         **_baselines(warehouse, columns),
         "spyglass profile_diff --approx": lambda: run(ProfileDiffParams(model="wide", approx=True), ctx),
     }
-    timings = _interleaved(actions, args.repeat)
+    timings = interleaved_medians(actions, args.repeat)
     reference = timings["spyglass profile_diff (exact)"]
     print(f"{'approach':<42} {'seconds':>8} {'vs spyglass exact':>18}")
     for name, seconds in timings.items():

@@ -20,15 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.duckdb_project import DATABASE, SCHEMAS, single_model_pair, write_project
+from benchmarks.timing import interleaved_medians
 from spyglass.checks.base import CheckContext
 from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult, run
 from spyglass.project.lineage import diff_lineage
@@ -71,18 +70,6 @@ def hand_written_sql() -> str:
 
 def _spyglass(ctx: CheckContext, two_step: bool = False) -> ValueDiffResult:
     return run(ValueDiffParams(model="t", primary_key="id", two_step=two_step), ctx)
-
-
-def _interleaved_medians(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """Median seconds of each action over ``repeat`` warm rounds, alternating them so that load on a
-    shared machine hits every action alike."""
-    times: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(repeat):
-        for name, action in actions.items():
-            started = time.perf_counter()
-            action()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def _context(warehouse: Warehouse, pair: ArtifactPair) -> CheckContext:
@@ -154,9 +141,10 @@ def _one_size(directory: Path, rows: int, args: argparse.Namespace) -> None:
         baseline = warehouse.execute(hand_written_sql()).rows[0]
         _check(_spyglass(ctx), baseline)  # also the warm-up
         _check(_spyglass(ctx, two_step=True), baseline)
-        medians = _interleaved_medians({"baseline": lambda: warehouse.execute(hand_written_sql()),
+        medians = interleaved_medians({"baseline": lambda: warehouse.execute(hand_written_sql()),
                                         "spyglass": lambda: _spyglass(ctx),
-                                        "two-step": lambda: _spyglass(ctx, two_step=True)}, args.repeat)
+                                        "two-step": lambda: _spyglass(ctx, two_step=True)}, args.repeat,
+                                       warm_up=False)
     finally:
         warehouse.close()
     theirs = medians["baseline"]

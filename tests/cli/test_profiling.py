@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spyglass.cli.main import main
-from spyglass.project.models import Env
+from tests.cli.crafted_project import orders_project, spyglass
 from tests.fixtures.warehouses import Crafted
-from tests.project.manifest_builder import ManifestBuilder, write_pair
 
 BASE = "select * from (values (1, 'a', 10.5), (2, 'b', 20.0), (3, null, -3.25)) as t(id, \"Status\", amount)"
 CURRENT = "select * from (values (1, 'a', 10.5), (2, 'a', 25.0), (3, null, -3.25)) as t(id, \"Status\", amount)"
@@ -18,23 +16,7 @@ CURRENT = "select * from (values (1, 'a', 10.5), (2, 'a', 25.0), (3, null, -3.25
 
 @pytest.fixture
 def project(crafted: Crafted, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The crafted tables plus manifests on disk (target-base/, target/) naming them, without catalogs."""
-    crafted.create_model("orders", BASE, CURRENT)
-    base = ManifestBuilder("crafted", database=crafted.database, schema=crafted.schemas[Env.BASE])
-    base.model("orders", sql=BASE, materialized="table")
-    current = base.copy(schema=crafted.schemas[Env.CURRENT])
-    current.model("orders", sql=CURRENT, materialized="table")
-    write_pair(crafted.project_dir, base, current)
-    monkeypatch.setenv("COLUMNS", "200")
-    return crafted.project_dir
-
-
-def spyglass(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main([*map(str, args)])
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exited.value.code or 0), out.out, out.err
+    return orders_project(crafted, monkeypatch, BASE, CURRENT)
 
 
 @pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
