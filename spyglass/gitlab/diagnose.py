@@ -19,7 +19,8 @@ from spyglass.gitlab.models import MAINTAINER, Member, Project, TokenInfo, User,
 
 EXPIRY_WARNING_DAYS = 14
 NEW_TOKEN = ("Create a personal access token in GitLab (avatar -> Edit profile -> Access tokens -> "
-             "Add new token) with the `api` scope and an expiry date, then run `spyglass gitlab connect`.")
+             "Add new token) with the `api` scope and an expiry date, then connect it "
+             "(Settings → GitLab integration, or `spyglass gitlab connect`).")
 
 
 class ProblemCode(str, Enum):
@@ -211,7 +212,8 @@ def diagnose(url: str, project: str, probes: Probes, *, today: date) -> Diagnosi
             problems.append(Problem(
                 code=ProblemCode.TOKEN_EXPIRING_SOON, severity="warning",
                 message=f"The token expires on {expires_at} ({days_left} days left).",
-                remedy="Create a new token before then and run `spyglass gitlab connect` again."))
+                remedy="Create a new token before then and connect it "
+                       "(Settings → GitLab integration, or `spyglass gitlab connect`)."))
     can_read = not any(p.severity == "error" for p in problems) and isinstance(probes.project, Project)
     user = probes.user if isinstance(probes.user, User) else None
     proj = probes.project if isinstance(probes.project, Project) else None

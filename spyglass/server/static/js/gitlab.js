@@ -18,7 +18,7 @@ function diagnosisView(d) {
       h("span", { class: "muted" }, "GitLab"), h("span", {}, d.url),
       h("span", { class: "muted" }, "Project"), h("span", {}, d.project_web_url ? h("a", { href: safeUrl(d.project_web_url), target: "_blank", rel: "noopener" }, d.project) : d.project),
       h("span", { class: "muted" }, "User"), h("span", { id: "diag-user" }, d.user ? `${d.user}${d.bot ? " (bot)" : ""}` : "—"),
-      h("span", { class: "muted" }, "Role"), h("span", { id: "diag-role" }, d.role || "not a member"),
+      h("span", { class: "muted" }, "Role"), h("span", { id: "diag-role" }, d.role || (d.user ? "not a member" : "unknown")),
       h("span", { class: "muted" }, "Expires"), h("span", { id: "diag-expiry" }, d.expires_at
         ? `${d.expires_at} (${days < 0 ? `expired ${-days} day(s) ago` : `${days} day(s) left`})` : "never / unknown"),
       h("span", { class: "muted" }, "Scopes"),

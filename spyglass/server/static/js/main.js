@@ -33,6 +33,12 @@ async function render() {
   }
 }
 
+// "base: built 2026-11-25 01:41 · dbt 1.11.16", the artifacts' directory in the tooltip
+function envLabel(name, side) {
+  const built = side.manifest_generated_at ? `built ${side.manifest_generated_at.slice(0, 16).replace("T", " ")}` : side.target_path;
+  return h("span", { title: side.target_path }, `${name}: ${built}${side.dbt_version ? ` · dbt ${side.dbt_version}` : ""}`);
+}
+
 async function loadInfo() {
   try {
     ctx.info = await api.get("/api/info");
@@ -40,9 +46,9 @@ async function loadInfo() {
     const env = ctx.info.environment;
     const line = document.getElementById("env-info");
     line.replaceChildren(
-      h("span", { title: env.base.target_path }, `base: ${env.base.dbt_version ? `dbt ${env.base.dbt_version}` : env.base.target_path}`),
+      envLabel("base", env.base),
       " · ",
-      h("span", { title: env.current.target_path }, `current: ${env.current.manifest_generated_at || env.current.target_path}`),
+      envLabel("current", env.current),
       ctx.info.adapter_type ? ` · ${ctx.info.adapter_type}` : "");
   } catch (err) {
     clear(document.getElementById("app")).append(errorBox(err));
