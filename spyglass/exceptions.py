@@ -9,8 +9,11 @@ Hierarchy::
     ├── ArtifactError             missing or unreadable dbt artifacts (exit 2)
     ├── SelectionError            a selector that cannot be parsed (exit 2)
     ├── StateError                state file corrupt, too new, or unwritable (exit 2)
+    │   └── StateTooLarge         a change would make the state larger than a state file may be (413)
     ├── CheckError                a check's input is wrong (unknown model/column, bad key ...)
-    │   └── CheckSkipped          a check type that cannot run here (reported as skipped)
+    │   ├── CheckSkipped          a check type that cannot run here (reported as skipped)
+    │   ├── QueryRefused          user SQL that is not one read-only query (never sent to the warehouse)
+    │   └── RenderLimitExceeded   a SQL template went over a render limit (time, steps, size)
     ├── Cancelled                 a run or query was cancelled
     ├── WarehouseError            a query failed in the warehouse
     │   ├── RelationMissing       the table or view does not exist
@@ -86,6 +89,12 @@ class StateError(SpyglassError):
     http_status = 409
 
 
+class StateTooLarge(StateError):
+    """A change would make the state larger than a state file may be (and than an import accepts)."""
+
+    http_status = 413
+
+
 class CheckError(SpyglassError):
     """A check cannot run with the parameters it was given (unknown model or column, bad key ...)."""
 
@@ -95,6 +104,15 @@ class CheckError(SpyglassError):
 
 class CheckSkipped(CheckError):
     """The check type is not supported here; the run is recorded as skipped, not failed."""
+
+
+class QueryRefused(CheckError):
+    """User SQL (a query, a query diff, a ``where`` condition) is not one read-only query: several
+    statements, DDL/DML, a file or network function ... It is refused before it reaches the warehouse."""
+
+
+class RenderLimitExceeded(CheckError):
+    """Rendering a user's Jinja SQL took too long, did too many steps or produced too much text."""
 
 
 class Cancelled(SpyglassError):

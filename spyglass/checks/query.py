@@ -1,8 +1,10 @@
 """query: run a user's Jinja SQL against the current (or base) environment.
 
-``ref()``/``source()`` resolve to the chosen side's relations (:meth:`Warehouse.render`). The warehouse
-computes at most ``limit + 1`` rows (default 2,000; the extra row tells ``more``) and, concurrently, the
-total row count. A query returning no rows is a success with 0 rows: nothing is being compared.
+``ref()``/``source()`` resolve to the chosen side's relations (:meth:`Warehouse.render`). The rendered
+SQL must be one read-only query (:func:`~spyglass.checks.user_sql.parse_query`, else QueryRefused before
+anything reaches the warehouse); it runs wrapped in trees of ours, in a read-only transaction where the
+engine has one. The warehouse computes at most ``limit + 1`` rows (default 2,000; the extra row tells
+``more``) and, concurrently, the total row count. A query returning no rows is a success with 0 rows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
 from spyglass.checks.sql import JsonScalar, SqlBuilder, checked, to_json_scalar
+from spyglass.checks.user_sql import UserQuery, parse_query
 from spyglass.project.models import Env
 from spyglass.warehouse.base import CancelToken, QueryResult, Warehouse
 
@@ -45,6 +48,8 @@ class DataTable(BaseModel):
     limit: int
     more: bool
     total_row_count: int
+    #: True when the state file keeps fewer rows (or shortened values) than were fetched
+    truncated: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -66,9 +71,9 @@ class QueryResultModel(Result):
         return f"{rows:,} row{'s' if rows != 1 else ''} ({self.env.value})"
 
 
-def table_statements(sql: SqlBuilder, rendered: str, limit: int) -> list[str]:
+def table_statements(sql: SqlBuilder, query: UserQuery, limit: int) -> list[str]:
     """The two statements behind a :class:`DataTable`: the first ``limit + 1`` rows and the count."""
-    return [sql.limited(rendered, limit + 1), sql.counted(rendered)]
+    return [sql.limited(query, limit + 1), sql.counted(query)]
 
 
 def to_table(rows: QueryResult, count: QueryResult, limit: int) -> DataTable:
@@ -82,18 +87,19 @@ def to_table(rows: QueryResult, count: QueryResult, limit: int) -> DataTable:
     )
 
 
-def fetch_table(warehouse: Warehouse, rendered: str, limit: int, cancel: CancelToken) -> DataTable:
+def fetch_table(warehouse: Warehouse, query: UserQuery, limit: int, cancel: CancelToken) -> DataTable:
+    """Rows and count of a user's query, both run read-only."""
     sql = SqlBuilder.for_warehouse(warehouse)
-    rows, count = warehouse.execute_many(table_statements(sql, rendered, limit), cancel=cancel)
+    rows, count = warehouse.execute_many(table_statements(sql, query, limit), cancel=cancel, read_only=True)
     return to_table(checked(rows), checked(count), limit)
 
 
 def run(params: QueryParams, ctx: CheckContext) -> QueryResultModel:
     warehouse = ctx.require_warehouse()
     env = Env.BASE if params.base else Env.CURRENT
-    rendered = warehouse.render(params.sql_template, env)
+    query = parse_query(warehouse.render(params.sql_template, env, cancel=ctx.cancel), warehouse.dialect)
     ctx.progress(0.1, f"Running the query on {env.value}")
-    return QueryResultModel(env=env, table=fetch_table(warehouse, rendered, params.limit, ctx.cancel))
+    return QueryResultModel(env=env, table=fetch_table(warehouse, query, params.limit, ctx.cancel))
 
 
 def sql_excerpt(sql: str, width: int = 60) -> str:

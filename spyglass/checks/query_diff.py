@@ -11,12 +11,15 @@ Columns are paired **by name**, never by position, so the same columns in anothe
 * With ``primary_keys``: the keys are validated (unique, non-null), then a FULL OUTER JOIN on them
   returns only differing rows with their changed columns, as ``value_diff_detail`` does.
 
-When both sides return no rows there is nothing to compare: a failed run (CheckError).
+Each side's rendered SQL must be one read-only query (:func:`~spyglass.checks.user_sql.parse_query`);
+it is wrapped as a subquery tree in ours, and every statement runs read-only (:class:`ReadOnlyWarehouse`).
+When both sides return no rows the result says so: 0 rows each side, no mismatch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,10 +29,11 @@ from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Param
 from spyglass.checks.compare import BASE, CURRENT, ComparePlan, Side, Tolerance, plan_comparison, probe_sides
 from spyglass.checks.query import QUERY_LIMIT, DataTable, sql_excerpt, table_statements, to_table
 from spyglass.checks.sql import JsonScalar, SqlBuilder, checked, to_json_scalar
+from spyglass.checks.user_sql import UserQuery, parse_query
 from spyglass.checks.value_diff_detail import DiffRows, diff_rows
 from spyglass.exceptions import CheckError
 from spyglass.project.models import Env
-from spyglass.warehouse.base import QueryResult, Value
+from spyglass.warehouse.base import QueryResult, ReadOnlyWarehouse, Value
 
 
 class QueryDiffParams(Params):
@@ -67,6 +71,8 @@ class MultisetDiff(BaseModel):
     #: distinct rows whose counts differ (``rows`` holds the first ``limit`` in column order)
     differing: int
     more: bool
+    #: True when the state file keeps fewer rows (or shortened values) than were fetched
+    truncated: bool = False
 
 
 class QueryDiffResult(Result):
@@ -79,6 +85,8 @@ class QueryDiffResult(Result):
     current: DataTable | None = None
     #: with a key: the differing rows
     keyed: DiffRows | None = None
+    #: both sides returned no rows (a result: nothing differs)
+    both_empty: bool = False
 
     @property
     def mismatch(self) -> bool:
@@ -94,6 +102,8 @@ class QueryDiffResult(Result):
         if self.base_only_columns or self.current_only_columns:
             columns = f"; columns only in base: {len(self.base_only_columns)}, " \
                       f"only in current: {len(self.current_only_columns)}"
+        if self.both_empty:
+            return "no rows on either side" + columns
         if self.keyed is not None:
             return self.keyed.headline + columns
         if self.multiset is None:
@@ -155,52 +165,55 @@ def parse_multiset(rows: Sequence[Sequence[Value]], plan: ComparePlan, limit: in
 
 
 # -- the check ------------------------------------------------------------------------------------------------
-def _sides(ctx: CheckContext, sql: SqlBuilder, params: QueryDiffParams) -> tuple[str, str, Side, Side]:
+def parse_sides(ctx: CheckContext, params: QueryDiffParams) -> tuple[UserQuery, UserQuery]:
+    """Both sides' SQL rendered and parsed (QueryRefused before anything runs when either is not one
+    read-only query)."""
     warehouse = ctx.require_warehouse()
-    base_sql = warehouse.render(params.base_sql_template or params.sql_template, Env.BASE)
-    current_sql = warehouse.render(params.sql_template, Env.CURRENT)
-    base_from, current_from = sql.subquery(base_sql, BASE), sql.subquery(current_sql, CURRENT)
-    base_cols, current_cols = probe_sides(warehouse, sql, base_from, current_from, ctx)
-    return (base_sql, current_sql, Side(base_from, base_cols, {c.name: c.type for c in base_cols}),
+    base_sql = warehouse.render(params.base_sql_template or params.sql_template, Env.BASE, cancel=ctx.cancel)
+    current_sql = warehouse.render(params.sql_template, Env.CURRENT, cancel=ctx.cancel)
+    return (parse_query(base_sql, warehouse.dialect, "The base query"),
+            parse_query(current_sql, warehouse.dialect, "The current query"))
+
+
+def _sides(ctx: CheckContext, sql: SqlBuilder, base_query: UserQuery, current_query: UserQuery) -> tuple[Side, Side]:
+    base_from, current_from = base_query.subquery(BASE), current_query.subquery(CURRENT)
+    base_cols, current_cols = probe_sides(ctx.require_warehouse(), sql, base_from, current_from, ctx)
+    return (Side(base_from, base_cols, {c.name: c.type for c in base_cols}),
             Side(current_from, current_cols, {c.name: c.type for c in current_cols}))
 
 
 def run(params: QueryDiffParams, ctx: CheckContext) -> QueryDiffResult:
+    base_query, current_query = parse_sides(ctx, params)
+    ctx = replace(ctx, warehouse=ReadOnlyWarehouse(ctx.require_warehouse()))  # every statement holds user SQL
     warehouse = ctx.require_warehouse()
     sql = SqlBuilder.for_warehouse(warehouse)
     ctx.progress(0.05, "Reading the query's columns on both sides")
-    base_sql, current_sql, base, current = _sides(ctx, sql, params)
+    base, current = _sides(ctx, sql, base_query, current_query)
     plan = plan_comparison(base, current, params.primary_keys or [], None, sql, "the query")
     if not plan.columns and not plan.keys:
         raise CheckError("The base and current queries have no column in common.",
                          remedy="Select the same column names on both sides (order does not matter).")
     if params.primary_keys:
         keyed = diff_rows(ctx, sql, base, current, plan, Tolerance(), params.limit, "the query")
-        if not keyed.total and not _any_rows(warehouse.execute_many(
-                [sql.counted(base_sql), sql.counted(current_sql)], cancel=ctx.cancel)):
-            raise _nothing_to_compare()
+        empty = not keyed.total and not _any_rows(warehouse.execute_many(
+            [sql.counted(base_query), sql.counted(current_query)], cancel=ctx.cancel))
         return QueryDiffResult(base_only_columns=plan.base_only, current_only_columns=plan.current_only,
-                               keyed=keyed)
+                               keyed=keyed, both_empty=empty)
     ctx.progress(0.3, "Comparing the rows in the warehouse")
-    statements = [*table_statements(sql, base_sql, params.limit), *table_statements(sql, current_sql, params.limit),
+    statements = [*table_statements(sql, base_query, params.limit),
+                  *table_statements(sql, current_query, params.limit),
                   multiset_query(sql, plan, base, current, params.limit)]
     results = [checked(r) for r in warehouse.execute_many(statements, cancel=ctx.cancel)]
     base_table = to_table(results[0], results[1], params.limit)
     current_table = to_table(results[2], results[3], params.limit)
-    if not base_table.total_row_count and not current_table.total_row_count:
-        raise _nothing_to_compare()
     return QueryDiffResult(base_only_columns=plan.base_only, current_only_columns=plan.current_only,
                            multiset=parse_multiset(results[4].rows, plan, params.limit), base=base_table,
-                           current=current_table)
+                           current=current_table,
+                           both_empty=not base_table.total_row_count and not current_table.total_row_count)
 
 
 def _any_rows(results: list[QueryResult | Exception]) -> bool:
     return any(int(checked(r).scalar() or 0) for r in results)  # type: ignore[arg-type]
-
-
-def _nothing_to_compare() -> CheckError:
-    return CheckError("The query returned no rows on either side; there is nothing to compare.",
-                      remedy="Check the query's filters, and that both environments hold data.")
 
 
 def title(params: QueryDiffParams) -> str:

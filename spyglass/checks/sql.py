@@ -23,6 +23,7 @@ from enum import Enum
 
 from sqlglot import exp
 
+from spyglass.checks.user_sql import UserQuery
 from spyglass.warehouse.base import CancelToken, QueryResult, ResultColumn, Value, Warehouse
 from spyglass.warehouse.dialects import Dialect
 
@@ -96,11 +97,6 @@ def comparison_type(base_type: str | None, current_type: str | None, dialect: Di
     return dialect.text_type
 
 
-def strip_sql(sql: str) -> str:
-    """User SQL without trailing semicolons and whitespace, ready to be wrapped in a subquery."""
-    return re.sub(r"[\s;]+$", "", sql.strip())
-
-
 def and_all(conditions: Iterable[exp.Expr]) -> exp.Expr:
     """``a AND b AND ...`` (TRUE for no condition)."""
     items = list(conditions)
@@ -156,9 +152,11 @@ class SqlBuilder:
         table = exp.Table(this=exp.Var(this=relation))
         return exp.alias_(table, alias, table=True) if alias else table
 
-    def subquery(self, sql: str, alias: str) -> exp.Expr:
-        """Raw SQL (already rendered, e.g. a user's query) as ``(sql) AS alias``, kept verbatim."""
-        return exp.alias_(exp.Table(this=exp.Var(this=f"(\n{strip_sql(sql)}\n)")), alias, table=True)
+    def filtered(self, relation: str, condition: exp.Expr, alias: str) -> exp.Expr:
+        """``(SELECT * FROM relation WHERE condition) AS alias``; ``condition`` is a parsed tree
+        (:func:`spyglass.checks.user_sql.parse_condition`), never text."""
+        query = exp.select("*").from_(self.relation(relation)).where(condition.copy())
+        return exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
     # -- expressions ----------------------------------------------------------------------------------
     def cast(self, expr: exp.Expr, type_name: str | None) -> exp.Expr:
@@ -210,17 +208,21 @@ class SqlBuilder:
         """The SQL text of a tree in this warehouse's dialect."""
         return expr.sql(dialect=self.dialect.sqlglot or None)
 
-    def limited(self, sql: str, limit: int) -> str:
-        """``SELECT * FROM (sql) AS q LIMIT n``: at most ``limit`` rows computed in the warehouse."""
-        return self.render(exp.select("*").from_(self.subquery(sql, "spyglass_q")).limit(limit))
+    def limited(self, query: UserQuery, limit: int) -> str:
+        """``SELECT * FROM (query) AS q LIMIT n``: at most ``limit`` rows computed in the warehouse."""
+        return self.render(exp.select("*").from_(query.subquery(_QUERY_ALIAS)).limit(limit))
 
-    def counted(self, sql: str) -> str:
-        """``SELECT COUNT(*) FROM (sql) AS q``."""
-        return self.render(exp.select(exp.Count(this=exp.Star())).from_(self.subquery(sql, "spyglass_q")))
+    def counted(self, query: UserQuery) -> str:
+        """``SELECT COUNT(*) FROM (query) AS q``."""
+        return self.render(exp.select(exp.Count(this=exp.Star())).from_(query.subquery(_QUERY_ALIAS)))
 
     def probe(self, from_item: exp.Expr) -> str:
         """A query returning no rows, only the column names and types of ``from_item``."""
         return self.render(exp.select("*").from_(from_item).where(exp.false()).limit(0))
+
+
+#: the alias of a user's query inside the statements that wrap it
+_QUERY_ALIAS = "spyglass_q"
 
 
 def _number(value: float) -> exp.Expr:

@@ -105,8 +105,14 @@ class Warehouse(Protocol):
         """How many queries may run at once (the profile's ``threads``)."""
         ...
 
-    def execute(self, sql: str, *, cancel: CancelToken | None = None, limit: int | None = None) -> QueryResult:
+    def execute(
+        self, sql: str, *, cancel: CancelToken | None = None, limit: int | None = None, read_only: bool = False
+    ) -> QueryResult:
         """Run one statement and fetch its (small) result.
+
+        ``read_only=True`` (every statement holding user SQL): the statement runs alone in a read-only
+        transaction that is then rolled back, where the engine has them (``Dialect.read_only_begin``),
+        so a write that got past :mod:`spyglass.checks.user_sql` fails and nothing is kept.
 
         Raises:
             RelationMissing, PermissionDenied, QuerySyntaxError, WarehouseError: classified by the
@@ -116,11 +122,12 @@ class Warehouse(Protocol):
         ...
 
     def execute_many(
-        self, statements: Sequence[str], *, cancel: CancelToken | None = None
+        self, statements: Sequence[str], *, cancel: CancelToken | None = None, read_only: bool = False
     ) -> list[QueryResult | Exception]:
         """Run independent statements concurrently (up to :attr:`threads`), results in input order.
 
         A failing statement yields its (Spyglass) exception in its slot; others still run.
+        ``read_only`` as for :meth:`execute`, for each statement.
         """
         ...
 
@@ -132,8 +139,55 @@ class Warehouse(Protocol):
         """Quote an identifier (column name) the way the adapter does."""
         ...
 
-    def render(self, template: str, env: Env) -> str:
-        """Render Jinja SQL with ``ref()``/``source()`` resolved against the base or current manifest."""
+    def render(self, template: str, env: Env, *, cancel: CancelToken | None = None) -> str:
+        """Render Jinja SQL with ``ref()``/``source()`` resolved against the base or current manifest.
+
+        Raises:
+            CheckError: the template is not valid Jinja or names an unknown node.
+            RenderLimitExceeded: rendering went over its time, step or size limits.
+            Cancelled: ``cancel`` fired while rendering.
+        """
         ...
 
     def close(self) -> None: ...
+
+
+class ReadOnlyWarehouse:
+    """A view of a warehouse that runs every statement with ``read_only=True``.
+
+    Given to code that builds statements around user SQL (a query diff's probes, key checks and row
+    diffs), so none of them can forget the flag. Closing the view leaves the warehouse open.
+    """
+
+    def __init__(self, warehouse: Warehouse) -> None:
+        self._warehouse = warehouse
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._warehouse.dialect
+
+    @property
+    def threads(self) -> int:
+        return self._warehouse.threads
+
+    def execute(
+        self, sql: str, *, cancel: CancelToken | None = None, limit: int | None = None, read_only: bool = True
+    ) -> QueryResult:
+        return self._warehouse.execute(sql, cancel=cancel, limit=limit, read_only=True)
+
+    def execute_many(
+        self, statements: Sequence[str], *, cancel: CancelToken | None = None, read_only: bool = True
+    ) -> list[QueryResult | Exception]:
+        return self._warehouse.execute_many(statements, cancel=cancel, read_only=True)
+
+    def relation(self, node: Node) -> str:
+        return self._warehouse.relation(node)
+
+    def quote(self, identifier: str) -> str:
+        return self._warehouse.quote(identifier)
+
+    def render(self, template: str, env: Env, *, cancel: CancelToken | None = None) -> str:
+        return self._warehouse.render(template, env, cancel=cancel)
+
+    def close(self) -> None:
+        """Nothing to release: the underlying warehouse belongs to its opener."""

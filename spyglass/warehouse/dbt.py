@@ -8,7 +8,13 @@ warehouses in one process (e.g. two projects in one server) never share a databa
 
 Each thread that runs a query gets its own named adapter connection, kept open until :meth:`close`.
 On drivers that open transactions implicitly (``Dialect.transactional_reads``) every query is
-committed, or rolled back when it fails, so no snapshot or lock outlives it.
+committed, or rolled back when it fails, so no snapshot or lock outlives it. A ``read_only`` statement
+(user SQL) runs in a read-only transaction that is always rolled back (``Dialect.read_only_begin``).
+
+Every handle the adapter (re)opens is prepared before its first query: ``Dialect.session_statements``,
+then for a sandboxed warehouse the sandbox, until ``Dialect.sandbox_check`` holds (dbt-duckdb with
+``keep_open: false`` reopens the database, sandbox gone, after its last handle closed); a handle that
+cannot be sandboxed runs nothing.
 """
 
 from __future__ import annotations
@@ -75,7 +81,8 @@ class DbtWarehouse:
         self._canceller = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spyglass-cancel")
         self._closed = False
         self._sandboxed = sandboxed
-        self._sandbox_applied = False
+        #: id of each adapter connection -> the handle prepared for it (a reopened handle is another object)
+        self._prepared: dict[int, Any] = {}
 
     # -- Warehouse protocol ---------------------------------------------------------------------------
     @property
@@ -90,7 +97,9 @@ class DbtWarehouse:
     def adapter_type(self) -> str:
         return self.target.adapter_type
 
-    def execute(self, sql: str, *, cancel: CancelToken | None = None, limit: int | None = None) -> QueryResult:
+    def execute(
+        self, sql: str, *, cancel: CancelToken | None = None, limit: int | None = None, read_only: bool = False
+    ) -> QueryResult:
         if self._closed:
             raise WarehouseError("The warehouse connection was closed.", remedy="Open a new session.")
         if cancel is not None:
@@ -107,7 +116,7 @@ class DbtWarehouse:
         try:
             if cancel is not None:
                 cancel.raise_if_cancelled()  # fired between the first check and registration
-            return self._run(sql, limit, cancel)
+            return self._run(sql, limit, cancel, read_only=read_only)
         finally:
             with running.lock:
                 running.active = False
@@ -117,11 +126,11 @@ class DbtWarehouse:
                 self._drop_thread_connection()
 
     def execute_many(
-        self, statements: Sequence[str], *, cancel: CancelToken | None = None
+        self, statements: Sequence[str], *, cancel: CancelToken | None = None, read_only: bool = False
     ) -> list[QueryResult | Exception]:
         pool = self._worker_pool()
         self._close_connections_of_finished_threads()
-        futures = [pool.submit(self.execute, sql, cancel=cancel) for sql in statements]
+        futures = [pool.submit(self.execute, sql, cancel=cancel, read_only=read_only) for sql in statements]
         results: list[QueryResult | Exception] = []
         for future in futures:
             try:
@@ -147,11 +156,11 @@ class DbtWarehouse:
             return mark + quoted[1:-1].replace(mark, mark * 2) + mark
         return quoted
 
-    def render(self, template: str, env: Env) -> str:
+    def render(self, template: str, env: Env, *, cancel: CancelToken | None = None) -> str:
         if self._artifacts is None:
             raise CheckError("This warehouse was opened without dbt artifacts, so ref() and source() "
                              "cannot be resolved.", remedy="Open it through a Session.")
-        return render_sql(template, self._artifacts.side(env).manifest, env.value)
+        return render_sql(template, self._artifacts.side(env).manifest, env.value, cancel=cancel)
 
     def close(self) -> None:
         with self._lock:
@@ -193,25 +202,45 @@ class DbtWarehouse:
         connections = self._adapter.connections
         if connections.get_if_exists() is None:
             self._close_connections_of_finished_threads()
-        return self._named_connection()
-
-    def _named_connection(self) -> Any:
-        name = f"spyglass-{threading.get_ident()}"
-        connection = self._adapter.connections.set_connection_name(name)
-        if self._sandboxed and not self._sandbox_applied:
-            self._apply_sandbox()
+        connection = connections.set_connection_name(f"spyglass-{threading.get_ident()}")
+        self._prepare(connection)
         return connection
 
-    def _apply_sandbox(self) -> None:
+    def _prepare(self, connection: Any) -> None:
+        """Session statements, then the sandbox, on a handle this warehouse has not prepared yet."""
+        try:
+            handle = connection.handle  # opens it (again) if needed
+        except Exception as exc:
+            raise self._errors.classify(exc, "(connecting)") from exc
         with self._lock:
-            if self._sandbox_applied:
+            if self._prepared.get(id(connection)) is handle:
                 return
-            for statement in self._dialect.sandbox_statements:
+        for statement in self._dialect.session_statements:
+            with contextlib.suppress(SpyglassError):  # e.g. a setting an older server does not have
                 self._run(statement, 0, None)
-            self._sandbox_applied = True
+        if self._sandboxed:
+            self._apply_sandbox()
+        with self._lock:
+            self._prepared[id(connection)] = handle
 
-    def _run(self, sql: str, limit: int | None, cancel: CancelToken | None) -> QueryResult:
-        """Run ``sql`` on this thread's adapter connection.
+    def _apply_sandbox(self) -> None:
+        """Sandbox this thread's handle, or raise: a handle that is not sandboxed runs nothing."""
+        check = self._dialect.sandbox_check
+        if check is not None and self._run(check, 1, None).scalar() is True:
+            return  # per-database sandbox already in force (set through another handle)
+        for statement in self._dialect.sandbox_statements:
+            if check is None:
+                self._run(statement, 0, None)
+                continue
+            with contextlib.suppress(SpyglassError):  # another handle may have locked it meanwhile
+                self._run(statement, 0, None)
+        if check is not None and self._run(check, 1, None).scalar() is not True:
+            raise WarehouseError("The warehouse connection could not be sandboxed (file and network access "
+                                 "off), so no query runs on it.",
+                                 remedy="Check that the profile does not lock the engine's configuration.")
+
+    def _run(self, sql: str, limit: int | None, cancel: CancelToken | None, *, read_only: bool = False) -> QueryResult:
+        """Run ``sql`` on this thread's adapter connection (in a read-only transaction if ``read_only``).
 
         The statement goes straight to the DB-API cursor of the handle the adapter opened (what dbt's
         ``add_query`` does, minus its per-statement event logging, which cost ~10 ms per query).
@@ -222,19 +251,33 @@ class DbtWarehouse:
             with connections.exception_handler(sql):
                 handle = connection.handle
                 cursor = handle.cursor()
+                for statement in self._dialect.read_only_begin if read_only else ():
+                    cursor.execute(statement)
                 cursor.execute(sql)
                 description = cursor.description or ()
                 rows = _fetch(cursor, limit) if description else []
-                if self._dialect.transactional_reads:
-                    handle.commit()
+                self._end(handle, cursor, read_only)
         except Exception as exc:
-            if self._dialect.transactional_reads:
-                _rollback_quietly(connection)
+            if read_only or self._dialect.transactional_reads:
+                self._roll_back_quietly(connection, read_only)
             if cancel is not None and cancel.cancelled:
                 raise Cancelled("The query was cancelled.") from exc
             raise self._errors.classify(exc, sql) from exc
         columns = coarse_types(description, rows, self._dialect)
         return QueryResult(columns=columns, rows=tuple(tuple(r) for r in rows))
+
+    def _end(self, handle: Any, cursor: Any, read_only: bool) -> None:
+        """Commit a read; roll back a read-only statement (nothing it did may stay)."""
+        end = self._dialect.read_only_end if self._dialect.read_only_begin else None
+        if read_only and end is not None:
+            cursor.execute(end)
+        elif self._dialect.transactional_reads:
+            handle.rollback() if read_only else handle.commit()
+
+    def _roll_back_quietly(self, connection: Any, read_only: bool) -> None:
+        end = self._dialect.read_only_end if self._dialect.read_only_begin else None
+        with contextlib.suppress(Exception):  # the connection may be dead (cancelled); dropped by the caller
+            connection.handle.cursor().execute(end) if read_only and end else connection.handle.rollback()
 
     def _cancel(self, connection: Any, running: _Running) -> None:
         with running.lock:
@@ -259,22 +302,31 @@ class DbtWarehouse:
                         if isinstance(key, tuple) and key[-1] not in alive]
             stale = [connections.thread_connections.pop(key) for key in finished]
         for connection in stale:
+            self._forget(connection)
             with contextlib.suppress(Exception):  # best effort: the connection is forgotten either way
                 connections.close(connection)
 
     def _drop_thread_connection(self) -> None:
         connections = self._adapter.connections
+        connection = connections.get_if_exists()
+        if connection is not None:
+            self._forget(connection)
         with contextlib.suppress(Exception):  # a killed connection may fail to close; it is dropped anyway
             connections.release()
         connections.clear_thread_connection()
+
+    def _forget(self, connection: Any) -> None:
+        with self._lock:
+            self._prepared.pop(id(connection), None)
 
 
 def open_warehouse(settings: ProjectSettings, artifacts: ArtifactPair, *, sandboxed: bool = False) -> DbtWarehouse:
     """Open the warehouse of the profile target ``settings`` selects (checked with ``select 1``).
 
-    ``sandboxed=True`` (the server's query editor) runs the dialect's ``sandbox_statements`` once
-    after connecting; on DuckDB they disable file and network access and lock the configuration for
-    that database file in this process.
+    ``sandboxed=True`` (the server) runs the dialect's ``sandbox_statements`` on every database handle
+    the warehouse opens, until ``sandbox_check`` holds; on DuckDB they disable file and network access
+    and lock the configuration of the database instance, for as long as the server runs (also when
+    dbt-duckdb reopens the file: ``keep_open: false``).
 
     Raises:
         ConfigError: profiles.yml missing or invalid.
@@ -352,8 +404,3 @@ def _fetch(cursor: Any, limit: int | None) -> list[tuple[Value, ...]]:
     if limit <= 0:
         return []
     return [tuple(row) for row in cursor.fetchmany(limit)]
-
-
-def _rollback_quietly(connection: Any) -> None:
-    with contextlib.suppress(Exception):  # the connection may be dead (cancelled); dropped by the caller
-        connection.handle.rollback()

@@ -51,8 +51,28 @@ class Dialect:
     #: class attributes of the adapter's connection manager that hold process-wide state (reset to
     #: None on a per-warehouse subclass so two warehouses in one process do not share it)
     isolated_class_state: tuple[str, ...] = ()
-    #: statements run once after connecting when the warehouse is sandboxed (no files, no network)
+    #: statements that sandbox a database handle (no files, no network), run on every new handle of a
+    #: sandboxed warehouse until :attr:`sandbox_check` says the sandbox is in force
     sandbox_statements: tuple[str, ...] = field(default=())
+    #: a query whose single value is true when the handle it runs on is sandboxed (None: trust the
+    #: statements); the sandbox of some engines is per database, not per handle, and a reopened
+    #: database (dbt-duckdb ``keep_open: false``) comes back without it
+    sandbox_check: str | None = None
+    #: statements run once on every new connection, whatever it is used for; a failing one is ignored
+    #: (an older server without the setting)
+    session_statements: tuple[str, ...] = ()
+    #: statements that make what follows on the same handle one read-only transaction (run before a
+    #: statement holding user SQL); empty when the engine has no read-only transactions
+    read_only_begin: tuple[str, ...] = ()
+    #: the statement that ends that transaction (rolled back: nothing it did may stay), or None to use
+    #: the driver's ``rollback()`` (drivers that open transactions implicitly)
+    read_only_end: str | None = None
+    #: ``fnmatch`` patterns (lower case) of functions a user query may not call: they read or write
+    #: files, reach the network or another database, run SQL text, or change server state
+    denied_functions: tuple[str, ...] = ()
+    #: a regular expression over a table reference's dotted name (``schema.table``) that the engine
+    #: would read as a file or URL (DuckDB replacement scans: ``FROM 'x.csv'``, ``FROM data.parquet``)
+    file_reference: str | None = None
     #: the driver opens a transaction implicitly (DB-API default): every read is committed (or rolled
     #: back on error) so no snapshot or lock outlives it; False for autocommit drivers (DuckDB)
     transactional_reads: bool = True
@@ -64,6 +84,26 @@ class Dialect:
     #: instead of one join comparing every column; chosen by measurement (bench_value_diff)
     value_diff_two_step: bool = False
 
+
+#: DuckDB functions that read files or URLs, reach other databases, run SQL text, show settings or
+#: secrets (profile ``settings`` may hold S3 keys), or change state
+_DUCKDB_DENIED = (
+    "read_*", "glob", "sniff_csv", "parquet_*", "*_scan", "*_attach", "*_query", "*_execute", "sqlite_*",
+    "postgres_*", "mysql_*", "iceberg_*", "delta_*", "ducklake_*", "st_read*", "http_*", "query", "query_table",
+    "json_execute_serialized_sql", "getenv", "current_setting", "duckdb_settings", "duckdb_secrets",
+    "which_secret", "load_aws_credentials", "checkpoint", "force_checkpoint", "nextval", "setval",
+)
+
+#: PostgreSQL functions that read server files, reach other servers, run SQL text, take locks, or change
+#: server or session state (``pg_sleep`` is fine: a cancel or timeout stops it)
+_POSTGRES_DENIED = (
+    "pg_read_*", "pg_ls_*", "pg_stat_file", "pg_file_*", "pg_logdir_ls", "lo_*", "dblink*", "postgres_fdw_*",
+    "query_to_xml*", "cursor_to_xml*", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
+    "pg_rotate_logfile*", "pg_promote", "pg_switch_wal", "pg_create_restore_point", "pg_*backup*",
+    "pg_stat_reset*", "pg_*replication*", "pg_*_slot", "pg_logical_*", "pg_*advisory*", "pg_notify",
+    "set_config", "nextval", "setval", "pg_import_system_collations", "pg_wal_replay_*",
+    "pg_log_backend_memory_contexts",
+)
 
 DUCKDB = Dialect(
     name="duckdb",
@@ -96,6 +136,14 @@ DUCKDB = Dialect(
     isolated_class_state=("_ENV",),
     transactional_reads=False,
     sandbox_statements=("SET enable_external_access = false", "SET lock_configuration = true"),
+    # the setting belongs to the database instance, which dbt-duckdb reopens after its last handle closed
+    sandbox_check="select current_setting('enable_external_access') = false "
+                  "and current_setting('lock_configuration') = true",
+    read_only_begin=("BEGIN TRANSACTION READ ONLY",),
+    read_only_end="ROLLBACK",
+    denied_functions=_DUCKDB_DENIED,
+    # a table name with a path, URL, glob or data-file extension is read as a file (replacement scan)
+    file_reference=r"[/\\:*?'\"]|\.(csv|tsv|txt|parquet|json|jsonl|ndjson|xlsx|arrow|avro)(\.(gz|zst))?$",
 )
 
 POSTGRES = Dialect(
@@ -119,6 +167,11 @@ POSTGRES = Dialect(
         ("dbt.adapters.exceptions.connection:FailedToConnectError", ErrorKind.UNAVAILABLE),
     ),
     dbapi_module="psycopg2",
+    # PostgreSQL 14+: a query whose client went away (killed process) is aborted within a second
+    session_statements=("SET client_connection_check_interval = '1s'",),
+    # psycopg2 has already opened the transaction when the first statement runs: no BEGIN of our own
+    read_only_begin=("SET TRANSACTION READ ONLY",),
+    denied_functions=_POSTGRES_DENIED,
 )
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (DUCKDB, POSTGRES)}
@@ -133,6 +186,7 @@ GENERIC = Dialect(
     batch_exact_distinct=True,
     text_type="varchar",
     row_hash=None,
+    denied_functions=tuple(dict.fromkeys(_DUCKDB_DENIED + _POSTGRES_DENIED)),
 )
 
 

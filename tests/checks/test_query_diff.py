@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from spyglass.checks.query import QueryParams
+from spyglass.checks.query import run as query_run
 from spyglass.checks.query_diff import QueryDiffParams, QueryDiffResult, RowCount, run
 from spyglass.checks.value_diff_detail import DiffRow
+from spyglass.project.models import Env
 from spyglass.state.models import RunStatus
 from tests.fixtures.warehouses import Crafted
 
@@ -95,15 +100,68 @@ def test_bad_input_is_a_failed_run(crafted: Crafted) -> None:
     crafted.create_model("things", BASE, CURRENT)
     session = crafted.session()
     cases = [
-        ({"sql_template": TEMPLATE + " where id > 100"}, "CheckError", "no rows on either side"),
-        ({"sql_template": TEMPLATE + " where id > 100", "primary_keys": "id"}, "CheckError", "no rows"),
         ({"sql_template": TEMPLATE, "primary_keys": ["id"]}, "CheckError", "base: id=2 (2 rows)"),
         ({"sql_template": TEMPLATE, "primary_keys": ["nope"]}, "CheckError", "'nope' is not in both sides"),
         ({"sql_template": "select 1 as a", "base_sql_template": "select 1 as b"}, "CheckError", "no column"),
         ({"sql_template": "select broken from {{ ref('things') }}"}, "QuerySyntaxError", ""),
+        ({"sql_template": TEMPLATE, "base_sql_template": TEMPLATE + "; drop table {{ ref('things') }}"},
+         "QueryRefused", "The base query holds 2 statements"),
+        ({"sql_template": "select 1 as a) as t; drop table {{ ref('things') }}; select * from (select 1 as a",
+          "base_sql_template": TEMPLATE}, "QueryRefused", "The current query could not be parsed"),
     ]
     for params, kind, message in cases:
         record = session.run_check("query_diff", dict(params))
         assert record.status is RunStatus.FAILED, params
         assert record.error is not None and record.error.kind == kind, (params, record.error)
         assert message in record.error.message and record.error.remedy
+
+
+def test_both_sides_empty_is_a_result(crafted: Crafted) -> None:
+    crafted.create_model("things", BASE, CURRENT)
+    empty = TEMPLATE + " where id > 100"
+    unkeyed = _diff(crafted, sql_template=empty)
+    assert unkeyed.both_empty and not unkeyed.mismatch
+    assert unkeyed.base is not None and unkeyed.current is not None and unkeyed.multiset is not None
+    assert (unkeyed.base.total_row_count, unkeyed.current.total_row_count, unkeyed.multiset.differing) == (0, 0, 0)
+    assert unkeyed.base.column_names == ("id", "Name", "order")
+    assert unkeyed.headline == "no rows on either side"
+    keyed = _diff(crafted, sql_template=empty, primary_keys=["id"])
+    assert keyed.both_empty and not keyed.mismatch
+    assert keyed.keyed is not None and keyed.keyed.total == 0
+    assert keyed.headline == "no rows on either side"
+    assert QueryDiffResult.model_validate_json(keyed.model_dump_json()) == keyed
+    one_side = _diff(crafted, sql_template=TEMPLATE + " where id = 5", base_sql_template=empty)
+    assert not one_side.both_empty and one_side.mismatch
+    record = crafted.session().run_check("query_diff", {"sql_template": empty, "primary_keys": "id"})
+    assert record.status is RunStatus.SUCCESS, record.error
+
+
+def test_hostile_sql_on_either_side_never_runs(crafted: Crafted) -> None:
+    crafted.create_model("things", BASE, CURRENT)
+    relations = [crafted.relation("things", env) for env in (Env.BASE, Env.CURRENT)]
+    counts = [crafted.warehouse().execute(f"select count(*) from {r}").scalar() for r in relations]
+    breakout = "select 1 as id) as t; drop table {{ ref('things') }}; select * from (select 1 as id"
+    session = crafted.session()
+    for params in ({"sql_template": breakout}, {"sql_template": TEMPLATE, "base_sql_template": breakout},
+                   {"sql_template": breakout, "primary_keys": ["id"]},
+                   {"sql_template": "with d as (delete from {{ ref('things') }} returning *) select * from d"}):
+        record = session.run_check("query_diff", params)
+        assert record.status is RunStatus.FAILED and record.error is not None
+        assert record.error.kind == "QueryRefused", record.error
+    wh = crafted.warehouse()
+    assert [wh.execute(f"select count(*) from {r}").scalar() for r in relations] == counts
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("engine", ["postgres"])
+def test_every_statement_runs_in_a_read_only_transaction(crafted: Crafted) -> None:
+    """Probe, counts, multiset, key check and row diff all see ``transaction_read_only = on``."""
+    read_only = "select 1 as id, current_setting('transaction_read_only') as ro"
+    unkeyed = _diff(crafted, sql_template=read_only, base_sql_template="select 1 as id, 'on' as ro")
+    assert unkeyed.current is not None and unkeyed.current.rows == ((1, "on"),)
+    assert not unkeyed.mismatch
+    keyed = _diff(crafted, sql_template=read_only, base_sql_template="select 1 as id, 'on' as ro", primary_keys="id")
+    assert keyed.keyed is not None and keyed.keyed.total == 0 and not keyed.mismatch
+    query = query_run(QueryParams(sql_template=read_only), crafted.context())
+    assert query.table.rows == ((1, "on"),)

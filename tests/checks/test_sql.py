@@ -15,10 +15,10 @@ from spyglass.checks.sql import (
     comparison_type,
     count_if,
     find_column,
-    strip_sql,
     to_json_scalar,
     type_family,
 )
+from spyglass.checks.user_sql import parse_condition, parse_query
 from spyglass.warehouse.dialects import DUCKDB, POSTGRES, Dialect
 
 
@@ -62,8 +62,7 @@ def test_comparison_type(base: str | None, current: str | None, dialect: Dialect
     assert comparison_type(base, current, dialect) == expected
 
 
-def test_strip_sql_and_find_column() -> None:
-    assert strip_sql("  select 1 ;\n ; ") == "select 1"
+def test_find_column() -> None:
     assert find_column(("Id", "name"), "id") == "Id"
     assert find_column(("id", "ID"), "ID") == "ID"
     assert find_column(("id", "ID"), "Id") is None
@@ -112,8 +111,10 @@ def test_key_text_limited_counted_probe() -> None:
     con.execute("insert into t values (1, 'a'), (2, 'b'), (3, 'c')")
     text = sql.key_text([sql.col("k 1"), sql.col("ключ")])
     assert con.execute(sql.render(exp.select(exp.Min(this=text)).from_(sql.relation("t")))).fetchone() == ("1|a",)
-    assert len(con.execute(sql.limited("select * from t;", 2)).fetchall()) == 2
-    assert con.execute(sql.counted("select * from t where \"k 1\" > 1")).fetchone() == (2,)
+    assert len(con.execute(sql.limited(parse_query("select * from t;", DUCKDB), 2)).fetchall()) == 2
+    assert con.execute(sql.counted(parse_query("select * from t where \"k 1\" > 1", DUCKDB))).fetchone() == (2,)
+    filtered = sql.filtered("t", parse_condition("\"k 1\" >= 2 -- a comment", DUCKDB), "f")
+    assert con.execute(sql.render(exp.select("*").from_(filtered))).fetchall() == [(2, "b"), (3, "c")]
     cursor = con.execute(sql.probe(sql.relation("t")))
     assert [d[0] for d in cursor.description] == ["k 1", "ключ"]
     assert cursor.fetchall() == []
