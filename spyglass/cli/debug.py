@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from spyglass.cli.interrupt import run_interruptibly
 from spyglass.cli.options import project_options, settings_from
 from spyglass.exceptions import SpyglassError
 from spyglass.project.artifacts import dbt_command, load_catalog, load_manifest
@@ -133,7 +134,7 @@ def print_items(items: list[DebugItem], console: Console) -> None:
 def debug_command(**kwargs: Any) -> None:
     """Check artifacts, catalogs, the dbt profile and the warehouse connection."""
     settings = settings_from(kwargs)
-    items = diagnose(settings)
+    items = run_interruptibly(lambda _cancel: diagnose(settings))  # Ctrl+C during a hanging connect: exit 130
     print_items(items, Console(soft_wrap=True))
     code = exit_code(items)
     if code:

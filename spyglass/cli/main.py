@@ -7,9 +7,10 @@ from collections.abc import Sequence
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from spyglass import __version__
-from spyglass.exceptions import SpyglassError
+from spyglass.exceptions import Cancelled, SpyglassError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,9 +34,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
         if isinstance(code, int) and code != 0:
             sys.exit(code)
-    except SpyglassError as exc:
+    except SpyglassError as exc:  # Cancelled (Ctrl+C, SIGTERM: see spyglass.cli.interrupt) exits 130
         err = Console(stderr=True, soft_wrap=True)
-        err.print(f"[bold red]Error:[/] {exc.message}", markup=True, highlight=False)
+        label = "[bold yellow]Cancelled:[/] " if isinstance(exc, Cancelled) else "[bold red]Error:[/] "
+        err.print(label, Text(exc.message), sep="", highlight=False)  # user text never renders as markup
         if exc.remedy:
             err.print(exc.remedy, markup=False, highlight=False)
         sys.exit(exc.exit_code)

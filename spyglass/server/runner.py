@@ -1,9 +1,14 @@
-"""Check runs off the event loop: a thread pool, progress, cancellation, waiting.
+"""Check runs off the event loop: a pool of worker threads, progress, cancellation, time limit, waiting.
 
 dbt adapters are synchronous, so every run executes in a worker thread through
 :meth:`Session.run_check`; several may run at once. Cancelling fires the run's :class:`CancelToken`,
-which the warehouse turns into a cancel of the running query. A finished run is handed to the
-:class:`Workspace`, which saves it.
+which the warehouse turns into a cancel of the running query and the template renderer into a stop,
+so a cancelled run frees its worker. A run still going after ``run_seconds`` is cancelled the same way
+and recorded as failed ("timed out"). A finished run is handed to the :class:`Workspace`, which saves it.
+
+:meth:`RunManager.shutdown` cancels every run and returns within its timeout even if a worker is stuck
+in a call nothing can interrupt; the workers are daemon threads, so such a worker does not keep the
+process alive either.
 """
 
 from __future__ import annotations
@@ -11,22 +16,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import queue
 import threading
+import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TypeVar
 
-from pydantic import ValidationError
-
-from spyglass.checks.registry import lookup
-from spyglass.exceptions import NotFound, SpyglassError, UsageError
+from spyglass.exceptions import Cancelled, NotFound, SpyglassError
 from spyglass.report.details import render_details
 from spyglass.server.schemas import RunView
 from spyglass.server.workspace import Workspace
-from spyglass.service import Session, validation_message
+from spyglass.service import Session, validate_check
 from spyglass.state.models import ErrorInfo, RawParams, RunRecord, RunStatus
 from spyglass.warehouse.base import CancelToken
 
@@ -43,37 +47,82 @@ class _Active:
     title: str
     started_at: datetime
     cancel: CancelToken = field(default_factory=CancelToken)
-    future: Future[RunRecord] | None = None
+    future: Future[RunRecord] = field(default_factory=Future)
     progress: float = 0.0
     message: str = ""
+    timed_out: bool = False
+
+
+class _Workers:
+    """``count`` daemon threads running queued runs (started on the first submit)."""
+
+    def __init__(self, count: int, work: Callable[[_Active], RunRecord]) -> None:
+        self._count = max(1, count)
+        self._work = work
+        self._queue: queue.SimpleQueue[_Active | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def submit(self, active: _Active) -> None:
+        with self._lock:
+            if not self._threads and not self._stopped:
+                self._threads = [threading.Thread(target=self._loop, name=f"spyglass-run-{n}", daemon=True)
+                                 for n in range(self._count)]
+                for thread in self._threads:
+                    thread.start()
+        self._queue.put(active)
+
+    def _loop(self) -> None:
+        while (active := self._queue.get()) is not None:
+            if not active.future.set_running_or_notify_cancel():
+                continue
+            try:
+                active.future.set_result(self._work(active))
+            except BaseException as exc:  # handed to whoever waits on the future
+                active.future.set_exception(exc)
+
+    def stop(self, timeout: float) -> bool:
+        """Let the workers finish what is queued and end; True when all ended within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            if not self._stopped:
+                self._stopped = True
+                for _ in self._threads:
+                    self._queue.put(None)
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in threads)
 
 
 class RunManager:
-    """Starts runs in a thread pool and answers for them until the workspace has their record."""
+    """Starts runs on worker threads and answers for them until the workspace has their record.
 
-    def __init__(self, session: Session, workspace: Workspace, *, workers: int = 4) -> None:
+    ``run_seconds`` (None or 0: no limit) is how long one run may take before it is cancelled.
+    """
+
+    def __init__(self, session: Session, workspace: Workspace, *, workers: int = 4,
+                 run_seconds: float | None = None) -> None:
         self._session = session
         self._workspace = workspace
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="spyglass-run")
+        self._workers = _Workers(workers, self._execute)
+        self._run_seconds = run_seconds or None
         self._active: dict[str, _Active] = {}
         self._lock = threading.Lock()
+        self._closed = False
 
     def submit(self, type_name: str, params: RawParams, *, check_id: str | None = None) -> str:
         """Validate the type and params (UsageError → 4xx), then start the run; returns its id."""
-        definition = lookup(type_name)
-        if definition is None:
-            raise UsageError(f"Spyglass has no check type {type_name!r}.",
-                             remedy="Use one of the types listed by GET /api/info (check_types).")
-        try:
-            typed = definition.params_model.model_validate(params)
-        except ValidationError as exc:
-            raise UsageError(f"Invalid params for {type_name}: {validation_message(exc)}.",
-                             remedy="Fix the params and send the request again.") from None
+        definition, typed = validate_check(type_name, params)
         active = _Active(run_id=uuid.uuid4().hex, type=type_name, params=params, check_id=check_id,
                          title=definition.title(typed), started_at=datetime.now(timezone.utc))
         with self._lock:
+            if self._closed:
+                raise Cancelled("The server is stopping, so the run was not started.",
+                                remedy="Start it again once the server is back.")
             self._active[active.run_id] = active
-            active.future = self._pool.submit(self._execute, active)
+        self._workers.submit(active)
         return active.run_id
 
     def _execute(self, active: _Active) -> RunRecord:
@@ -81,9 +130,19 @@ class RunManager:
             active.progress = max(0.0, min(1.0, fraction))
             active.message = message
 
+        def time_out() -> None:
+            active.timed_out = True
+            active.cancel.cancel()
+
+        timer = threading.Timer(self._run_seconds, time_out) if self._run_seconds else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
         try:
             record = self._session.run_check(active.type, active.params, check_id=active.check_id,
                                              cancel=active.cancel, progress=progress, run_id=active.run_id)
+            if active.timed_out and record.status is RunStatus.CANCELLED:
+                record = record.model_copy(update={"status": RunStatus.FAILED, "error": self._timeout_error()})
         except Exception as exc:  # a bug in a check must become a failed run, never a lost one
             record = RunRecord(
                 run_id=active.run_id, type=active.type, params=active.params, check_id=active.check_id,
@@ -91,6 +150,9 @@ class RunManager:
                 error=ErrorInfo(kind=type(exc).__name__, message="The check failed unexpectedly.",
                                 remedy="Re-run it; if it fails again, report it with the server log."),
             )
+        finally:
+            if timer is not None:
+                timer.cancel()
         try:
             self._workspace.record_run(record)
         except SpyglassError as exc:  # kept in memory; only the state file could not be written
@@ -99,6 +161,13 @@ class RunManager:
             with self._lock:
                 self._active.pop(active.run_id, None)
         return record
+
+    def _timeout_error(self) -> ErrorInfo:
+        return ErrorInfo(kind="RunTimeout",
+                         message=f"The run took longer than {self._run_seconds:g} s, the server's limit for one "
+                                 "run, and was stopped (its warehouse query cancelled).",
+                         remedy="Narrow the check (fewer columns, a where condition, a smaller model), or "
+                                "start the server with a longer run limit.")
 
     def cancel(self, run_id: str) -> RunView:
         with self._lock:
@@ -120,7 +189,7 @@ class RunManager:
         """The run's view once it finished, or still running after ``timeout`` seconds."""
         with self._lock:
             active = self._active.get(run_id)
-        if active is not None and active.future is not None:
+        if active is not None:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(active.future)), timeout)
         return self.view(run_id)
@@ -136,12 +205,17 @@ class RunManager:
                 continue
         return views
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Refuse new runs, cancel every run (running or queued) and wait for the workers at most
+        ``timeout`` seconds (a worker still stuck is left behind: it is a daemon thread). Safe to call
+        several times, from any thread."""
         with self._lock:
+            self._closed = True
             actives = list(self._active.values())
         for active in actives:
             active.cancel.cancel()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if not self._workers.stop(timeout):
+            log.warning("Some runs did not stop within %.0f s of being cancelled; leaving them behind.", timeout)
 
 
 def run_view(session: Session, run: RunRecord) -> RunView:
