@@ -22,20 +22,11 @@ from spyglass.server.gitlab_port import GitLabPort
 from spyglass.server.routes import checks, info, lineage, query, runs, state
 from spyglass.server.routes import gitlab as gitlab_routes
 from spyglass.server.runner import RunManager
-from spyglass.server.security import AuthMiddleware, BodyLimitMiddleware
+from spyglass.server.security import install_security
 from spyglass.server.workspace import Workspace
 from spyglass.service import Session
 
 STATIC_DIR = Path(__file__).parent / "static"
-
-#: The page loads nothing from elsewhere and tells nobody where it came from.
-PAGE_HEADERS = {
-    "Cache-Control": "no-cache",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
 
 
 def create_app(
@@ -48,12 +39,13 @@ def create_app(
     """The web app: JSON API under ``/api``, the UI at ``/``, OpenAPI at ``/openapi.json``.
 
     ``session`` should open its warehouse sandboxed (see :func:`spyglass.server.launch.serve`); without
-    ``gitlab`` the ``/api/gitlab`` routes are not mounted.
+    ``gitlab`` the ``/api/gitlab`` routes are not mounted. Every request passes the checks of
+    :mod:`spyglass.server.security` first.
     """
     config = config or ServerConfig()
     ctx = ServerContext(
         session=session, workspace=workspace,
-        runs=RunManager(session, workspace, workers=config.run_workers),
+        runs=RunManager(session, workspace, workers=config.run_workers, run_seconds=config.run_seconds),
         watcher=ArtifactWatcher(session, workspace, interval=config.reload_interval),
         config=config, gitlab=gitlab,
     )
@@ -66,11 +58,12 @@ def create_app(
         finally:
             watch.cancel()
             await asyncio.gather(watch, return_exceptions=True)
-            await asyncio.to_thread(ctx.runs.shutdown)
+            await stop_runs(ctx, config.shutdown_seconds)
 
     # no /docs or /redoc: those pages load their scripts from a CDN (no network call the user did not ask for)
     app = FastAPI(title="Spyglass", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Review what a dbt merge request does to the data.")
+    app.state.spyglass = ctx
     install_error_handlers(app)
     for module in (info, lineage, runs, checks, state, query):
         app.include_router(module.router(ctx))
@@ -80,8 +73,25 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
+        return FileResponse(STATIC_DIR / "index.html")
 
-    app.add_middleware(AuthMiddleware, token=config.auth_token)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    # an exported state is never larger than the workspace's bound, so the import accepts exactly that
+    install_security(app, config, path_limits={"/api/state/import": workspace.limits.state_bytes})
     return app
+
+
+def context_of(app: FastAPI) -> ServerContext:
+    """The :class:`ServerContext` of an app made by :func:`create_app`."""
+    ctx = getattr(app.state, "spyglass", None)
+    if not isinstance(ctx, ServerContext):
+        raise TypeError("This app was not made by spyglass.server.app.create_app.")
+    return ctx
+
+
+async def stop_runs(ctx: ServerContext, timeout: float) -> None:
+    """Cancel every run and wait for the workers at most ``timeout`` seconds (the server is stopping).
+
+    :meth:`RunManager.shutdown` returns within its timeout even if a worker is stuck; should the
+    process still not end, :class:`spyglass.server.serving.StopGuard` ends it.
+    """
+    await asyncio.to_thread(ctx.runs.shutdown, timeout)

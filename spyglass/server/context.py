@@ -31,6 +31,7 @@ class ArtifactWatcher:
         self.version = 1
         self._changed: asyncio.Condition | None = None
         self._last_error: str | None = None
+        self._stopping = False
 
     def _refresh_state(self) -> None:
         self._workspace.refresh_environment(self._session.environment_info(), self._session.lineage_summary())
@@ -67,12 +68,21 @@ class ArtifactWatcher:
             await self.check_once()
 
     async def wait_for_change(self, known: int, timeout: float) -> int:
-        """The version once it differs from ``known``, or the current one after ``timeout`` seconds."""
+        """The version once it differs from ``known``, or the current one after ``timeout`` seconds
+        (at once when the server is stopping)."""
         condition = self._condition()
         async with condition:
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(condition.wait_for(lambda: self.version != known), timeout)
+                await asyncio.wait_for(condition.wait_for(lambda: self.version != known or self._stopping),
+                                       timeout)
             return self.version
+
+    async def release_waiters(self) -> None:
+        """Answer every waiting page now and from now on: the server is stopping."""
+        self._stopping = True
+        condition = self._condition()
+        async with condition:
+            condition.notify_all()
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,37 @@
 """The one place errors become HTTP responses: ``{"error": ..., "remedy": ...}`` with a 4xx/5xx status.
 
-No traceback ever reaches a client; unexpected exceptions are logged server-side and answered with a
-generic 500.
+No traceback ever reaches a client or a log line: an unexpected exception is answered with a generic
+500 carrying a short error id, and logged as one line with that id, the method, the route and the
+exception's type (never its message, which may quote the request or a secret).
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spyglass.exceptions import SpyglassError
+from spyglass.server.logs import log_safe
 
 log = logging.getLogger("spyglass.server")
 
 
 def error_response(status: int, error: str, remedy: str = "") -> JSONResponse:
     return JSONResponse({"error": error, "remedy": remedy}, status_code=status)
+
+
+def request_label(scope: Scope) -> str:
+    """``METHOD /route/{template}`` for a matched route, else the escaped path (never raw request text)."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    shown = path if isinstance(path, str) else log_safe(str(scope.get("path", "")))
+    return f"{log_safe(str(scope.get('method', '')), 16)} {shown}"
 
 
 async def _spyglass_error(request: Request, exc: Exception) -> JSONResponse:
@@ -43,19 +55,48 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    remedy = "See /openapi.json for the API's routes." if exc.status_code in (404, 405) else ""
+    remedy = getattr(exc, "remedy", None)
+    if not isinstance(remedy, str):
+        remedy = "See /openapi.json for the API's routes." if exc.status_code in (404, 405) else ""
     return error_response(exc.status_code, str(exc.detail), remedy)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.error("Unexpected error on %s %s: %s", request.method, request.url.path, type(exc).__name__,
-              exc_info=exc)
-    return error_response(500, "Spyglass hit an unexpected error.",
-                          "Retry; if it persists, report it with the server's log output.")
+class UnexpectedErrorMiddleware:
+    """Any exception the app lets through: one log line and a 500 with an error id, never re-raised.
+
+    (Starlette's own last-resort handler re-raises, and the server then logs a full traceback.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            error_id = secrets.token_hex(4)
+            log.error("Unexpected error %s on %s: %s", error_id, request_label(scope), type(exc).__name__)
+            if not started:
+                response = JSONResponse(
+                    {"error": f"Spyglass hit an unexpected error (id {error_id}).",
+                     "remedy": "Retry; if it persists, report it with this id and the server's log line "
+                               "that carries it.",
+                     "error_id": error_id},
+                    status_code=500)
+                await response(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SpyglassError, _spyglass_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)

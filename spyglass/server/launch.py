@@ -1,19 +1,25 @@
-"""Assemble and run the server: sandboxed session, workspace from the state file, GitLab, uvicorn."""
+"""Assemble and run the server: sandboxed session, workspace from the state file, GitLab, then serve it."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-import uvicorn
 from fastapi import FastAPI
 
 from spyglass.project.models import ArtifactPair
 from spyglass.server.app import create_app
-from spyglass.server.config import ServerConfig, resolve_auth_token
+from spyglass.server.config import (
+    ServerConfig,
+    is_loopback,
+    resolve_allowed_hosts,
+    resolve_auth_token,
+    validate_bind_host,
+)
 from spyglass.server.gitlab_port import GitLabPort
+from spyglass.server.serving import bind_sockets, run_app
 from spyglass.server.workspace import Workspace
 from spyglass.service import Session
 from spyglass.settings import ProjectSettings
@@ -62,25 +68,34 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     auth_token: str | None = None,
+    allowed_hosts: Sequence[str] = (),
     environ: Mapping[str, str] | None = None,
 ) -> None:
     """Serve the UI and API until interrupted (what ``spyglass server`` and ``spyglass demo`` call).
 
     Binding anywhere but loopback requires ``auth_token`` (or ``SPYGLASS_AUTH_TOKEN``): UsageError
-    otherwise. The queries run on a sandboxed copy of ``session``.
+    otherwise. Requests must name the server by ``host``, a loopback name or one of ``allowed_hosts``
+    (plus ``SPYGLASS_ALLOWED_HOSTS``). The queries run on a sandboxed copy of ``session``.
+    "Spyglass is serving on URL" is printed once the server answers there.
     """
     env = environ if environ is not None else os.environ
-    token = resolve_auth_token(host, auth_token, env)
-    config = ServerConfig(host=host, port=port, auth_token=token)
+    validate_bind_host(host)
+    config = ServerConfig(host=host, port=port, auth_token=resolve_auth_token(host, auth_token, env),
+                          allowed_hosts=resolve_allowed_hosts(allowed_hosts, env))
+    sockets = bind_sockets(host, port)
     sandboxed = sandboxed_session(session)
     try:
         app = build_app(sandboxed, state_path, config=config, environ=env)
-        print(f"Spyglass is serving on http://{_url_host(host)}:{port}  (Ctrl+C to stop)", flush=True)
-        # open pages keep a long poll running: do not wait for it on Ctrl+C
-        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+        run_app(app, config, sockets, announce=lambda url: _announce(url, config))
     finally:
+        for sock in sockets:
+            sock.close()
         sandboxed.close()
 
 
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
+def _announce(url: str, config: ServerConfig) -> None:
+    print(f"Spyglass is serving on {url}  (Ctrl+C to stop)", flush=True)
+    if not is_loopback(config.host):
+        names = ", ".join(sorted(config.served_hosts()))
+        print(f"It answers to the host names {names}; add the names clients use with --allowed-host.",
+              flush=True)

@@ -10,21 +10,18 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from spyglass.demo import DemoPaths
 from spyglass.server.config import ServerConfig
 from spyglass.server.launch import build_app, sandboxed_session
 from spyglass.service import Session
-from tests.fixtures.ports import free_port
+from tests.fixtures.live_server import serve_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -71,24 +68,13 @@ def page(browser: Any) -> Iterator[Any]:
 def running_server(demo: DemoPaths, tmp_path: Path, *, auth_token: str | None = None) -> Iterator[LiveServer]:
     """uvicorn in a thread on a free loopback port, over a sandboxed session of the demo."""
     session = sandboxed_session(Session.load(demo.settings))
-    port = free_port()
     state_path = tmp_path / "spyglass_state.json"
-    config = ServerConfig(port=port, reload_interval=1.0, auth_token=auth_token)
+    config = ServerConfig(reload_interval=1.0, auth_token=auth_token)
     app = build_app(session, state_path, config=config, environ=dict(os.environ))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("The Spyglass server did not start.")
-        time.sleep(0.05)
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{port}", state_path=state_path)
+        with serve_in_thread(app, config) as url:
+            yield LiveServer(url=url, state_path=state_path)
     finally:
-        server.should_exit = True
-        thread.join(timeout=20)
         session.close()
 
 

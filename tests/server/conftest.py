@@ -3,11 +3,18 @@
 ``shop_project`` writes base/current manifests and catalogs with ``tests.project.manifest_builder``;
 ``make_client(...)`` builds the app with :func:`spyglass.server.launch.build_app` and returns a
 Starlette ``TestClient`` (httpx over ASGI, lifespan included). Without a dbt profile the warehouse is
-unavailable, so warehouse checks are recorded as skipped; lineage, schema diff, checks and state work.
+unavailable, so warehouse checks fail (ConfigError: no profiles.yml); lineage, schema diff, checks and
+state work.
+
+The TestClient sends ``Host: testserver``: :func:`in_process_config` adds that name to the served
+hosts (as ``--allowed-host testserver`` would), and :func:`in_process_client` sends the
+``X-Spyglass-Request`` header on every request, as the UI does. The rules themselves are tested over
+real HTTP in ``test_browser_boundary.py``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -22,8 +29,11 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from fastapi.testclient import TestClient
 
+from fastapi import FastAPI
+
 from spyglass.server.config import ServerConfig
 from spyglass.server.launch import build_app
+from spyglass.server.security import REQUEST_HEADER
 from spyglass.service import Session
 from spyglass.settings import ProjectSettings
 from tests.project.manifest_builder import shop_builders, write_catalog, write_pair
@@ -39,7 +49,18 @@ CURRENT_COLUMNS = {
     "model.shop.stg_orders": [("order_id", "INTEGER"), ("amount", "INTEGER")],
 }
 
+#: the Host header of Starlette's TestClient
+TEST_HOST = "testserver"
 
+
+def in_process_config(config: ServerConfig) -> ServerConfig:
+    """``config`` serving the TestClient's host name too."""
+    return dataclasses.replace(config, allowed_hosts=(*config.allowed_hosts, TEST_HOST))
+
+
+def in_process_client(app: FastAPI) -> TestClient:
+    """A TestClient (not yet started) sending what the UI sends on every request."""
+    return TestClient(app, raise_server_exceptions=False, headers={REQUEST_HEADER: "1"})
 
 
 @pytest.fixture
@@ -63,9 +84,9 @@ def make_client(shop_project: ProjectSettings, tmp_path: Path) -> Iterator[MakeC
              settings: ProjectSettings | None = None) -> TestClient:
         session = Session.load(settings or shop_project)
         path = state_path if state_path is not None else tmp_path / "state.json"
-        app = build_app(session, path, config=config or ServerConfig(reload_interval=0.1),
+        app = build_app(session, path, config=in_process_config(config or ServerConfig(reload_interval=0.1)),
                         environ=dict(os.environ))
-        client = TestClient(app, raise_server_exceptions=False)
+        client = in_process_client(app)
         client.__enter__()
         clients.append(client)
         return client

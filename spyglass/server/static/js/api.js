@@ -1,5 +1,7 @@
 // The JSON API client: adds the access token (asked for once, kept in localStorage) and turns
-// {error, remedy} bodies into ApiError.
+// {error, remedy} bodies into ApiError. Every request carries X-Spyglass-Request, and every body is
+// sent as JSON: the server refuses a request that changes something without one of them (a page of
+// another site cannot send either without the server's consent, which it never gives).
 
 const TOKEN_KEY = "spyglass.authToken";
 
@@ -24,7 +26,7 @@ function askToken() {
 let pendingToken = null;
 
 export async function request(method, path, body, { raw = false, retry = true } = {}) {
-  const headers = {};
+  const headers = { "X-Spyglass-Request": "1" };
   const token = localStorage.getItem(TOKEN_KEY);
   if (token) headers["Authorization"] = `Bearer ${token}`;
   let payload;

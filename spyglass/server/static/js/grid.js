@@ -14,6 +14,15 @@ function capped(rows, render) {
   return [body, h("tfoot", {}, h("tr", {}, h("td", { colspan: 999 }, more)))];
 }
 
+// Said under a grid whose stored rows were cut to fit the state file (`truncated` on the table).
+export function cutNote(truncated, stored, total, what = "rows") {
+  if (!truncated) return null;
+  const text = stored < total
+    ? `Only the first ${fmt(stored)} of ${fmt(total)} ${what} are stored: the result was cut to fit the state file.`
+    : "Long values are shortened: the result was cut to fit the state file.";
+  return h("p", { class: "muted small cut-note" }, text);
+}
+
 function cellsRow(values, cls = "", cellClass = () => "") {
   return h("tr", { class: cls }, values.map((v, i) => h("td", { class: `${typeof v === "number" ? "num" : ""} ${cellClass(i)}` }, fmt(v))));
 }
@@ -31,6 +40,7 @@ export function dataTable(table, title = null, rowClass = () => "") {
   return h("div", { class: "side" },
     h("h4", {}, title || "", h("span", { class: "muted small" },
       ` ${fmt(table.total_row_count)} row(s)${table.more ? `, first ${fmt(table.rows.length)} shown` : ""}`)),
+    cutNote(table.truncated, table.rows.length, table.total_row_count),
     plainTable(cols, table.rows, rowClass));
 }
 
@@ -53,8 +63,9 @@ export function diffRowsTable(diff) {
       h("span", { class: "figure" }, h("b", {}, fmt(diff.removed)), " removed"),
       h("span", { class: "figure" }, h("b", {}, fmt(diff.changed)), " changed"),
       diff.more ? h("span", { class: "muted small" }, `first ${fmt(diff.rows.length)} shown`) : null),
+    cutNote(diff.truncated, diff.rows.length, diff.added + diff.removed + diff.changed, "differing rows"),
     diff.rows.length ? h("table", { class: "grid data" }, h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))), capped(diff.rows, render))
-      : h("p", { class: "muted" }, "No differing rows."));
+      : h("p", { class: "muted" }, diff.truncated ? "No differing row is stored." : "No differing rows."));
 }
 
 function rowKey(columns, order, row) {
@@ -72,7 +83,8 @@ function queryDiffView(result) {
   if (ms) {
     parts.push(h("div", { class: "figures" },
       h("span", { class: "figure" }, h("b", {}, fmt(ms.only_in_base)), " row(s) only in base"),
-      h("span", { class: "figure" }, h("b", {}, fmt(ms.only_in_current)), " row(s) only in current")));
+      h("span", { class: "figure" }, h("b", {}, fmt(ms.only_in_current)), " row(s) only in current")),
+      cutNote(ms.truncated, ms.rows.length, ms.differing, "differing rows"));
     for (const r of ms.rows) {
       const key = JSON.stringify(r.values);
       if (r.base_count > r.current_count) removed.add(key);
