@@ -2,18 +2,25 @@
 
 A :class:`Session` owns one dbt project's artifacts, lineage diff and (lazily) its warehouse
 connection. It is thread-safe: the server calls it from several worker threads at once.
+
+A failed connection attempt is never remembered beyond the callers that waited for it: the next use
+tries again (a database that was down may be back). A warehouse check that cannot get a connection
+fails with the connection's own error (what went wrong, what to do), never "skipped".
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from pydantic import ValidationError
 
-from spyglass.checks.base import CheckContext, CheckType, ProgressFn, no_progress
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, ProgressFn, no_progress
 from spyglass.checks.registry import lookup
 from spyglass.exceptions import Cancelled, CheckSkipped, SpyglassError, UsageError
 from spyglass.project.artifacts import artifact_fingerprint, load_pair
@@ -45,6 +52,37 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@dataclass(frozen=True)
+class Connection:
+    """The outcome of one attempt to open the warehouse: the warehouse, or the error saying why not.
+
+    ``spyglass run`` attempts once and hands the outcome to every check, so an unreachable host costs
+    one connect timeout, not one per check. ``Connection()`` (neither) means no attempt was made.
+    """
+
+    warehouse: Warehouse | None = None
+    error: SpyglassError | None = None
+
+
+def validate_check(type_name: str, params: RawParams) -> tuple[CheckDefinition[Any, Any], Params]:
+    """The definition and typed params of a check: the one validation the runner, the CLI and the
+    API's create/patch all use.
+
+    Raises:
+        UsageError: the type is unknown or the params do not fit it (HTTP 400 / exit 2).
+    """
+    definition = lookup(type_name)
+    if definition is None:
+        raise UsageError(f"Spyglass has no check type {type_name!r}.",
+                         remedy="Use one of: " + ", ".join(t.value for t in CheckType) + ".")
+    try:
+        return definition, definition.params_model.model_validate(params)
+    except ValidationError as exc:
+        raise UsageError(f"Invalid params for {type_name}: {validation_message(exc)}.",
+                         remedy="Fix the check's params (in spyglass.yml, the state file or the request) "
+                                "and try again.") from None
+
+
 class Session:
     """Artifacts + lineage + warehouse of one dbt project, shared by all entry points."""
 
@@ -58,11 +96,16 @@ class Session:
         self.settings = settings
         self._open_warehouse = open_warehouse
         self._lock = threading.RLock()
+        #: held while connecting (separately, so a slow connect never blocks reading the artifacts);
+        #: taken before ``_lock`` when both are needed, never after
+        self._connect_lock = threading.Lock()
         self._artifacts = artifacts
         self._lineage = diff_lineage(artifacts)
         self._fingerprint = artifact_fingerprint(settings.base_dir, settings.current_dir)
         self._warehouse: Warehouse | None = None
-        self._warehouse_error: SpyglassError | None = None
+        #: failed connection attempts so far, and the last one's error (shared with callers that waited)
+        self._failures = 0
+        self._last_failure: SpyglassError | None = None
 
     @classmethod
     def load(cls, settings: ProjectSettings, *, open_warehouse: WarehouseOpener = _default_opener) -> Session:
@@ -90,44 +133,62 @@ class Session:
             self._artifacts = artifacts
             self._lineage = diff_lineage(artifacts)
             self._fingerprint = fingerprint
-            if self._warehouse is not None:
-                self._warehouse.close()
-            self._warehouse = None
-            self._warehouse_error = None
-            return True
+        self.close()  # the next use opens the warehouse over the new artifacts
+        return True
 
     # -- warehouse ----------------------------------------------------------------------------------
     def warehouse(self) -> Warehouse:
-        """The open warehouse connection (opened on first use; raises WarehouseUnavailable)."""
-        with self._lock:
-            if self._warehouse is None:
-                if self._warehouse_error is not None:
-                    raise self._warehouse_error
-                try:
-                    self._warehouse = self._open_warehouse(self.settings, self._artifacts)
-                except SpyglassError as exc:
-                    self._warehouse_error = exc
-                    raise
+        """The open warehouse connection, opened on first use.
+
+        A failed attempt is not cached: the next call tries again. Callers that were waiting while an
+        attempt failed get that attempt's error instead of each waiting for a connect timeout of its own.
+
+        Raises:
+            ConfigError: profiles.yml missing, no such profile or target.
+            WarehouseUnavailable: the adapter is missing or the database cannot be reached.
+        """
+        failures_seen = self._failures
+        with self._connect_lock:
+            if self._warehouse is not None:
+                return self._warehouse
+            if self._failures != failures_seen and self._last_failure is not None:
+                raise copy.copy(self._last_failure)  # a copy: the shared one keeps no traceback of ours
+            try:
+                self._warehouse = self._open_warehouse(self.settings, self.artifacts)
+            except SpyglassError as exc:
+                self._failures += 1
+                self._last_failure = exc
+                raise
+            self._last_failure = None
             return self._warehouse
 
     def try_warehouse(self) -> Warehouse | None:
+        """The warehouse, or None when it cannot be opened right now (tried again on the next call)."""
+        return self.connect().warehouse
+
+    def connect(self) -> Connection:
+        """One attempt to open the warehouse (or the one already open); never raises SpyglassError."""
         try:
-            return self.warehouse()
-        except SpyglassError:
-            return None
+            return Connection(warehouse=self.warehouse())
+        except SpyglassError as exc:
+            return Connection(error=exc)
 
     def close(self) -> None:
-        with self._lock:
+        with self._connect_lock:
             if self._warehouse is not None:
                 self._warehouse.close()
                 self._warehouse = None
 
     # -- checks ---------------------------------------------------------------------------------------
-    def context(self, cancel: CancelToken | None = None, progress: ProgressFn = no_progress) -> CheckContext:
+    def context(self, cancel: CancelToken | None = None, progress: ProgressFn = no_progress, *,
+                connection: Connection | None = None) -> CheckContext:
+        """What a check runs with; ``connection`` None = attempt to connect now."""
+        attempt = connection if connection is not None else self.connect()
         return CheckContext(
             artifacts=self.artifacts,
             lineage=self.lineage,
-            warehouse=self.try_warehouse(),
+            warehouse=attempt.warehouse,
+            warehouse_error=attempt.error,
             cancel=cancel or CancelToken(),
             progress=progress,
         )
@@ -141,8 +202,13 @@ class Session:
         cancel: CancelToken | None = None,
         progress: ProgressFn = no_progress,
         run_id: str | None = None,
+        connection: Connection | None = None,
     ) -> RunRecord:
-        """Run one check and return its record; check failures are recorded, never raised."""
+        """Run one check and return its record; check failures are recorded, never raised.
+
+        ``connection``: an attempt made once for several checks (``spyglass run``); None = the check
+        connects itself when it needs the warehouse. Checks that need none never connect.
+        """
         started = utcnow()
         record = {
             "run_id": run_id or uuid.uuid4().hex,
@@ -151,20 +217,13 @@ class Session:
             "check_id": check_id,
             "started_at": started,
         }
-        definition = lookup(type_name)
-        if definition is None:
-            error = CheckSkipped(
-                f"Spyglass does not know the check type {type_name!r}.",
-                remedy="Use one of: " + ", ".join(sorted(t.value for t in _all_types())) + ".",
-            )
-            return RunRecord(**record, status=RunStatus.SKIPPED, error=_error_info(error), ended_at=utcnow())
         try:
-            typed_params = definition.params_model.model_validate(params)
-        except ValidationError as exc:
-            invalid = UsageError(f"Invalid params for {type_name}: {validation_message(exc)}",
-                                 remedy="Fix the check's params in spyglass.yml or the request.")
-            return RunRecord(**record, status=RunStatus.FAILED, error=_error_info(invalid), ended_at=utcnow())
-        ctx = self.context(cancel, progress)
+            definition, typed_params = validate_check(type_name, params)
+        except UsageError as exc:
+            return RunRecord(**record, status=RunStatus.FAILED, error=_error_info(exc), ended_at=utcnow())
+        if not definition.needs_warehouse:
+            connection = Connection()
+        ctx = self.context(cancel, progress, connection=connection)
         try:
             ctx.cancel.raise_if_cancelled()
             result = definition.run(typed_params, ctx)
@@ -204,10 +263,6 @@ class Session:
         edges = sorted({(parent, child) for child in keep for parent in lineage.parent_map.get(child, ())
                         if parent in keep})
         return LineageSummary(nodes=nodes, edges=edges)
-
-
-def _all_types() -> list[CheckType]:
-    return list(CheckType)
 
 
 def _error_info(exc: SpyglassError) -> ErrorInfo:

@@ -3,9 +3,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from spyglass.cli.run import gate_exit_code
-from spyglass.pipeline import decide_approval
+from spyglass.pipeline import decide_approval, run_all
+from spyglass.project.models import Env
+from spyglass.state.bounds import StateLimits
 from spyglass.state.models import CheckRecord, ErrorInfo, RunRecord, RunStatus
 from spyglass.state.store import new_state
+from tests.fixtures.warehouses import Crafted
 
 T0 = datetime(2026, 1, 2, tzinfo=timezone.utc)
 
@@ -61,3 +64,27 @@ def test_reviewer_approval_survives_only_an_identical_result() -> None:
     assert decide_approval(approved, counts(7), counts(8)) is False
     assert decide_approval(_check(), counts(8), counts(8)) is False
     assert decide_approval(_check(), counts(10), None) is True
+
+
+def test_spyglass_run_keeps_an_approval_of_a_cut_result_only_while_it_is_the_same(crafted: Crafted) -> None:
+    """The state file keeps a cut copy of a large result: a re-run compares what was computed."""
+    rows = "select i as id, 'v' || cast(i as varchar) as note from generate_series(1, 300) as t(i)"
+    changed = ("select i as id, case when i <= 250 then 'v' else 'w' end || cast(i as varchar) as note "
+               "from generate_series(1, 300) as t(i)")
+    crafted.create_model("orders", rows, changed, unique_key="id")
+    limits = StateLimits(result_bytes=4_096, results_bytes=8_192, state_bytes=1024 * 1024)
+    check = CheckRecord(check_id="c", name="orders rows", type="value_diff_detail",
+                        params={"model": "orders", "primary_key": "id"}, created_at=T0, updated_at=T0)
+    session = crafted.session()
+    first = run_all(session, [check], limits=limits, environ={})
+    diff = first.runs[0].result.diff  # type: ignore[union-attr]
+    assert diff.truncated and diff.changed == 50 and len(diff.rows) < 50 and first.runs[0].result_digest
+    reviewed = first.model_copy(update={"checks": [first.checks[0].model_copy(update={"approved": True})]})
+
+    again = run_all(session, reviewed.checks, previous=reviewed, limits=limits, environ={})
+    assert again.checks[0].approved is True
+
+    crafted.execute(f"update {crafted.relation('orders', Env.CURRENT)} set note = 'late' where id = 300")
+    moved = run_all(session, again.checks, previous=again, limits=limits, environ={})
+    assert moved.runs[0].result == again.runs[0].result  # the rows kept are the same ...
+    assert moved.checks[0].approved is False  # ... but the result is not

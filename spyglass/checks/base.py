@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -10,7 +11,7 @@ from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from spyglass.exceptions import CheckSkipped
+from spyglass.exceptions import SpyglassError, WarehouseUnavailable
 from spyglass.project.lineage import LineageDiff
 from spyglass.project.models import ArtifactPair
 from spyglass.warehouse.base import CancelToken, Warehouse
@@ -69,21 +70,27 @@ def no_progress(fraction: float, message: str) -> None:
 
 @dataclass(frozen=True)
 class CheckContext:
-    """Everything a check may use. ``warehouse`` is None when no dbt profile could be opened."""
+    """Everything a check may use. ``warehouse`` is None when no connection could be opened;
+    ``warehouse_error`` then says why, and every check that needs the warehouse fails with it."""
 
     artifacts: ArtifactPair
     lineage: LineageDiff
     warehouse: Warehouse | None
     cancel: CancelToken
     progress: ProgressFn = no_progress
+    warehouse_error: SpyglassError | None = None
 
     def require_warehouse(self) -> Warehouse:
-        if self.warehouse is None:
-            raise CheckSkipped(
-                "This check needs the warehouse, but no dbt profile connection is open.",
-                remedy="Pass --profiles-dir/--target (as dbt takes them) or run `spyglass debug`.",
-            )
-        return self.warehouse
+        """The warehouse; raises the connection's own error (ConfigError, WarehouseUnavailable ...)
+        when there is none, so the run fails with what went wrong and what to do."""
+        if self.warehouse is not None:
+            return self.warehouse
+        if self.warehouse_error is not None:
+            raise copy.copy(self.warehouse_error)  # shared by every check of a run: raise a fresh copy
+        raise WarehouseUnavailable(
+            "This check needs the warehouse, but no connection to it was opened.",
+            remedy="Pass --profiles-dir/--target (as dbt takes them) or run `spyglass debug`.",
+        )
 
 
 P = TypeVar("P", bound=Params)

@@ -22,10 +22,10 @@ from spyglass.checks.sql import (
     is_null,
     not_null,
     or_all,
-    strip_sql,
     to_json_scalar,
     type_family,
 )
+from spyglass.checks.user_sql import parse_condition
 from spyglass.exceptions import CheckError
 from spyglass.project.models import Artifacts, Node
 from spyglass.warehouse.base import ResultColumn, Warehouse
@@ -210,9 +210,9 @@ def model_sides(ctx: CheckContext, sql: SqlBuilder, model: str, where: str | Non
     warehouse = ctx.require_warehouse()
     base_node, current_node = model_nodes(ctx, model)
     base_rel, current_rel = warehouse.relation(base_node), warehouse.relation(current_node)
-    if where and where.strip():
-        base_from = sql.subquery(f"SELECT * FROM {base_rel} WHERE {strip_sql(where)}", BASE)
-        current_from = sql.subquery(f"SELECT * FROM {current_rel} WHERE {strip_sql(where)}", CURRENT)
+    if where and where.strip():  # parsed and checked as user SQL, then built as a tree around the relations
+        condition = parse_condition(where, warehouse.dialect)
+        base_from, current_from = sql.filtered(base_rel, condition, BASE), sql.filtered(current_rel, condition, CURRENT)
     else:
         base_from, current_from = sql.relation(base_rel, BASE), sql.relation(current_rel, CURRENT)
     base_cols, current_cols = probe_sides(warehouse, sql, base_from, current_from, ctx)

@@ -2,9 +2,9 @@
 
 One FULL OUTER JOIN on the key columns (by name) keeps only rows that differ, each with the list of
 changed columns, ``limit`` of them (default 1,000) plus totals per kind computed over all differing
-rows. The key is validated first (unique and non-null on both sides). Two empty sides give no
-differing rows (a success; ``value_diff`` fails instead, having no figure to report). The same row
-diff serves ``query_diff`` with a primary key.
+rows. The key is validated first (unique and non-null on both sides, one bounded scan per side). Two
+empty sides give no differing rows (a result, as for ``value_diff``). The same row diff serves
+``query_diff`` with a primary key.
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ class DiffRows(BaseModel):
     changed: int
     base_only_columns: tuple[str, ...] = ()
     current_only_columns: tuple[str, ...] = ()
+    #: True when the state file keeps fewer rows (or shortened values) than were fetched
+    truncated: bool = False
 
     @property
     def total(self) -> int:

@@ -9,16 +9,20 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from spyglass.checks.presets import load_presets
+from spyglass.cli.interrupt import run_interruptibly
 from spyglass.cli.options import project_options, settings_from
-from spyglass.pipeline import checks_from_presets, run_all
+from spyglass.exceptions import SpyglassError
+from spyglass.pipeline import checks_from_presets, connect_for, nothing_can_run, run_all
 from spyglass.report.markdown import DEFAULT_MAX_CHARS, render_summary
 from spyglass.report.terminal import run_table
-from spyglass.service import Session
+from spyglass.service import Connection, Session
 from spyglass.settings import ProjectSettings
 from spyglass.state.models import CheckRecord, RunRecord, RunStatus, State
 from spyglass.state.store import load_state, save_state
+from spyglass.warehouse.base import CancelToken
 
 FAIL_ON = ("mismatch", "error")
 
@@ -41,8 +45,14 @@ def execute_run(
     state_file: Path | None,
     fail_on: Sequence[str] | str | None,
     console: Console,
+    cancel: CancelToken | None = None,
 ) -> int:
-    """The whole ``spyglass run``: load, run the checks with a progress bar, print, write; exit code."""
+    """The whole ``spyglass run``: load, run the checks with a progress bar, print, write; exit code.
+
+    When the warehouse cannot be opened its error is printed once (with its remedy) and every check
+    that needs it is an error. When no check could run at all the exit code is 2 and ``output`` is left
+    as it was (a good state from an earlier run stays good); this run's state goes beside it instead.
+    """
     previous = load_state(state_file) if state_file is not None else None
     session = Session.load(settings)
     try:
@@ -54,22 +64,55 @@ def execute_run(
             checks = checks_from_presets(session, presets.checks)
             source = presets.source
         console.print(f"Running {len(checks)} checks from {source}.", highlight=False)
-        state = _run_with_progress(session, checks, previous, console)
+        connection = connect_for(session, checks)
+        if connection.error is not None:
+            _print_connection_error(connection.error)
+        state = _run_with_progress(session, checks, previous, console, connection, cancel)
     finally:
         session.close()
-    save_state(output, state)
-    console.print(run_table(state))
-    console.print(f"State written to {output}", highlight=False)
-    if summary_path is not None:
-        summary_path.parent.mkdir(parents=True, exist_ok=True)
-        summary_path.write_text(render_summary(state), encoding="utf-8")
-        console.print(f"Summary written to {summary_path}", highlight=False)
+    if cancel is not None:
+        cancel.raise_if_cancelled()  # interrupted (Ctrl+C, SIGTERM): no state file is written
+    blocked = nothing_can_run(checks, connection)
+    _write(state, output, summary_path, blocked=blocked, console=console)
+    if blocked:
+        return 2
     gates = [fail_on] if isinstance(fail_on, str) else list(fail_on or ())
     return gate_exit_code(state, gates)
 
 
+def _write(state: State, output: Path, summary_path: Path | None, *, blocked: bool, console: Console) -> None:
+    """Write the state (beside ``output`` when no check could run) and the summary; say where."""
+    written = failed_state_path(output) if blocked else output
+    save_state(written, state)
+    console.print(run_table(state))
+    if blocked:
+        console.print(f"No check could run, so {output} was left unchanged; this run's state is in {written}",
+                      highlight=False)
+    else:
+        console.print(f"State written to {written}", highlight=False)
+    if summary_path is not None:
+        summary_path.parent.mkdir(parents=True, exist_ok=True)
+        summary_path.write_text(render_summary(state), encoding="utf-8")
+        console.print(f"Summary written to {summary_path}", highlight=False)
+
+
+def failed_state_path(output: Path) -> Path:
+    """Where a run in which nothing could run writes its state: beside ``output``, never over it (pure)."""
+    return output.with_name(f"{output.stem}.failed{output.suffix or '.json'}")
+
+
+def _print_connection_error(error: SpyglassError) -> None:
+    """The warehouse's connection error, once, on stderr (user text never renders as rich markup)."""
+    err = Console(stderr=True, soft_wrap=True)
+    err.print("[bold red]Error:[/] ", Text(f"cannot open the warehouse: {error.message}"), sep="",
+              highlight=False)
+    if error.remedy:
+        err.print(error.remedy, markup=False, highlight=False)
+    err.print("Every check that needs the warehouse is reported as an error.", highlight=False)
+
+
 def _run_with_progress(session: Session, checks: list[CheckRecord], previous: State | None,
-                       console: Console) -> State:
+                       console: Console, connection: Connection, cancel: CancelToken | None = None) -> State:
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                         TimeElapsedColumn(), console=console, transient=True)
     with progress:
@@ -78,7 +121,8 @@ def _run_with_progress(session: Session, checks: list[CheckRecord], previous: St
         def on_progress(index: int, total: int, check: CheckRecord, run: RunRecord | None) -> None:
             progress.update(task, completed=index, description=check.name if run is None else "checks")
 
-        return run_all(session, checks, previous=previous, on_progress=on_progress)
+        return run_all(session, checks, previous=previous, on_progress=on_progress, connection=connection,
+                       cancel=cancel)
 
 
 @click.command("run")
@@ -90,12 +134,14 @@ def _run_with_progress(session: Session, checks: list[CheckRecord], previous: St
 @click.option("--summary", "summary_path", type=click.Path(path_type=Path), default=None,
               help="Also write the Markdown summary to this file.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), multiple=True,
-              help="Exit 1 when any check mismatches / any check errors (repeatable).")
+              help="Exit 1 when any check mismatches / any check errors (repeatable). Exit 2, whatever "
+                   "this says, when no check could run (the warehouse cannot be opened).")
 def run_command(**kwargs: Any) -> None:
     """Run the preset checks (spyglass.yml, recce.yml or defaults) and write the state file."""
     settings = settings_from(kwargs)
-    code = execute_run(settings, output=kwargs["output"], summary_path=kwargs["summary_path"],
-                       state_file=kwargs["state_file"], fail_on=kwargs["fail_on"], console=Console())
+    code = run_interruptibly(lambda cancel: execute_run(  # Ctrl+C/SIGTERM: cancel the queries, exit 130
+        settings, output=kwargs["output"], summary_path=kwargs["summary_path"], state_file=kwargs["state_file"],
+        fail_on=kwargs["fail_on"], console=Console(), cancel=cancel))
     raise SystemExit(code)
 
 

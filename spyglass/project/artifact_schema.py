@@ -101,10 +101,13 @@ class RawNode(msgspec.Struct):
 
 
 class ManifestFile(msgspec.Struct):
-    metadata: dict[str, Any] = {}
-    nodes: dict[str, RawNode] = {}
-    sources: dict[str, RawNode] = {}
-    exposures: dict[str, RawNode] = {}
+    """The top level of a manifest. Every section is required: dbt (v10-v12) always writes them, and a
+    file without ``nodes`` is not a manifest with no models (which would read as "every model removed")."""
+
+    metadata: dict[str, Any]
+    nodes: dict[str, RawNode]
+    sources: dict[str, RawNode]
+    exposures: dict[str, RawNode]
 
 
 class MetadataOnly(msgspec.Struct):
@@ -124,9 +127,11 @@ class CatalogEntry(msgspec.Struct):
 
 
 class CatalogFile(msgspec.Struct):
-    metadata: dict[str, Any] = {}
-    nodes: dict[str, CatalogEntry] = {}
-    sources: dict[str, CatalogEntry] = {}
+    """The top level of a catalog; every section dbt writes is required, as for :class:`ManifestFile`."""
+
+    metadata: dict[str, Any]
+    nodes: dict[str, CatalogEntry]
+    sources: dict[str, CatalogEntry]
 
 
 MANIFEST_DECODER = msgspec.json.Decoder(ManifestFile)

@@ -120,8 +120,10 @@ def load_manifest(path: Path, env: Env) -> Manifest:
     """Read one ``manifest.json``.
 
     Raises:
-        ArtifactError: the directory or file is missing, the JSON is malformed, or the manifest
-            schema version is not v10-v12; the message names the file and the dbt command to run.
+        ArtifactError: the directory or file is missing, the JSON is malformed, it does not have the
+            shape dbt writes (not an object; no ``metadata``, ``nodes``, ``sources`` or ``exposures``
+            mapping), or the manifest schema version is not v10-v12; the message names the file and
+            the dbt command to run.
     """
     raw = _read_bytes(path, env, "manifest")
     try:

@@ -20,7 +20,7 @@ from spyglass.checks.row_count import (
 )
 from spyglass.demo import DemoPaths
 from spyglass.demo.changeset import FILTERED_MODEL
-from spyglass.exceptions import Cancelled, CheckError, CheckSkipped
+from spyglass.exceptions import Cancelled, CheckError, ConfigError, WarehouseUnavailable
 from spyglass.project.lineage import diff_lineage
 from spyglass.project.models import Env
 from spyglass.report.details.row_count import render
@@ -119,12 +119,18 @@ def test_through_session_with_recce_alias_and_json_round_trip(crafted: Crafted) 
     assert _by_name(again)["filtered"].delta == -2
 
 
-def test_without_warehouse_the_check_is_skipped(crafted: Crafted) -> None:
+def test_without_warehouse_the_check_fails_with_the_connection_error(crafted: Crafted) -> None:
     _build(crafted)
     ctx = crafted.context()
     no_warehouse = type(ctx)(artifacts=ctx.artifacts, lineage=ctx.lineage, warehouse=None, cancel=CancelToken())
-    with pytest.raises(CheckSkipped):
+    with pytest.raises(WarehouseUnavailable, match="no connection to it was opened"):
         ROW_COUNT_DIFF.run(RowCountDiffParams(), no_warehouse)
+    cause = ConfigError("No profiles.yml in /nowhere.", remedy="Pass --profiles-dir.")
+    failed = type(ctx)(artifacts=ctx.artifacts, lineage=ctx.lineage, warehouse=None, cancel=CancelToken(),
+                       warehouse_error=cause)
+    with pytest.raises(ConfigError, match=r"No profiles\.yml in /nowhere\.") as raised:
+        ROW_COUNT_DIFF.run(RowCountDiffParams(), failed)
+    assert raised.value.remedy == "Pass --profiles-dir."
 
 
 def _row(name: str, base: SideCount, current: SideCount) -> RowCountRow:
@@ -147,10 +153,10 @@ def test_markdown_details_list_changed_nodes_first() -> None:
         "|---|--:|--:|---|\n"
         "| 🔴 `b_filtered` | 1,200 | 1,080 | -120 (-10.0%) |\n"
         "| 🔴 `c_new` | — | 7 | added |\n"
-        "| 🔴 `d\\|pipe` | 0 | permission denied | cannot compare |\n"
+        "| 🔴 <code>d\\|pipe</code> | 0 | permission denied | cannot compare |\n"
         "| `a_same` | 1,000 | 1,000 | = |\n"
         "\n"
-        "- `d\\|pipe`: no SELECT on d\n"
+        "- <code>d\\|pipe</code>: no SELECT on d\n"
     )
     assert render(result) == render(RowCountDiffResult.model_validate_json(result.model_dump_json()))
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult, run
 from spyglass.exceptions import CheckError
+from spyglass.report.details import render_details
 from spyglass.state.models import RunRecord, RunStatus
 from tests.fixtures.warehouses import Crafted
 
@@ -112,9 +115,23 @@ def test_empty_sides(crafted: Crafted) -> None:
     assert result.columns[0].matched_p is None
     assert result.example_added == (1, 2)
     assert result.mismatch
+
+
+def test_both_sides_empty_is_a_result(crafted: Crafted) -> None:
+    """Two empty sides once failed the run ("nothing to compare"): 0 rows each, no mismatch, is a result."""
+    empty = 'select * from (values (1, \'a\')) as t("Id", "name") where 1 = 0'
     crafted.create_model("void", empty, empty)
-    with pytest.raises(CheckError, match="Both sides of model 'void' are empty"):
-        _diff(crafted, model="void", primary_key="Id")
+    for two_step in (False, True):
+        result = _diff(crafted, model="void", primary_key="Id", two_step=two_step)
+        assert (result.base_rows, result.current_rows, result.added, result.removed, result.in_both,
+                result.changed) == (0, 0, 0, 0, 0, 0)
+        assert [(c.column, c.matched, c.mismatched, c.matched_p) for c in result.columns] == [("name", 0, 0, None)]
+        assert not result.mismatch
+        assert result.headline == "both sides empty: 0 rows each"
+    record = crafted.session().run_check("value_diff", {"model": "void", "primary_key": "Id"})
+    assert record.status is RunStatus.SUCCESS, record.error
+    assert record.result is not None and not record.result.mismatch
+    assert "0 base rows, 0 current rows" in render_details(record.result)
 
 
 @pytest.mark.parametrize(
@@ -139,6 +156,25 @@ def test_bad_keys_fail_with_offending_values(crafted: Crafted, base_sql: str, cu
     assert record.error is not None and record.error.kind == "CheckError"
     assert message in record.error.message
     assert "not unique and non-null" in record.error.message
+    assert record.error.remedy
+
+
+LOW_CARDINALITY = "select i % 5 as k, i as v from generate_series(1, 200000) as t(i)"
+
+
+@pytest.mark.parametrize("check_type", ["value_diff", "value_diff_detail"])
+def test_low_cardinality_key_on_200k_rows_is_refused_before_the_join(crafted: Crafted, check_type: str) -> None:
+    """A 5-value key over 200k rows: joining on it would pair 8e9 rows (no answer after minutes on
+    PostgreSQL); the key is checked first, so the run fails with the offending values instead."""
+    crafted.create_model("big", LOW_CARDINALITY, LOW_CARDINALITY)
+    record = crafted.session().run_check(check_type, {"model": "big", "primary_key": "k"})
+    assert record.status is RunStatus.FAILED
+    assert record.error is not None and record.error.kind == "CheckError"
+    assert "primary key (k) of model 'big' is not unique and non-null" in record.error.message
+    base_part, current_part = record.error.message.split(" | ")
+    for side, part in (("base", base_part), ("current", current_part)):
+        assert side + ": k=" in part
+        assert sorted(re.findall(r"k=(\d) \(40000 rows\)", part)) == ["0", "1", "2", "3", "4"]
     assert record.error.remedy
 
 

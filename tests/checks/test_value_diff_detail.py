@@ -73,3 +73,13 @@ def test_identical_and_duplicate_keys(crafted: Crafted) -> None:
     record = crafted.session().run_check("value_diff_detail", {"model": "dupes", "primary_key": "id"})
     assert record.status is RunStatus.FAILED and record.error is not None
     assert "base: id=1 (2 rows)" in record.error.message
+
+
+def test_both_sides_empty_is_a_result(crafted: Crafted) -> None:
+    empty = 'select * from (values (1, \'a\')) as t("Id", "name") where 1 = 0'
+    crafted.create_model("void", empty, empty)
+    record = crafted.session().run_check("value_diff_detail", {"model": "void", "primary_key": "Id"})
+    assert record.status is RunStatus.SUCCESS, record.error
+    assert isinstance(record.result, ValueDiffDetailResult)
+    assert (record.result.diff.rows, record.result.diff.total, record.result.mismatch) == ((), 0, False)
+    assert record.result.headline == "no differing rows"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from spyglass.project.models import Env
 from tests.cli.crafted_project import orders_project, spyglass
 from tests.fixtures.warehouses import Crafted
 
@@ -81,6 +82,42 @@ def test_failures_exit_1_with_error_and_remedy(project: Path, capsys: pytest.Cap
                               "--project-dir", project)
     assert code == 1 and json.loads(out)["status"] == "failed"  # a failure is data too with --json
     assert "Error:" in err and "nope" in err
-    code, _, err = spyglass(capsys, "query-diff", "select * from {{ ref('orders') }} where id > 9",
+    code, out, _ = spyglass(capsys, "query-diff", "select * from {{ ref('orders') }} where id > 9",
                             "--project-dir", project)
-    assert code == 1 and "no rows on either side" in err
+    assert code == 0 and "no change: no rows on either side" in out  # a result, not a failure
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_hostile_sql_exits_1_and_the_table_stays(project: Path, crafted: Crafted,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    breakout = "select 1 as a) as t; drop table {{ ref('orders') }}; select * from (select 1 as a"
+    code, _, err = spyglass(capsys, "query", breakout, "--project-dir", project)
+    assert code == 1 and "Error: The query could not be parsed as duckdb SQL" in err
+    code, _, err = spyglass(capsys, "query-diff", "select * from {{ ref('orders') }}", "--base-sql",
+                            "select 1; drop table {{ ref('orders') }}", "--project-dir", project)
+    assert code == 1 and "Error: The base query holds 2 statements" in err
+    code, _, err = spyglass(capsys, "query", "copy (select 1) to 'stolen.csv'", "--project-dir", project)
+    assert code == 1 and "COPY statement, not a query" in err
+    assert not Path("stolen.csv").exists() and not (project / "stolen.csv").exists()
+    rows = crafted.warehouse().execute(f"select count(*) from {crafted.relation('orders', Env.CURRENT)}")
+    assert rows.scalar() == 3
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+def test_hostile_preset_in_spyglass_yml_is_refused(project: Path, crafted: Crafted,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A merge request's author controls spyglass.yml: its query presets get the same rule."""
+    (project / "spyglass.yml").write_text(
+        "checks:\n"
+        "  - {name: Sneaky, type: query, params: {sql_template: \"select 1 as a) as t; drop table "
+        "{{ ref('orders') }}; select * from (select 1 as a\"}}\n"
+        "  - {name: Sneaky diff, type: query_diff, params: {sql_template: \"select 1; delete from "
+        "{{ ref('orders') }}\"}}\n")
+    state = project / "state.json"
+    code, _, _ = spyglass(capsys, "run", "--project-dir", project, "-o", state, "--fail-on", "error")
+    assert code == 1
+    runs = json.loads(state.read_text())["runs"]
+    errors = {run["type"]: run["error"] for run in (runs.values() if isinstance(runs, dict) else runs)}
+    assert errors["query"]["kind"] == errors["query_diff"]["kind"] == "QueryRefused"
+    rows = crafted.warehouse().execute(f"select count(*) from {crafted.relation('orders', Env.CURRENT)}")
+    assert rows.scalar() == 3

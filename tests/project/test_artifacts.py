@@ -211,6 +211,49 @@ def test_manifest_with_wrong_shape(tmp_path: Path) -> None:
     _assert_artifact_error(info.value, path, "dbt docs generate")
 
 
+def _without(data: dict[str, object], key: str) -> dict[str, object]:
+    return {k: v for k, v in data.items() if k != key}
+
+
+@pytest.mark.parametrize(
+    ("mangle", "problem"),
+    [
+        (lambda m: _without(m, "nodes"), "missing required field `nodes`"),
+        (lambda m: _without(m, "sources"), "missing required field `sources`"),
+        (lambda m: _without(m, "exposures"), "missing required field `exposures`"),
+        (lambda m: {**m, "nodes": ["model.shop.orders"]}, "$.nodes"),
+        (lambda m: {**m, "nodes": None}, "$.nodes"),
+        (lambda m: {**m, "nodes": {"model.shop.orders": "a string"}}, "$.nodes"),
+        (lambda m: _without(m, "metadata"), "no metadata.dbt_schema_version"),
+        (lambda m: {**m, "metadata": "v12"}, "$.metadata"),
+        (lambda m: "a manifest", "does not have the shape of a dbt manifest"),
+    ],
+    ids=["no-nodes", "no-sources", "no-exposures", "nodes-list", "nodes-null", "node-not-object",
+         "no-metadata", "metadata-string", "not-an-object"],
+)
+def test_manifest_not_shaped_as_dbt_writes_it(tmp_path: Path, mangle: object, problem: str) -> None:
+    """A manifest without ``nodes`` once loaded as 'no models' (every model removed): it is an error."""
+    builder = ManifestBuilder()
+    builder.model("orders")
+    path = tmp_path / "target" / "manifest.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(mangle(builder.build())))  # type: ignore[operator]
+    with pytest.raises(ArtifactError) as info:
+        load_manifest(path, Env.CURRENT)
+    _assert_artifact_error(info.value, path, "dbt docs generate")
+    assert problem in info.value.message
+
+
+@pytest.mark.parametrize("missing", ["nodes", "sources", "metadata"])
+def test_catalog_not_shaped_as_dbt_writes_it(tmp_path: Path, missing: str) -> None:
+    path = write_catalog(tmp_path / "target", {"model.shop.orders": [("id", "INTEGER")]})
+    path.write_text(json.dumps(_without(json.loads(path.read_text()), missing)))
+    with pytest.raises(ArtifactError) as info:
+        load_catalog(path, Env.CURRENT)
+    _assert_artifact_error(info.value, path, "dbt docs generate")
+    assert f"missing required field `{missing}`" in info.value.message
+
+
 def test_malformed_catalog(tmp_path: Path) -> None:
     path = tmp_path / "target" / "catalog.json"
     path.parent.mkdir()

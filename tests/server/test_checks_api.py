@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi.testclient import TestClient
 
+from spyglass.settings import ProjectSettings
 from tests.server.conftest import MakeClient
 
 
@@ -29,10 +31,53 @@ def test_schema_diff_run_succeeds_without_a_warehouse(client: TestClient) -> Non
     assert view["run_id"] in [r["run_id"] for r in client.get("/api/runs").json()]
 
 
-def test_warehouse_check_without_profile_is_recorded_as_skipped_not_500(client: TestClient) -> None:
+def test_warehouse_check_without_profile_is_an_error_saying_why_not_500(client: TestClient) -> None:
+    """It was recorded as "skipped" with a misleading message: a check that could not run failed."""
     view = _run(client, "row_count_diff", {"select": "customers"})
-    assert view["status"] == "skipped"
-    assert view["error"]["message"]
+    assert view["status"] == "failed"
+    assert view["error"]["kind"] == "ConfigError"
+    assert view["error"]["message"].startswith("No profiles.yml in ")
+    assert "--profiles-dir" in view["error"]["remedy"]
+
+
+def test_a_failed_connect_is_retried_by_the_next_run(client: TestClient, shop_project: ProjectSettings) -> None:
+    """The first failure was cached for the life of the server: every later run repeated it."""
+    assert _run(client, "row_count_diff", {"select": "customers"})["error"]["kind"] == "ConfigError"
+    (shop_project.project_dir / "profiles.yml").write_text(yaml.safe_dump({"no_such_profile": {
+        "target": "dev", "outputs": {"dev": {"type": "duckdb", "path": str(shop_project.project_dir / "shop.duckdb"),
+                                             "threads": 1}}}}))
+    view = _run(client, "row_count_diff", {"select": "customers"})
+    assert view["status"] == "success", view  # connected now; the tables are simply not built
+    assert view["result"]["kind"] == "row_count_diff"
+
+
+def test_create_and_patch_validate_as_runs_do(client: TestClient) -> None:
+    """POST /api/checks took an unknown type and PATCH took invalid params (201/200), while POST /api/runs
+    refused them: every route now gives the same 400 with what to fix."""
+    run = client.post("/api/runs", json={"type": "nonsense", "params": {}})
+    create = client.post("/api/checks", json={"type": "nonsense", "params": {}})
+    assert (run.status_code, create.status_code) == (400, 400)
+    assert create.json() == run.json()
+    assert create.json()["error"] == "Spyglass has no check type 'nonsense'."
+    assert "row_count_diff" in create.json()["remedy"]
+
+    bad = {"model": "customers", "k": "many"}
+    run = client.post("/api/runs", json={"type": "top_k_diff", "params": bad})
+    create = client.post("/api/checks", json={"type": "top_k_diff", "params": bad})
+    assert (run.status_code, create.status_code) == (400, 400)
+    assert create.json() == run.json()
+    assert create.json()["error"].startswith("Invalid params for top_k_diff: ")
+
+    check = client.post("/api/checks", json={"type": "top_k_diff", "params": {"model": "customers",
+                                                                              "column_name": "city"}})
+    assert check.status_code == 201, check.text
+    check_id = check.json()["check_id"]
+    patched = client.patch(f"/api/checks/{check_id}", json={"params": bad})
+    assert patched.status_code == 400
+    assert patched.json() == run.json()
+    assert client.get(f"/api/checks/{check_id}").json()["params"] == {"model": "customers", "column_name": "city"}
+    assert client.patch("/api/checks/nope", json={"params": bad}).status_code == 404
+    assert client.get("/api/checks").json() == [check.json()]  # nothing invalid was stored
 
 
 def test_check_lifecycle_create_approve_rerun_reorder_delete(client: TestClient, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from spyglass.exceptions import UsageError
 from spyglass.server.context import ServerContext
 from spyglass.server.runner import run_view
 from spyglass.server.schemas import CheckCreate, CheckPatch, CheckView, ReorderRequest, RunView
+from spyglass.service import validate_check
 from spyglass.state.models import CheckRecord
 
 
@@ -48,6 +49,7 @@ def _list_and_create(api: APIRouter, ctx: ServerContext) -> None:
         else:
             raise UsageError("A check needs a run_id, or a type and params.",
                              remedy="Send {\"run_id\": ...} to keep a run as a check.")
+        validate_check(type_name, params)  # the same rule as POST /api/runs: 400 with what to fix
         name = body.name or ctx.session.title(type_name, params)
         check = ctx.workspace.add_check(name=name, type_name=type_name, params=params,
                                         description=body.description, last_run_id=body.run_id)
@@ -70,6 +72,8 @@ def _per_check(api: APIRouter, ctx: ServerContext) -> None:
     def patch(check_id: str, body: CheckPatch) -> CheckView:
         """Rename, describe, approve/unapprove or change params (changing params clears approval)."""
         changes = body.model_dump(exclude_none=True)
+        if "params" in changes:
+            validate_check(ctx.workspace.check(check_id).type, changes["params"])  # 404, then 400
         if "params" in changes and "approved" not in changes:
             changes["approved"] = False
         return view(ctx.workspace.update_check(check_id, changes))
