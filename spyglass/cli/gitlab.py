@@ -13,14 +13,21 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 
 from spyglass.exceptions import UsageError
 from spyglass.gitlab import ci_template
 from spyglass.gitlab.diagnose import Diagnosis, status_lines
 from spyglass.gitlab.service import GitLabService, MergeRequestList, PostResult
-from spyglass.gitlab.settings import TOKEN_ENV
+from spyglass.gitlab.settings import MAX_IID, TOKEN_ENV
+from spyglass.report.escape import one_line
 from spyglass.state.store import load_state
+
+
+def escape(text: str) -> str:
+    """Text from GitLab or the user for the console: no Rich markup, no terminal control sequence."""
+    return escape_markup(one_line(text))
+
 
 _MARKS = {"pass": "[green]PASS[/]", "warn": "[yellow]WARN[/]", "fail": "[red]FAIL[/]", "skip": "[dim]SKIP[/]"}
 _VERDICT = {0: "[green]Spyglass can track merge requests and post summaries.[/]",
@@ -149,7 +156,8 @@ def _print_post(result: PostResult) -> None:
 
 
 @gitlab.command()
-@click.option("--mr", "mr_iid", type=int, default=None, help="MR iid (default: CI_MERGE_REQUEST_IID).")
+@click.option("--mr", "mr_iid", type=click.IntRange(1, MAX_IID), default=None,
+              help="MR iid (default: CI_MERGE_REQUEST_IID).")
 @click.option("--state-file", type=click.Path(path_type=Path), default=Path("spyglass_state.json"),
               show_default=True, help="The state file written by `spyglass run`.")
 @click.option("--notes", is_flag=True, help="One thread per mismatched check (resolved once it passes).")

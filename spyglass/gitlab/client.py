@@ -29,6 +29,7 @@ from spyglass.gitlab.errors import (
     GitLabNotFound,
     GitLabResponseLost,
     GitLabScopeError,
+    GitLabTokenInvalid,
     GitLabUnavailable,
 )
 
@@ -57,17 +58,50 @@ class RetryPolicy:
 
 
 def api_base(url: str) -> str:
-    """``https://host/prefix`` (or ``.../api/v4``) → ``https://host/prefix/api/v4``."""
+    """``https://host/prefix`` (or ``.../api/v4``) → ``https://host/prefix/api/v4``.
+
+    Anything that is not a plain http(s) address (control characters, a malformed host or port, a name
+    the HTTP client cannot encode) is a :class:`UsageError` that does not quote the URL (it may hold a
+    password).
+    """
     cleaned = url.strip().rstrip("/")
-    parts = urlsplit(cleaned)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"{url!r} is not a GitLab URL.",
+    try:
+        parts = urlsplit(cleaned)
+        usable = (parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+                  and all(char.isprintable() and not char.isspace() for char in cleaned))
+        if usable:
+            httpx.URL(cleaned)  # the HTTP client's own parser (ports, ...)
+            (parts.hostname or "").encode("idna")  # what name resolution will do (label lengths)
+    except (ValueError, httpx.InvalidURL):  # UnicodeError is a ValueError
+        usable = False
+    if not usable:
+        raise UsageError("The GitLab URL is not an http(s) address.",
                          remedy="Give the instance's address, e.g. https://gitlab.com or https://host/gitlab.")
-    if parts.username or parts.password or parts.query:
-        raise UsageError("The GitLab URL must not carry credentials or a query string.",
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise UsageError("The GitLab URL must not carry credentials, a query string or a fragment.",
                          remedy="Give only the address, e.g. https://gitlab.example.com; "
                                 "the token goes in SPYGLASS_GITLAB_TOKEN or --token-stdin.")
     return cleaned if cleaned.endswith("/api/v4") else f"{cleaned}/api/v4"
+
+
+def require_sendable_token(token: str) -> str:
+    """``token`` without surrounding whitespace; :class:`GitLabTokenInvalid` (a usage error: 400 / exit 2)
+    when it holds a character an HTTP header cannot carry (line break, control, space, non-ASCII).
+
+    Checked before any request is built, so neither the token nor a traceback quoting it reaches a log.
+    The message never quotes the token.
+    """
+    cleaned = token.strip()
+    if not cleaned:
+        raise GitLabTokenInvalid("The GitLab token is empty.",
+                                 remedy="Paste the whole token (GitLab shows it once, e.g. glpat-...).")
+    if not all("!" <= char <= "~" for char in cleaned):
+        raise GitLabTokenInvalid(
+            "The GitLab token contains a line break, space, control or non-ASCII character, which cannot be "
+            "sent in an HTTP header; it was not sent anywhere.",
+            remedy="Copy the token again exactly as GitLab shows it (one line, letters, digits and - _ . only) "
+                   "and paste nothing else.")
+    return cleaned
 
 
 def project_ref(project: str | int) -> str:
@@ -153,6 +187,7 @@ class GitLabClient:
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time,
                  policy: RetryPolicy | None = None, timeout: float = 30.0) -> None:
         self.base = api_base(url)
+        token = require_sendable_token(token)
         self._sleep = sleep
         self._clock = clock
         self._policy = policy or RetryPolicy()

@@ -6,10 +6,13 @@ written by the token's own user (anyone can paste a marker; only the author may 
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spyglass.gitlab.models import Discussion, Note
+from spyglass.report.escape import md_code, md_paragraphs
 from spyglass.report.markdown import render_summary
 from spyglass.report.text import ERROR, MISMATCH, escape_cell, outcome_of
 from spyglass.state.models import State
@@ -18,6 +21,7 @@ NOTE_LIMIT = 1_000_000
 SUMMARY_MARKER = "<!-- spyglass:summary -->"
 CHECK_MARKER = "<!-- spyglass:check:{check_id} -->"
 STATUS_NAME = "spyglass"
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.:\-]{1,200}")
 
 
 def summary_body(state: State) -> str:
@@ -60,18 +64,26 @@ def findings(state: State) -> list[Finding]:
     return found
 
 
+def marker_id(check_id: str) -> str:
+    """The check's id as written in its thread marker: as is when it is a plain identifier, else a digest
+    (an id from an imported state file must not close the HTML comment or start markup)."""
+    if _PLAIN_ID.fullmatch(check_id):
+        return check_id
+    return "sha256-" + hashlib.sha256(check_id.encode("utf-8")).hexdigest()[:32]
+
+
 def check_marker(check_id: str) -> str:
-    return CHECK_MARKER.format(check_id=check_id)
+    return CHECK_MARKER.format(check_id=marker_id(check_id))
 
 
 def discussion_body(finding: Finding) -> str:
     """The thread opened for a mismatched check (and its text once the check passes)."""
     state = "mismatch" if finding.mismatch else "no longer mismatches"
     lines = [check_marker(finding.check_id),
-             f"**Spyglass check `{escape_cell(finding.name)}`** ({finding.type}): {state}.", "",
+             f"**Spyglass check {md_code(finding.name)}** ({escape_cell(finding.type)}): {state}.", "",
              f"> {escape_cell(finding.headline)}"]
     if finding.description:
-        lines += ["", escape_cell(finding.description)]
+        lines += ["", md_paragraphs(finding.description)]
     lines += ["", "_Resolve this thread once the difference is intended; Spyglass resolves it by itself "
                   "when the check stops mismatching._" if finding.mismatch else
               "_Resolved by Spyglass: the latest run shows no difference._"]
@@ -108,7 +120,7 @@ def plan_discussions(found: Iterable[Finding], discussions: Iterable[Discussion]
     existing = our_threads(discussions, user_id)
     actions: list[DiscussionAction] = []
     for finding in found:
-        thread = existing.get(finding.check_id)
+        thread = existing.get(marker_id(finding.check_id))
         body = discussion_body(finding)
         if thread is None:
             if finding.mismatch:

@@ -65,6 +65,10 @@ class GitLabResponseLost(GitLabUnavailable):
     """
 
 
+class GitLabTokenInvalid(UsageError):
+    """The token cannot be a GitLab token: empty, or holding a character an HTTP header cannot carry."""
+
+
 class GitLabNotConfigured(UsageError):
     """No GitLab URL, project or token could be resolved from flags, environment, CI or the store."""
 

@@ -14,6 +14,7 @@ from spyglass.gitlab.comment import (
     DiscussionAction,
     Finding,
     find_summary_note,
+    marker_id,
     our_threads,
     plan_discussions,
 )
@@ -48,7 +49,7 @@ class DiscussionOutcome:
 
 def _create_thread(api: GitLabApi, iid: int, user_id: int, action: DiscussionAction) -> None:
     for _ in range(WRITE_ATTEMPTS):
-        if action.finding.check_id in our_threads(api.discussions(iid), user_id):
+        if marker_id(action.finding.check_id) in our_threads(api.discussions(iid), user_id):
             return
         try:
             api.create_discussion(iid, action.body)

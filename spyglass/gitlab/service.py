@@ -28,7 +28,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from spyglass.gitlab.api import GitLabApi
-from spyglass.gitlab.client import GitLabClient, RetryPolicy
+from spyglass.gitlab.client import GitLabClient, RetryPolicy, require_sendable_token
 from spyglass.gitlab.comment import counts, findings, summary_body
 from spyglass.gitlab.diagnose import NEW_TOKEN, Diagnosis, Failure, Probes, ProblemCode, diagnose
 from spyglass.gitlab.errors import (
@@ -156,15 +156,20 @@ class GitLabService:
                         today=self._today())
 
     def connect(self, url: str, project: str, token: str) -> ConnectResult:
-        """Validate the token; store the connection (token encrypted) only if it can read MRs."""
-        settings = ConnectionSettings(url=url.strip(), project=project.strip(), token=token.strip())
+        """Validate the token; store the connection (token encrypted) only if it can read MRs.
+
+        A token that cannot be sent in an HTTP header (line break, control character ...) is a
+        :class:`GitLabTokenInvalid` before anything is sent or logged.
+        """
+        token = require_sendable_token(token)
+        settings = ConnectionSettings(url=url.strip(), project=project.strip(), token=token)
         diagnosis = self.diagnose(settings)
         if diagnosis.can_read_merge_requests:
             with self._store() as store:
-                store.save_connection(diagnosis.url, diagnosis.project, token.strip(),
+                store.save_connection(diagnosis.url, diagnosis.project, token,
                                       user=diagnosis.user, scopes=diagnosis.scopes or [])
         return ConnectResult(diagnosis=diagnosis, stored=diagnosis.can_read_merge_requests,
-                             token_last4=token.strip()[-4:])
+                             token_last4=token[-4:])
 
     def status(self, *, url: str | None = None, project: str | None = None) -> Diagnosis:
         """Diagnose the configured connection (flags > environment > CI > stored)."""

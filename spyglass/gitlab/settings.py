@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from spyglass.store.models import StoredConnection
 
+#: GitLab keeps merge-request iids in a 32-bit integer column
+MAX_IID = 2**31 - 1
 URL_ENV = "SPYGLASS_GITLAB_URL"
 PROJECT_ENV = "SPYGLASS_GITLAB_PROJECT"
 TOKEN_ENV = "SPYGLASS_GITLAB_TOKEN"
@@ -52,7 +54,9 @@ def _mr_iid(flag: int | None, environ: Mapping[str, str]) -> tuple[int | None, s
     if flag is not None:
         return flag, "flag"
     raw = environ.get("CI_MERGE_REQUEST_IID", "").strip()
-    return (int(raw), "CI_MERGE_REQUEST_IID") if raw.isdigit() else (None, "unset")
+    if raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= MAX_IID:
+        return int(raw), "CI_MERGE_REQUEST_IID"
+    return None, "unset"
 
 
 def resolve(environ: Mapping[str, str], stored: StoredConnection | None, *, url: str | None = None,

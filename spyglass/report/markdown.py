@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spyglass.report.details import render_details
+from spyglass.report.escape import html_code, md_code, md_paragraphs, md_url
 from spyglass.report.mermaid import render_lineage
 from spyglass.report.text import escape_cell, outcome_of
 from spyglass.state.models import CheckRecord, EnvironmentInfo, RunRecord, State
@@ -50,7 +51,7 @@ def _sections(state: State) -> list[Section]:
         outcome = outcome_of(run)
         # details of mismatches and errors are kept longest; later blocks go before earlier ones
         priority = (30 if outcome.rank <= 1 else 10) - position / (len(pairs) + 1)
-        sections.append(Section(_details_block(check, run), priority, f"details of {check.name}"))
+        sections.append(Section(_details_block(check, run), priority, f"details of {escape_cell(check.name)}"))
     return sections
 
 
@@ -68,11 +69,12 @@ def _environment(env: EnvironmentInfo) -> str:
     lines += [f"| {escape_cell(a)} | {escape_cell(b)} | {escape_cell(c)} |" for a, b, c in rows]
     extra = []
     if env.git_branch:
-        extra.append(f"Branch `{env.git_branch}`" + (f" at `{env.git_sha[:12]}`" if env.git_sha else ""))
+        extra.append(f"Branch {md_code(env.git_branch)}" + (f" at {md_code(env.git_sha[:12])}" if env.git_sha else ""))
     if env.merge_request is not None:
         mr = env.merge_request
-        label = f"!{mr.iid}"
-        extra.append(f"merge request [{label}]({mr.web_url})" if mr.web_url else f"merge request {label}")
+        url = md_url(mr.web_url) if mr.web_url else None
+        # a link to the merge request under review; without one, an inert "!7" (never a cross-reference)
+        extra.append(f"merge request [!{mr.iid}]({url})" if url else f"merge request \\!{mr.iid}")
     if extra:
         lines += ["", ", ".join(extra) + "."]
     return "\n".join(lines) + "\n"
@@ -91,7 +93,7 @@ def _checks_table(pairs: list[tuple[CheckRecord, RunRecord | None]]) -> str:
     for check, run in pairs:
         outcome = outcome_of(run)
         result = _result_line(run)
-        lines.append(f"| {outcome.icon} {outcome.label} | {escape_cell(check.name)} | `{check.type}` | "
+        lines.append(f"| {outcome.icon} {outcome.label} | {escape_cell(check.name)} | {md_code(check.type)} | "
                      f"{escape_cell(result)} | {'yes' if check.approved else 'no'} |")
     return "\n".join(lines) + "\n"
 
@@ -107,14 +109,16 @@ def _result_line(run: RunRecord | None) -> str:
 
 
 def _details_block(check: CheckRecord, run: RunRecord | None) -> str:
+    """One ``<details>`` block. Its ``<summary>`` line is HTML (GitLab parses no Markdown there), so it
+    holds only Spyglass's words and the check's name in ``<code>``; everything else is escaped Markdown."""
     outcome = outcome_of(run)
-    summary = f"{outcome.icon} {escape_cell(check.name)} — {escape_cell(_result_line(run))}"
+    summary = f"{outcome.icon} {outcome.label}: {html_code(check.name)}"
     body_parts = []
     if check.description:
-        body_parts.append(check.description)
+        body_parts.append(md_paragraphs(check.description))
     if run is not None and run.error is not None:
-        body_parts.append(f"**{run.error.kind}**: {run.error.message}"
-                          + (f"\n\n{run.error.remedy}" if run.error.remedy else ""))
+        body_parts.append(f"**{escape_cell(run.error.kind)}**: {escape_cell(run.error.message)}"
+                          + (f"\n\n{md_paragraphs(run.error.remedy)}" if run.error.remedy else ""))
     if run is not None and run.result is not None:
         rendered = render_details(run.result)
         if rendered:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spyglass.report.escape import mermaid_label
 from spyglass.state.models import LineageNode, LineageSummary
 
 MAX_NODES = 60
@@ -15,7 +16,9 @@ _CLASSES = {
 
 
 def node_class(node: LineageNode) -> str:
-    return node.status if node.status != "unchanged" else "impacted"
+    """The Mermaid class of a node: its status when it has a style, else ``impacted`` (a state file is
+    input too: an unknown status never reaches the graph's text)."""
+    return node.status if node.status in _CLASSES else "impacted"
 
 
 def render_lineage(lineage: LineageSummary, *, max_nodes: int = MAX_NODES) -> str:
@@ -32,9 +35,8 @@ def render_lineage(lineage: LineageSummary, *, max_nodes: int = MAX_NODES) -> st
     ids = {n.unique_id: f"n{i}" for i, n in enumerate(shown)}
     lines = ["```mermaid", "graph LR"]
     for node in shown:
-        label = node.name.replace('"', "'")
-        lines.append(f'  {ids[node.unique_id]}["{label}<br/><small>{node.resource_type}</small>"]'
-                     f":::{node_class(node)}")
+        label, kind = mermaid_label(node.name), mermaid_label(node.resource_type)
+        lines.append(f'  {ids[node.unique_id]}["{label}<br/><small>{kind}</small>"]:::{node_class(node)}')
     for parent, child in lineage.edges:
         if parent in ids and child in ids:
             lines.append(f"  {ids[parent]} --> {ids[child]}")

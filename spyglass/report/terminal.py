@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
+from spyglass.report.escape import one_line
 from spyglass.report.markdown import ordered_checks
 from spyglass.report.text import outcome_of
 from spyglass.state.models import State
@@ -31,6 +33,7 @@ def run_table(state: State) -> Table:
             detail = run.error.message
         else:
             detail = ""
-        table.add_row(f"[{_STYLES[outcome.label]}]{outcome.label}[/]", check.name, check.type, seconds,
-                      mismatch, detail)
+        # user text as plain Text: no Rich markup, and control characters (terminal escapes) as spaces
+        table.add_row(f"[{_STYLES[outcome.label]}]{outcome.label}[/]", Text(one_line(check.name)),
+                      Text(one_line(check.type)), seconds, mismatch, Text(one_line(detail)))
     return table

@@ -2,20 +2,22 @@
 
 Everything GitLab does lives in :mod:`spyglass.gitlab` (shared with the CLI); this module only adds
 what is specific to HTTP: the stored-connection view for the settings page and the webhook receiver
-(constant-time ``X-Gitlab-Token`` check, ``Idempotency-Key``, tracking updates).
+(constant-time ``X-Gitlab-Token`` check, deliveries for the connected project only, the body read by
+:mod:`spyglass.gitlab.webhook`, ``Idempotency-Key`` and tracking update in one store transaction).
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from spyglass.exceptions import SpyglassError, UsageError
 from spyglass.gitlab.diagnose import Diagnosis
 from spyglass.gitlab.service import ConnectResult, GitLabService, MergeRequestList, PostResult, WebhookResult
+from spyglass.gitlab.settings import resolve
+from spyglass.gitlab.webhook import WebhookPayload, check_headers, is_connected_project, parse_webhook
 from spyglass.state.models import State
 from spyglass.store.db import Store
 
@@ -24,6 +26,23 @@ class WebhookUnauthorized(SpyglassError):
     """The webhook delivery did not carry the configured secret."""
 
     http_status = 401
+
+
+class WebhookTooLarge(UsageError):
+    """A webhook body above the size limit (refused while reading it, never held whole)."""
+
+    http_status = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The webhook body is larger than {limit // 2**20} MiB.",
+                         remedy="Send merge request events only: GitLab's merge request hook bodies are far "
+                                "smaller.")
+
+
+class WebhookWrongProject(UsageError):
+    """The webhook delivery is for another project than the connected one (or none is connected)."""
+
+    http_status = 403
 
 
 class ConnectionView(BaseModel):
@@ -40,34 +59,6 @@ class ConnectionView(BaseModel):
     webhook_configured: bool = False
 
 
-class _Commit(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    id: str | None = None
-
-
-class _Attributes(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    iid: int
-    title: str = ""
-    state: str = "opened"
-    action: str | None = None
-    last_commit: _Commit | None = None
-
-
-class _Project(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    path_with_namespace: str
-
-
-class WebhookPayload(BaseModel):
-    """The parts of GitLab's Merge Request Hook body Spyglass uses."""
-
-    model_config = ConfigDict(extra="ignore")
-    object_kind: str
-    project: _Project
-    object_attributes: _Attributes | None = None
-
-
 class WebhookOutcome(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -77,15 +68,6 @@ class WebhookOutcome(BaseModel):
     iid: int | None = None
     state: str | None = None
     stale: bool | None = None
-
-
-def parse_webhook(body: bytes) -> WebhookPayload:
-    """The hook's JSON body (UsageError → 400 when it is not a GitLab hook body)."""
-    try:
-        return WebhookPayload.model_validate(json.loads(body))
-    except (ValueError, ValidationError):
-        raise UsageError("The webhook body is not a GitLab hook event.",
-                         remedy="Configure the hook for Merge request events only.") from None
 
 
 class GitLabPort:
@@ -135,30 +117,55 @@ class GitLabPort:
     def install_webhook(self, hook_url: str) -> WebhookResult:
         return self.service.install_webhook(hook_url)
 
+    def authorize_webhook(self, token: str | None) -> None:
+        """:class:`WebhookUnauthorized` (401) unless ``token`` is the stored webhook secret (constant time).
+
+        Called before the body is read, so an unauthenticated sender cannot make the server read a body.
+        """
+        with self._store() as store:
+            _check_secret(store, token)
+
     def receive_webhook(self, *, token: str | None, idempotency_key: str | None, event: str | None,
                         body: bytes) -> WebhookOutcome:
-        """Check the secret in constant time, then record the event and update the MR's tracking."""
-        store = self._store()
-        try:
-            secret = store.webhook_secret()
-            if secret is None or token is None or not hmac.compare_digest(token.encode(), secret.encode()):
-                raise WebhookUnauthorized(
-                    "The webhook request does not carry Spyglass's secret token.",
-                    remedy="Install the hook from Settings -> GitLab integration (or `spyglass gitlab "
-                           "webhook install`), which sets the secret GitLab sends as X-Gitlab-Token.")
+        """Check the secret in constant time, refuse a body for another project, then record the delivery
+        and update the MR's tracking in one transaction (a failure keeps neither, so a retry is processed)."""
+        with self._store() as store:
+            _check_secret(store, token)
+            check_headers(idempotency_key, event)
             payload = parse_webhook(body)
+            project = payload.project.path_with_namespace
+            _check_project(store, self._environ, payload)
             attrs = payload.object_attributes
             if payload.object_kind != "merge_request" or attrs is None:
-                return WebhookOutcome(result="ignored", project=payload.project.path_with_namespace)
-            project = payload.project.path_with_namespace
-            fresh = store.record_webhook_event(idempotency_key, event=event or "Merge Request Hook",
-                                               project=project, iid=attrs.iid, action=attrs.action)
-            if not fresh:
-                return WebhookOutcome(result="duplicate", project=project, iid=attrs.iid)
-            tracked = store.upsert_merge_request(
-                project, attrs.iid, title=attrs.title, state=attrs.state,
-                head_sha=attrs.last_commit.id if attrs.last_commit else None)
-            return WebhookOutcome(result="recorded", project=project, iid=attrs.iid, state=tracked.state,
-                                  stale=tracked.stale)
-        finally:
-            store.close()
+                return WebhookOutcome(result="ignored", project=project)
+            tracked = store.receive_merge_request_event(
+                idempotency_key, event=event or "Merge Request Hook", project=project, iid=attrs.iid,
+                action=attrs.action, title=attrs.title, state=attrs.state, head_sha=payload.head_sha)
+        if tracked is None:
+            return WebhookOutcome(result="duplicate", project=project, iid=attrs.iid)
+        return WebhookOutcome(result="recorded", project=project, iid=attrs.iid, state=tracked.state,
+                              stale=tracked.stale)
+
+
+def _check_secret(store: Store, token: str | None) -> None:
+    secret = store.webhook_secret()
+    if secret is None or token is None or not hmac.compare_digest(token.encode(), secret.encode()):
+        raise WebhookUnauthorized(
+            "The webhook request does not carry Spyglass's secret token.",
+            remedy="Install the hook from Settings -> GitLab integration (or `spyglass gitlab "
+                   "webhook install`), which sets the secret GitLab sends as X-Gitlab-Token.")
+
+
+def _check_project(store: Store, environ: Mapping[str, str], payload: WebhookPayload) -> None:
+    """:class:`WebhookWrongProject` unless the body is for the connected project (nothing is stored)."""
+    connected = resolve(environ, store.connection()).project
+    if connected is None:
+        raise WebhookWrongProject(
+            "Spyglass is not connected to a GitLab project, so it cannot tell whether this delivery is for it.",
+            remedy="Connect the project in Settings -> GitLab integration (or `spyglass gitlab connect`).")
+    if not is_connected_project(connected, payload):
+        raise WebhookWrongProject(
+            f"The webhook delivery is for project {payload.project.path_with_namespace!r} (id "
+            f"{payload.project.id}), not for the connected project {connected!r}; nothing was recorded.",
+            remedy="Install the hook on the connected project only (Settings -> Webhooks of the other project: "
+                   "remove Spyglass's hook), or connect Spyglass to that project.")

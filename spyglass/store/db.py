@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from spyglass.exceptions import StoreError
 from spyglass.store import tracking
-from spyglass.store.backend import Backend
+from spyglass.store.backend import Backend, Transaction
 from spyglass.store.home import spyglass_home
 from spyglass.store.migrations import VERSIONS_TABLE, migrate
 from spyglass.store.models import StoredConnection, TrackedMergeRequest, Validation, WebhookEvent
@@ -262,16 +262,28 @@ class Store:
         Deliveries without a key are always recorded. Deliveries older than ``WEBHOOK_RETENTION`` are
         forgotten on the way (GitLab stops retrying long before).
         """
-        now = self._now()
         with self._backend.transaction(serialized=False) as tx:
-            tx.execute("DELETE FROM spyglass_webhook_events WHERE received_at < ?",
-                       (stamp(now - WEBHOOK_RETENTION),))
-            inserted = tx.execute(
-                "INSERT INTO spyglass_webhook_events (idempotency_key, event, project, iid, action, "
-                "received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-                (idempotency_key, event, project, iid, action, stamp(now)),
+            return _insert_webhook_event(tx, idempotency_key, event, project, iid, action, self._now())
+
+    def receive_merge_request_event(
+        self, idempotency_key: str | None, *, event: str, project: str, iid: int, action: str | None,
+        title: str, state: str, head_sha: str | None,
+    ) -> TrackedMergeRequest | None:
+        """Record a Merge Request Hook delivery AND apply it to the MR's tracking, in one transaction.
+
+        None (nothing changed) when ``idempotency_key`` was seen before. When anything fails, neither the
+        delivery nor the tracking change is kept, so GitLab's retry of the same delivery is processed
+        instead of being taken for a duplicate.
+        """
+        now = self._now()
+        with self._backend.transaction() as tx:
+            if not _insert_webhook_event(tx, idempotency_key, event, project, iid, action, now):
+                return None
+            row = tracking.after_upsert(
+                load_mr(tx, project, iid), project, iid, title=title, state=state, head_sha=head_sha, now=now,
             )
-        return inserted > 0
+            save_mr(tx, row)
+        return row
 
     def webhook_events(self, project: str, *, limit: int = 50) -> list[WebhookEvent]:
         """The latest webhook deliveries for ``project``, newest first."""
@@ -308,6 +320,19 @@ class Store:
         with self._backend.transaction(write=False) as tx:
             row = tx.fetch_one("SELECT ciphertext FROM spyglass_secrets WHERE name = ?", (name,))
         return None if row is None else self._box.decrypt(to_bytes(row[0]))
+
+
+def _insert_webhook_event(
+    tx: Transaction, key: str | None, event: str, project: str, iid: int | None, action: str | None, now: datetime
+) -> bool:
+    """Insert one delivery (forgetting those past ``WEBHOOK_RETENTION``); False when ``key`` was seen."""
+    tx.execute("DELETE FROM spyglass_webhook_events WHERE received_at < ?", (stamp(now - WEBHOOK_RETENTION),))
+    inserted = tx.execute(
+        "INSERT INTO spyglass_webhook_events (idempotency_key, event, project, iid, action, "
+        "received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+        (key, event, project, iid, action, stamp(now)),
+    )
+    return inserted > 0
 
 
 def open_backend(url: str, home: Path) -> Backend:

@@ -36,7 +36,8 @@ class SecretBox:
     """Encrypts and decrypts short strings with Fernet (AES-128-CBC + HMAC-SHA256).
 
     New secrets are encrypted with the current key; previous keys (``SPYGLASS_SECRET_KEY_PREVIOUS``,
-    comma-separated) still decrypt, so a key can be rotated without losing the stored token.
+    comma-separated, each a Fernet key or a passphrase without commas) still decrypt, so a key can be
+    rotated without losing the stored token.
     """
 
     def __init__(self, key: bytes, *, source: str, previous: Sequence[bytes] = ()) -> None:
@@ -48,7 +49,7 @@ class SecretBox:
     def from_environment(cls, home: Path, environ: Mapping[str, str]) -> SecretBox:
         """The key from ``SPYGLASS_SECRET_KEY``, else from ``home/secret.key`` (created 0600 if missing);
         older keys from ``SPYGLASS_SECRET_KEY_PREVIOUS``."""
-        previous = [key_from_text(part) for part in environ.get(PREVIOUS_KEYS_ENV, "").split(",") if part.strip()]
+        previous = [key_from_text(part, name=PREVIOUS_KEYS_ENV) for part in previous_key_texts(environ)]
         configured = environ.get(KEY_ENV, "").strip()
         if configured:
             return cls(key_from_text(configured), source=KEY_ENV, previous=previous)
@@ -85,9 +86,19 @@ class SecretBox:
         )
 
 
-def key_from_text(text: str) -> bytes:
-    """A Fernet key from ``SPYGLASS_SECRET_KEY``: a Fernet key as is, or derived from a long passphrase."""
-    raw = text.strip().encode("ascii", errors="replace")
+def previous_key_texts(environ: Mapping[str, str]) -> list[str]:
+    """The entries of ``SPYGLASS_SECRET_KEY_PREVIOUS``: comma-separated, surrounding spaces ignored (so
+    ``"key1, passphrase two"`` lists two keys). A passphrase listed here cannot itself contain a comma."""
+    return [part.strip() for part in environ.get(PREVIOUS_KEYS_ENV, "").split(",") if part.strip()]
+
+
+def key_from_text(text: str, *, name: str = KEY_ENV) -> bytes:
+    """A Fernet key from the text of ``name``: a Fernet key as is, or derived from a long passphrase.
+
+    Surrounding whitespace is not part of the key: ``" passphrase"`` and ``"passphrase"`` give one key.
+    """
+    text = text.strip()
+    raw = text.encode("ascii", errors="replace")
     try:
         if len(base64.urlsafe_b64decode(raw)) == 32:
             return raw
@@ -95,9 +106,9 @@ def key_from_text(text: str) -> bytes:
         pass
     if len(text) < MIN_PASSPHRASE_CHARS:
         raise SecretStoreError(
-            f"{KEY_ENV} is neither a Fernet key nor a passphrase of at least "
+            f"{name} is neither a Fernet key nor a passphrase of at least "
             f"{MIN_PASSPHRASE_CHARS} characters.",
-            remedy=f"Set {KEY_ENV} to a Fernet key. {_GENERATE_HINT}",
+            remedy=f"Set {name} to a Fernet key (separate several previous keys with commas). {_GENERATE_HINT}",
         )
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"spyglass-secret-key", info=b"fernet")
     return base64.urlsafe_b64encode(hkdf.derive(text.encode("utf-8")))

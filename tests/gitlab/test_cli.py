@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -164,3 +166,48 @@ def test_webhook_install_says_when_the_role_is_too_low(scenario: Scenario) -> No
     assert isinstance(secret, str) and len(secret) >= 32
     assert all(secret.encode() not in data for _, data in _home_bytes())
     assert all(secret not in text for text in cli.outputs)
+
+
+@pytest.mark.parametrize(("how", "bad"), [
+    ("env", "\r\nX-Injected: 1"), ("env", "\n"), ("stdin", "\x00"), ("stdin", "\t"), ("stdin", " x"), ("stdin", "é"),
+])
+def test_a_token_no_header_can_carry_is_a_usage_error_that_never_shows_it(
+        scenario: Scenario, caplog: pytest.LogCaptureFixture, how: str, bad: str) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, httpx and httpcore included
+    cli = Cli()
+    token = scenario.user_token("bot", 40)
+    hostile = token[:12] + bad + token[12:]
+    args = ("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT)
+    connected = (cli(*args, env={"SPYGLASS_GITLAB_TOKEN": hostile}) if how == "env"
+                 else cli(*args, "--token-stdin", stdin=hostile + "\n"))
+
+    assert connected.code == 2, connected.out + connected.err
+    assert "cannot be sent in an HTTP header" in connected.err and "Copy the token again" in connected.err
+    assert "Traceback" not in connected.err
+    for part in (token[:12], token[12:], token[-4:]):
+        assert all(part not in text for text in cli.outputs)
+        assert not [r for r in caplog.records if part in r.getMessage()]
+    assert scenario.fake.requests == []
+    assert cli("gitlab", "status").code == 2  # nothing was stored
+
+
+def test_merge_request_text_cannot_drive_the_terminal(scenario: Scenario) -> None:
+    cli = Cli()
+    hostile = "Fix \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\ \x1b[2J[bold red]loud[/] \x07"
+    scenario.fake.world.add_merge_request(scenario.project, scenario.owner, title=hostile, sha="b2" * 20)
+    cli("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT, "--token-stdin",
+        stdin=scenario.user_token("bot", 40))
+
+    listed = cli("gitlab", "mrs")
+
+    assert listed.code == 0 and "\x1b" not in listed.out and "\x07" not in listed.out
+    assert "[bold red]loud[/]" in listed.out and "click" in listed.out
+
+
+def test_an_impossible_mr_iid_is_a_usage_error(scenario: Scenario, tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    save_state(state_file, make_state(set()))
+    for iid in ("0", "-1", str(2**31)):
+        posted = Cli()("gitlab", "post", "--mr", iid, "--state-file", str(state_file))
+        assert posted.code == 2 and "--mr" in posted.err
+    assert scenario.fake.requests == []

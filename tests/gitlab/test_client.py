@@ -145,3 +145,24 @@ def test_token_only_in_the_header_never_in_urls_or_errors(fake_gitlab: FakeGitLa
         client.get("/projects/nope%2Fnope")
     assert seen and all(r.headers["PRIVATE-TOKEN"] == token and token not in str(r.url) for r in seen)
     assert token not in str(caught.value) and token not in repr(caught.value)
+
+
+@pytest.mark.parametrize("url", [
+    "https://gitlab.example.com\x00", "https://gitlab.example.com\r\nX-Injected: 1", "https://gitlab example.com",
+    "http://[::1", "http://host:99999", "http://host:0", "http://h" + "a" * 300 + ".com", "ftp://me:hunter2@host",
+    "https://me:hunter2@host", "https://host/#fragment", "https://host/?private_token=hunter2",
+])
+def test_an_unusable_gitlab_url_is_a_usage_error_that_never_quotes_it(url: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        GitLabClient(url, "glpat-token")
+
+    assert "hunter2" not in str(caught.value) and "X-Injected" not in str(caught.value)
+    assert caught.value.remedy
+
+
+@pytest.mark.parametrize("token", ["s3cr3t-a\r\nX-Injected: 1", "s3cr3t-a\x00b", "s3cr3t a", "s3cr3t-é", "  "])
+def test_a_token_no_http_header_can_carry_is_refused_before_any_request(token: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        GitLabClient("https://gitlab.example.com", token)
+
+    assert "s3cr3t" not in str(caught.value) and "X-Injected" not in str(caught.value) and caught.value.remedy

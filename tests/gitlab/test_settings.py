@@ -46,3 +46,10 @@ def test_token_never_in_repr() -> None:
 def test_normalise_url() -> None:
     assert normalise_url("HTTPS://Host.Example/GitLab/api/v4/") == "https://host.example/GitLab"
     assert normalise_url("https://gitlab.com") == "https://gitlab.com"
+
+
+def test_a_merge_request_iid_from_ci_is_used_only_when_it_is_a_valid_iid() -> None:
+    for raw in ("²", "0", "-3", "1.5", str(2**31), "9" * 5000, "seven"):
+        settings = resolve({"CI_MERGE_REQUEST_IID": raw}, None)
+        assert (settings.mr_iid, settings.sources["mr_iid"]) == (None, "unset"), raw
+    assert resolve({"CI_MERGE_REQUEST_IID": str(2**31 - 1)}, None).mr_iid == 2**31 - 1

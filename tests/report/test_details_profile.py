@@ -22,7 +22,7 @@ def test_profile_shows_only_changed_columns_and_figures() -> None:
         "",
         "| column | figure | base | current |",
         "|---|---|--:|--:|",
-        "| `a\\|b` | nulls | 0 | 2 |",
+        "| <code>a\\|b</code> | nulls | 0 | 2 |",
         "|  | null % | 0.0% | 20.0% |",
         "|  | max | 10 | 12 |",
         "|  | avg | 5.5 | 6.25 |",

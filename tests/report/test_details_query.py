@@ -54,3 +54,23 @@ def test_cell_formatting() -> None:
     assert cell(0.1 + 0.2) == "0.3"
     assert cell("x" * 100) == "x" * 59 + "…"
     assert cell("a|b") == "a\\|b"
+
+
+def test_results_cut_for_the_state_file_say_so() -> None:
+    cut = QueryResultModel(table=_table(12, 40_000).model_copy(update={"truncated": True}))
+    assert render_details(cut).endswith(
+        "…and 39,990 more rows.\n\n"
+        "*Only the first 12 of 40,000 rows are stored: the result was cut to fit the state file.*")
+    assert "cut to fit" not in render_details(QueryResultModel(table=_table(12, 40_000)))
+    shortened = QueryResultModel(table=_table(3, 3).model_copy(update={"truncated": True}))
+    assert render_details(shortened).endswith("*Long values are shortened: the result was cut to fit the state file.*")
+
+    rows = tuple(DiffRow(key=(i,), status="added", current=(i,)) for i in range(5))
+    keyed = DiffRows(primary_key=("id",), columns=("v",), rows=rows, limit=1000, more=True, added=900,
+                     removed=0, changed=0, truncated=True)
+    assert render_details(QueryDiffResult(keyed=keyed)).endswith(
+        "*Only the first 5 of 900 differing rows are stored: the result was cut to fit the state file.*")
+    multiset = MultisetDiff(columns=("id",), rows=(), only_in_base=7, only_in_current=0, differing=7, more=True,
+                            truncated=True)
+    assert render_details(QueryDiffResult(multiset=multiset)).endswith(
+        "*Only the first 0 of 7 differing rows are stored: the result was cut to fit the state file.*")

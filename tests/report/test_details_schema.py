@@ -59,10 +59,10 @@ def test_caps_rows_and_nodes_and_escapes_cells() -> None:
     many = tuple(wide.model_copy(update={"unique_id": f"model.shop.n{i}", "name": f"n{i}"})
                  for i in range(MAX_NODES + 3))
     text = render(SchemaDiffResult(selection="state:modified", nodes=(wide, *many)))
-    assert "**`wide\\|table`**" in text
+    assert "**<code>wide\\|table</code>**" in text
     assert "STRUCT(a INT)\\|x" in text
     assert "| … | 5 more changes | | |" in text
-    assert text.count("**`") == MAX_NODES
+    assert text.count("**`") + text.count("**<code>") == MAX_NODES
     assert "… and 4 more nodes with schema changes." in text
 
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from spyglass.store import Store, TrackedMergeRequest, WebhookEvent
 from tests.fakes.gitlab import FakeGitLab
 from tests.server.conftest import MakeClient
+from tests.store.faults import failing_tracking, postgres_store_url
 
 PROJECT = "data/analytics/shop"
 
@@ -171,6 +176,18 @@ def test_webhook_is_open_when_the_api_needs_a_token(make_client: MakeClient) -> 
     assert client.get("/api/gitlab/connection").status_code == 401
 
 
+@pytest.mark.parametrize("iid", ["0", "-1", str(2**31), str(2**64), "1.5"])
+def test_posting_on_an_impossible_iid_is_refused_before_gitlab_is_asked(
+        client: TestClient, world: FakeGitLab, iid: str) -> None:
+    _connect(client, world, _token(world))
+    before = len(world.requests)
+
+    refused = client.post(f"/api/gitlab/merge-requests/{iid}/post", json={})
+
+    assert refused.status_code == 422 and "iid" in refused.json()["error"] and refused.json()["remedy"]
+    assert world.requests[before:] == []
+
+
 def test_post_with_commit_status(client: TestClient, world: FakeGitLab) -> None:
     _connect(client, world, _token(world))
     posted = client.post("/api/gitlab/merge-requests/2/post", json={"commit_status": True})
@@ -178,3 +195,201 @@ def test_post_with_commit_status(client: TestClient, world: FakeGitLab) -> None:
     assert posted.json()["commit_status"] in ("success", "failed")
     statuses = world.world.find_project(PROJECT).statuses  # type: ignore[union-attr]
     assert len(statuses) == 1 and statuses[0]["sha"] == "b" * 40
+
+
+# -- webhook deliveries: atomic, for the connected project only, hostile bodies are a 4xx ----------------
+
+WEBHOOK = "/api/gitlab/webhook"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
+def store_environ(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The environment of a server whose store is SQLite (the default) or the suite's PostgreSQL server."""
+    if request.param == "postgres":
+        monkeypatch.setenv("SPYGLASS_DATABASE_URL", postgres_store_url(request.getfixturevalue("postgres_server")))
+    return dict(os.environ)
+
+
+def _install_hook(client: TestClient, world: FakeGitLab) -> dict[str, str]:
+    """Connect and install the webhook; the headers GitLab then sends with each delivery."""
+    _connect(client, world, _token(world))
+    installed = client.post("/api/gitlab/webhook/install", json={"hook_url": "https://spyglass.example/hook"})
+    assert installed.status_code == 200, installed.text
+    secret = world.world.find_project(PROJECT).hooks[0]["token"]  # type: ignore[union-attr]
+    return {"X-Gitlab-Token": secret, "X-Gitlab-Event": "Merge Request Hook", "Idempotency-Key": "delivery-1"}
+
+
+def _stored_deliveries(environ: Mapping[str, str]) -> tuple[list[WebhookEvent], dict[int, TrackedMergeRequest]]:
+    with Store.open(environ) as store:
+        return store.webhook_events(PROJECT) + store.webhook_events("other/project"), store.tracked(PROJECT)
+
+
+def test_a_delivery_that_failed_is_processed_when_gitlab_retries_it(
+        make_client: MakeClient, world: FakeGitLab, store_environ: dict[str, str]) -> None:
+    client = make_client()
+    headers = _install_hook(client, world)
+
+    with failing_tracking(store_environ):  # the database refuses the tracking write, after the key's insert
+        failed = client.post(WEBHOOK, content=_hook(1, "c" * 40), headers=headers)
+    assert failed.status_code == 503 and failed.json()["remedy"]
+    assert _stored_deliveries(store_environ) == ([], {})
+
+    retried = client.post(WEBHOOK, content=_hook(1, "c" * 40), headers=headers)  # GitLab's retry: same key
+
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["result"] == "recorded"
+    events, tracked = _stored_deliveries(store_environ)
+    assert [e.idempotency_key for e in events] == ["delivery-1"] and tracked[1].head_sha == "c" * 40
+    assert client.post(WEBHOOK, content=_hook(1, "c" * 40), headers=headers).json()["result"] == "duplicate"
+
+
+@pytest.mark.parametrize("project", [
+    {"id": 99, "path_with_namespace": "other/project"},
+    {"id": 1, "path_with_namespace": "data/analytics/shop-fork"},
+    {"path_with_namespace": "data/analytics"},
+])
+@pytest.mark.parametrize("kind", ["merge_request", "push"])
+def test_a_delivery_for_another_project_is_refused_and_nothing_is_stored(
+        client: TestClient, world: FakeGitLab, project: dict[str, object], kind: str) -> None:
+    headers = _install_hook(client, world)
+    body = json.loads(_hook(1, "c" * 40))
+    body.update(project=project, object_kind=kind)
+
+    refused = client.post(WEBHOOK, content=json.dumps(body), headers=headers)
+
+    assert refused.status_code == 403, refused.text
+    assert str(project["path_with_namespace"]) in refused.json()["error"] and PROJECT in refused.json()["error"]
+    assert "connect" in refused.json()["remedy"]
+    assert _stored_deliveries(dict(os.environ)) == ([], {})
+
+
+def test_a_delivery_once_the_connection_is_gone_is_refused(client: TestClient, world: FakeGitLab) -> None:
+    headers = _install_hook(client, world)
+    accepted = client.post(WEBHOOK, content=_hook(1, "c" * 40), headers=headers)
+    assert accepted.status_code == 200 and accepted.json()["result"] == "recorded"
+
+    client.post("/api/gitlab/disconnect")  # the webhook secret stays, the project is gone
+    orphan = client.post(WEBHOOK, content=_hook(2, "d" * 40), headers={**headers, "Idempotency-Key": "delivery-2"})
+
+    assert orphan.status_code == 403 and "not connected" in orphan.json()["error"]
+    assert "connect" in orphan.json()["remedy"]
+    assert list(_stored_deliveries(dict(os.environ))[1]) == [1]
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+class RawJson(str):
+    """JSON text put into a body as is (numbers JSON cannot express as Python values, deep nesting)."""
+
+
+def _with(path: str, value: object) -> bytes:
+    """A valid merge request hook with one field replaced by ``value`` (JSON-encoded unless :class:`RawJson`)."""
+    body = json.loads(_hook(1, "c" * 40))
+    *parents, leaf = path.split(".")
+    target = body
+    for name in parents:
+        target = target[name]
+    target[leaf] = "__VALUE__"
+    raw = value if isinstance(value, RawJson) else json.dumps(value)
+    return json.dumps(body).replace('"__VALUE__"', raw).encode()
+
+
+HOSTILE_BODIES = {
+    "100k nested arrays": _nested(100_000).encode(),
+    "100k nested arrays inside the hook": _with("object_attributes.labels", RawJson(_nested(100_000))),
+    "iid negative": _with("object_attributes.iid", -1),
+    "iid zero": _with("object_attributes.iid", 0),
+    "iid above 2^31-1": _with("object_attributes.iid", 2**31),
+    "iid above 2^63": _with("object_attributes.iid", 2**64),
+    "iid of 400 digits": _with("object_attributes.iid", RawJson("9" * 400)),
+    "iid float": _with("object_attributes.iid", 1.5),
+    "iid integral float": _with("object_attributes.iid", RawJson("1.0")),
+    "iid huge exponent": _with("object_attributes.iid", RawJson("1e400")),
+    "iid string": _with("object_attributes.iid", "1"),
+    "iid boolean": _with("object_attributes.iid", True),
+    "iid null": _with("object_attributes.iid", None),
+    "title with NUL": _with("object_attributes.title", "a\u0000b"),
+    "title of 1 MB": _with("object_attributes.title", "x" * 1_000_000),
+    "state not a word": _with("object_attributes.state", "opened'; drop table x; --"),
+    "sha not hex": _with("object_attributes.last_commit.id", "not-a-sha"),
+    "project id string": _with("project.id", "1"),
+    "project id negative": _with("project.id", -1),
+    "project path with a line break": _with("project.path_with_namespace", "data/analytics/shop\nx"),
+    "project path too long": _with("project.path_with_namespace", "a/" * 400 + "b"),
+    "a JSON array": b"[1, 2]",
+    "not UTF-8": b"\xff\xfe{",
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES.values(), ids=HOSTILE_BODIES.keys())
+def test_a_hostile_or_broken_body_is_a_400_with_a_remedy_and_stores_nothing(
+        client: TestClient, world: FakeGitLab, body: bytes, caplog: pytest.LogCaptureFixture) -> None:
+    headers = _install_hook(client, world)
+    caplog.set_level(logging.DEBUG)
+
+    refused = client.post(WEBHOOK, content=body, headers=headers)
+
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"].startswith("The webhook body is not a GitLab hook event")
+    assert refused.json()["remedy"]
+    assert _stored_deliveries(dict(os.environ)) == ([], {})
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+@pytest.mark.parametrize("header", [{"Idempotency-Key": "k" * 256}, {"X-Gitlab-Event": "e" * 101}])
+def test_overlong_delivery_headers_are_a_400(client: TestClient, world: FakeGitLab, header: dict[str, str]) -> None:
+    headers = _install_hook(client, world)
+
+    refused = client.post(WEBHOOK, content=_hook(1, "c" * 40), headers={**headers, **header})
+
+    assert refused.status_code == 400 and refused.json()["remedy"]
+    assert _stored_deliveries(dict(os.environ)) == ([], {})
+
+
+def test_the_secret_is_checked_before_a_large_body_is_accepted(client: TestClient, world: FakeGitLab) -> None:
+    headers = _install_hook(client, world)
+    large = b'{"object_kind": "merge_request", "pad": "' + b"x" * (17 * 2**20) + b'"}'
+
+    assert client.post(WEBHOOK, content=large, headers={"X-Gitlab-Token": "guess"}).status_code == 401
+    assert client.post(WEBHOOK, content=large, headers=headers).status_code == 413
+
+
+# -- a token that cannot travel in an HTTP header --------------------------------------------------------
+
+UNSENDABLE = {"CRLF": "\r\nX-Injected: 1", "LF": "\n", "CR": "\r", "NUL": "\x00", "tab": "\t", "space": " x",
+              "non-ASCII": "é", "line separator": "\u2028"}
+
+
+@pytest.mark.parametrize("bad", UNSENDABLE.values(), ids=UNSENDABLE.keys())
+def test_connect_refuses_a_token_no_header_can_carry_without_echoing_or_logging_it(
+        client: TestClient, world: FakeGitLab, caplog: pytest.LogCaptureFixture, bad: str) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, httpx and httpcore included
+    token = _token(world)
+    hostile = token[:12] + bad + token[12:]
+
+    refused = client.post("/api/gitlab/connect", json={"url": world.url, "project": PROJECT, "token": hostile})
+
+    assert refused.status_code == 400, refused.text
+    assert "HTTP header" in refused.json()["error"] and "Copy the token again" in refused.json()["remedy"]
+    for secret_part in (token[:12], token[12:], token[-4:]):
+        assert secret_part not in refused.text
+        assert not [r for r in caplog.records if secret_part in r.getMessage()]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert world.requests == []  # nothing was sent to GitLab
+    assert client.get("/api/gitlab/connection").json()["connected"] is False
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://gitlab.example.com\r\nX-Injected: 1", "http://host:99999",
+                                 "http://h" + "a" * 300 + ".com", "https://me:hunter2@gitlab.example.com"])
+def test_connect_with_an_unusable_url_is_a_400_not_a_500(
+        client: TestClient, world: FakeGitLab, caplog: pytest.LogCaptureFixture, url: str) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    refused = client.post("/api/gitlab/connect", json={"url": url, "project": PROJECT, "token": _token(world)})
+
+    assert refused.status_code == 400, refused.text
+    assert "GitLab URL" in refused.json()["error"] and refused.json()["remedy"] and "hunter2" not in refused.text
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR or "hunter2" in r.getMessage()]

@@ -6,7 +6,6 @@ each store test gets a schema of its own there (selected through the URL's ``sea
 
 from __future__ import annotations
 
-import secrets
 import socket
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -15,16 +14,13 @@ import pytest
 
 from spyglass.store import Store
 from tests.fixtures.warehouses import PostgresServer
+from tests.store.faults import postgres_store_url
 
 
 @pytest.fixture
 def store_postgres_database(postgres_server: PostgresServer) -> str:
     """URL of a new, empty schema on the test PostgreSQL server (as a user sharing a database would)."""
-    schema = f"store_{secrets.token_hex(6)}"
-    postgres_server.admin_execute(f"CREATE SCHEMA {schema}")
-    server = postgres_server
-    return (f"postgresql://{server.user}@{server.host}:{server.port}/{server.database}"
-            f"?options=-csearch_path%3D{schema}")
+    return postgres_store_url(postgres_server)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])

@@ -136,3 +136,27 @@ def test_previous_keys_decrypt_and_rotate_to_the_current_one(tmp_path: Path) -> 
     with pytest.raises(SecretStoreError) as caught:
         SecretBox.from_environment(tmp_path, {"SPYGLASS_SECRET_KEY": current}).rotate(ciphertext)
     assert "SPYGLASS_SECRET_KEY_PREVIOUS" in caught.value.remedy
+
+
+@pytest.mark.parametrize("separator", [", ", " , ", ",\t", ",\n  "])
+def test_a_previous_passphrase_after_a_comma_and_space_is_the_same_key(tmp_path: Path, separator: str) -> None:
+    passphrase = "an old passphrase that is long enough to be used"
+    ciphertext = SecretBox.from_environment(tmp_path, {"SPYGLASS_SECRET_KEY": passphrase}).encrypt(TOKEN)
+    other_key, current = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    environ = {"SPYGLASS_SECRET_KEY": current,
+               "SPYGLASS_SECRET_KEY_PREVIOUS": f"{other_key}{separator}{passphrase} "}
+
+    box = SecretBox.from_environment(tmp_path, environ)
+
+    assert box.decrypt(ciphertext) == TOKEN
+    assert SecretBox.from_environment(tmp_path, {"SPYGLASS_SECRET_KEY": current}).decrypt(
+        box.rotate(ciphertext)) == TOKEN
+
+
+def test_a_short_previous_key_names_the_previous_variable(tmp_path: Path) -> None:
+    environ = {"SPYGLASS_SECRET_KEY_PREVIOUS": f"{Fernet.generate_key().decode()}, hunter2"}
+
+    with pytest.raises(SecretStoreError) as caught:
+        SecretBox.from_environment(tmp_path, environ)
+
+    assert "SPYGLASS_SECRET_KEY_PREVIOUS" in caught.value.message and "hunter2" not in str(caught.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.histogram import HistogramDiffResult
+from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 BAR_WIDTH = 12
@@ -17,10 +18,10 @@ def bar(count: int, largest: int) -> str:
 
 
 def render(result: HistogramDiffResult) -> str:
-    column = f"`{escape_cell(result.column_name)}`"
+    column = f"{md_code(result.column_name)}"
     if not result.labels:
         return f"{column} has no non-null value on either side."
-    unit = f" by {result.unit}" if result.unit else ""
+    unit = f" by {escape_cell(result.unit)}" if result.unit else ""
     base = result.base.counts if result.base else (0,) * len(result.labels)
     current = result.current.counts if result.current else (0,) * len(result.labels)
     largest = max((*base, *current))

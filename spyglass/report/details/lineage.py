@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.lineage_check import LineageDiffResult
+from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 #: at most this many changed nodes are listed
@@ -11,19 +12,20 @@ MAX_NODES = 50
 
 def render(result: LineageDiffResult) -> str:
     changed = result.changed_nodes
-    lines = [f"Lineage diff of `{escape_cell(result.selection)}`: {escape_cell(result.headline)}.", ""]
+    lines = [f"Lineage diff of {md_code(result.selection)}: {escape_cell(result.headline)}.", ""]
     if changed:
         lines += ["| Status | Node | Type | Why |", "|---|---|---|---|"]
         for node in changed[:MAX_NODES]:
             why = ", ".join(node.reasons) if node.reasons else ""
-            lines.append(f"| {node.status} | `{escape_cell(node.name)}` | {node.resource_type} | {escape_cell(why)} |")
+            lines.append(f"| {node.status} | {md_code(node.name)} | {escape_cell(node.resource_type)} "
+                         f"| {escape_cell(why)} |")
         if len(changed) > MAX_NODES:
             lines.append(f"| … | {len(changed) - MAX_NODES} more changed nodes | | |")
         lines.append("")
     impacted = sum(1 for n in result.nodes if n.impacted)
     others = len(result.nodes) - len(changed) - impacted
     if impacted:
-        names = ", ".join([f"`{escape_cell(n.name)}`" for n in result.nodes if n.impacted][:MAX_NODES])
+        names = ", ".join([f"{md_code(n.name)}" for n in result.nodes if n.impacted][:MAX_NODES])
         more = f" and {impacted - MAX_NODES} more" if impacted > MAX_NODES else ""
         lines += [f"Unchanged but downstream of a change: {names}{more}.", ""]
     if others:

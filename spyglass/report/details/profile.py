@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.profile import ColumnProfile, ProfileColumn, ProfileDiffResult
+from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 #: (label, attribute) of each figure, in display order
@@ -51,7 +52,7 @@ def changed_figures(column: ProfileColumn) -> list[tuple[str, str, str]]:
 def render(result: ProfileDiffResult) -> str:
     if not result.base_present or not result.current_present:
         side = "current" if result.current_present else "base"
-        return f"`{escape_cell(result.model)}` exists only in {side}; there is nothing to compare."
+        return f"{md_code(result.model)} exists only in {side}; there is nothing to compare."
     changed = result.changed_columns
     approx = " (approximate distinct counts and medians)" if result.approx else ""
     if not changed:
@@ -63,7 +64,7 @@ def render(result: ProfileDiffResult) -> str:
         "|---|---|--:|--:|",
     ]
     for column in changed:
-        name = f"`{escape_cell(column.name)}`"
+        name = f"{md_code(column.name)}"
         rows = changed_figures(column)
         if column.base is None or column.current is None:
             rows = [("column", "absent" if column.base is None else "present",

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from spyglass.checks.query import DataTable, QueryResultModel
 from spyglass.checks.sql import JsonScalar
+from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 #: rows shown in a ``<details>`` block (the state file holds more)
@@ -16,16 +17,26 @@ SHOWN_ROWS = 10
 _MAX_CELL = 60
 
 
-def cell(value: JsonScalar) -> str:
-    """One value as table-cell text: NULL spelled out, long text shortened, escaped."""
+def cell_text(value: JsonScalar) -> str:
+    """One value as plain display text (not escaped): NULL spelled out, long text shortened."""
     if value is None:
-        return "*NULL*"
+        return "NULL"
     if isinstance(value, bool):
         return "true" if value else "false"
     text = f"{value:.10g}" if isinstance(value, float) else str(value)
-    if len(text) > _MAX_CELL:
-        text = text[: _MAX_CELL - 1] + "…"
-    return escape_cell(text) if value != "" else '""'
+    return text[: _MAX_CELL - 1] + "…" if len(text) > _MAX_CELL else text
+
+
+def cell(value: JsonScalar) -> str:
+    """One value as table-cell Markdown: NULL in italics (a text "NULL" stays plain), escaped."""
+    if value is None:
+        return "*NULL*"
+    return escape_cell(cell_text(value)) if value != "" else '""'
+
+
+def cell_code(value: JsonScalar) -> str:
+    """One value (a key) as inline code."""
+    return md_code(cell_text(value))
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
@@ -40,12 +51,23 @@ def more_line(shown: int, total: int, what: str = "rows") -> str:
     return f"\n\n…and {total - shown:,} more {what}." if total > shown else ""
 
 
+def cut_note(truncated: bool, stored: int, total: int, what: str = "rows") -> str:
+    """Says so when the state file keeps a cut copy of a result's rows (empty when it keeps them all)."""
+    if not truncated:
+        return ""
+    if stored < total:
+        return (f"\n\n*Only the first {stored:,} of {total:,} {what} are stored: the result was cut to fit "
+                "the state file.*")
+    return "\n\n*Long values are shortened: the result was cut to fit the state file.*"
+
+
 def data_table(data: DataTable, shown: int = SHOWN_ROWS) -> str:
     """The first rows of a result set as a Markdown table (an empty string for no column)."""
     if not data.columns:
         return ""
     rows = [[cell(v) for v in row] for row in data.rows[:shown]]
-    return table(data.column_names, rows) + more_line(len(rows), data.total_row_count)
+    return (table(data.column_names, rows) + more_line(len(rows), data.total_row_count)
+            + cut_note(data.truncated, len(data.rows), data.total_row_count))
 
 
 def render(result: QueryResultModel) -> str:

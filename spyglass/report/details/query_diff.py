@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult, multiset_counts
-from spyglass.report.details.query import SHOWN_ROWS, cell, more_line, table
+from spyglass.report.details.query import SHOWN_ROWS, cell, cut_note, more_line, table
 from spyglass.report.details.value_diff_detail import diff_rows
-from spyglass.report.text import escape_cell
+from spyglass.report.escape import md_code
 
 
 def _multiset(diff: MultisetDiff) -> str:
     head = multiset_counts(diff) + "."
     if not diff.rows:
-        return head
+        return head + cut_note(diff.truncated, 0, diff.differing, "differing rows")
     rows = [[*(cell(v) for v in row.values), f"{row.base_count:,}", f"{row.current_count:,}"]
             for row in diff.rows[:SHOWN_ROWS]]
     n = len(diff.columns)
     body = table([*diff.columns, "base count", "current count"], rows, right=(n, n + 1))
-    return head + "\n\n" + body + more_line(len(rows), diff.differing, "differing rows")
+    return (head + "\n\n" + body + more_line(len(rows), diff.differing, "differing rows")
+            + cut_note(diff.truncated, len(diff.rows), diff.differing, "differing rows"))
 
 
 def render(result: QueryDiffResult) -> str:
     parts = []
     if result.base_only_columns or result.current_only_columns:
-        parts.append("Columns only in base: " + (", ".join(f"`{escape_cell(c)}`" for c in result.base_only_columns)
+        parts.append("Columns only in base: " + (", ".join(f"{md_code(c)}" for c in result.base_only_columns)
                                                 or "none") + "; only in current: "
-                     + (", ".join(f"`{escape_cell(c)}`" for c in result.current_only_columns) or "none") + ".")
+                     + (", ".join(f"{md_code(c)}" for c in result.current_only_columns) or "none") + ".")
     if result.keyed is not None:
         parts.append(diff_rows(result.keyed))
     elif result.multiset is not None:

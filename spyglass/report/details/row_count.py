@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.row_count import RowCountDiffResult, RowCountRow, SideCount, SideStatus
+from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 #: at most this many nodes get a row, so one check cannot flood a merge request note
@@ -42,14 +43,14 @@ def change_text(row: RowCountRow) -> str:
 
 
 def render(result: RowCountDiffResult) -> str:
-    lines = [f"Row count diff of `{escape_cell(result.selection)}`: {escape_cell(result.headline)}.", ""]
+    lines = [f"Row count diff of {md_code(result.selection)}: {escape_cell(result.headline)}.", ""]
     if not result.rows:
         return "\n".join(lines).rstrip() + "\n"
     ordered = sorted(result.rows, key=lambda r: (not r.changed, r.name, r.unique_id))
     lines += ["| Node | Base | Current | Change |", "|---|--:|--:|---|"]
     for row in ordered[:MAX_ROWS]:
         mark = "🔴 " if row.changed else ""
-        lines.append(f"| {mark}`{escape_cell(row.name)}` | {side_text(row.base)} | {side_text(row.current)} "
+        lines.append(f"| {mark}{md_code(row.name)} | {side_text(row.base)} | {side_text(row.current)} "
                      f"| {change_text(row)} |")
     if len(ordered) > MAX_ROWS:
         hidden = ordered[MAX_ROWS:]
@@ -59,5 +60,5 @@ def render(result: RowCountDiffResult) -> str:
               if side.status in (SideStatus.ERROR, SideStatus.PERMISSION_DENIED) and side.error]
     if errors:
         lines.append("")
-        lines += [f"- `{escape_cell(name)}`: {escape_cell(error)}" for name, error in errors[:10]]
+        lines += [f"- {md_code(name)}: {escape_cell(error)}" for name, error in errors[:10]]
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.schema_diff import NodeSchemaDiff, SchemaDiffResult
+from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 #: at most this many nodes get a table, and this many rows per table, so one check cannot flood a note
@@ -21,11 +22,11 @@ def change_rows(node: NodeSchemaDiff) -> list[tuple[str, str, str, str]]:
 
 
 def _node_block(node: NodeSchemaDiff) -> list[str]:
-    lines = [f"**`{escape_cell(node.name)}`** ({node.resource_type}, {node.status})", "",
+    lines = [f"**{md_code(node.name)}** ({escape_cell(node.resource_type)}, {node.status})", "",
              "| Column | Change | Base | Current |", "|---|---|---|---|"]
     rows = change_rows(node)
     for column, change, base, current in rows[:MAX_ROWS]:
-        lines.append(f"| `{escape_cell(column)}` | {change} | {escape_cell(base)} | {escape_cell(current)} |")
+        lines.append(f"| {md_code(column)} | {change} | {escape_cell(base)} | {escape_cell(current)} |")
     if len(rows) > MAX_ROWS:
         lines.append(f"| … | {len(rows) - MAX_ROWS} more changes | | |")
     lines.append("")
@@ -36,7 +37,7 @@ def render(result: SchemaDiffResult) -> str:
     changed = result.changed_nodes
     unknown = [n for n in result.nodes if n.coverage == "unknown"]
     unchanged = len(result.nodes) - len(changed) - sum(1 for n in unknown if not n.changed)
-    lines = [f"Schema diff of `{escape_cell(result.selection)}`: {escape_cell(result.headline)}.", ""]
+    lines = [f"Schema diff of {md_code(result.selection)}: {escape_cell(result.headline)}.", ""]
     for node in changed[:MAX_NODES]:
         lines.extend(_node_block(node))
     if len(changed) > MAX_NODES:
@@ -44,7 +45,7 @@ def render(result: SchemaDiffResult) -> str:
     if unchanged:
         lines += [f"{unchanged} node{'s' if unchanged != 1 else ''} with an unchanged schema.", ""]
     if unknown:
-        listed = ", ".join(f"`{escape_cell(n.name)}` ({escape_cell(n.coverage_note)})" for n in unknown[:MAX_UNKNOWN])
+        listed = ", ".join(f"{md_code(n.name)} ({escape_cell(n.coverage_note)})" for n in unknown[:MAX_UNKNOWN])
         more = f" and {len(unknown) - MAX_UNKNOWN} more" if len(unknown) > MAX_UNKNOWN else ""
         lines += [f"Schema not known for {listed}{more}: run `dbt docs generate` on that side to compare it.", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.top_k import TopKDiffResult
+from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 
@@ -17,7 +18,7 @@ def _delta(base: int, current: int) -> str:
 
 
 def render(result: TopKDiffResult) -> str:
-    column = f"`{escape_cell(result.column_name)}`"
+    column = f"{md_code(result.column_name)}"
     lines = [f"Top {result.k} values of {column} (shares are of non-null rows):", ""]
     if not result.values:
         lines.append("No non-null value on either side.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from spyglass.checks.sql import JsonScalar
 from spyglass.checks.value_diff import ColumnMatch, ValueDiffResult
-from spyglass.report.details.query import cell, table
+from spyglass.report.details.query import cell_code, table
+from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 
@@ -18,19 +19,19 @@ def percent(share: float | None) -> str:
 
 
 def _keys(values: tuple[JsonScalar, ...]) -> str:
-    return ", ".join(f"`{cell(v)}`" for v in values)
+    return ", ".join(cell_code(v) for v in values)
 
 
 def _column_row(column: ColumnMatch) -> list[str]:
-    key = f"`{cell(column.example_key)}`" if column.mismatched else ""
+    key = cell_code(column.example_key) if column.mismatched else ""
     return [escape_cell(column.column), f"{column.matched:,}", f"{column.mismatched:,}",
             percent(column.matched_p), key]
 
 
 def render(result: ValueDiffResult) -> str:
-    key = ", ".join(f"`{escape_cell(k)}`" for k in result.primary_key)
+    key = ", ".join(f"{md_code(k)}" for k in result.primary_key)
     lines = [
-        f"`{escape_cell(result.model)}` by {key}: {result.base_rows:,} base rows, {result.current_rows:,} current "
+        f"{md_code(result.model)} by {key}: {result.base_rows:,} base rows, {result.current_rows:,} current "
         f"rows; **{result.added:,} added, {result.removed:,} removed, {result.changed:,} of {result.in_both:,} "
         f"rows in both changed**.",
     ]
@@ -43,7 +44,7 @@ def render(result: ValueDiffResult) -> str:
     if examples:
         lines.append("Example keys — " + "; ".join(examples) + ".")
     if result.base_only_columns or result.current_only_columns:
-        only = [f"only in {side}: " + ", ".join(f"`{escape_cell(c)}`" for c in cols)
+        only = [f"only in {side}: " + ", ".join(f"{md_code(c)}" for c in cols)
                 for side, cols in (("base", result.base_only_columns), ("current", result.current_only_columns))
                 if cols]
         lines.append("Not compared (" + "; ".join(only) + ").")

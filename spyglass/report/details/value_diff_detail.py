@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from spyglass.checks.value_diff_detail import DiffRow, DiffRows, ValueDiffDetailResult
-from spyglass.report.details.query import SHOWN_ROWS, cell, more_line, table
+from spyglass.report.details.query import SHOWN_ROWS, cell, cut_note, more_line, table
+from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 
@@ -18,14 +19,15 @@ def _changes(row: DiffRow, columns: tuple[str, ...]) -> str:
 def diff_rows(diff: DiffRows, shown: int = SHOWN_ROWS * 2) -> str:
     """Counts line plus a table of the first differing rows."""
     head = diff.headline + "."
+    note = cut_note(diff.truncated, len(diff.rows), diff.total, "differing rows")
     if not diff.rows:
-        return head
+        return head + note
     key = ", ".join(diff.primary_key)
     rows = [[", ".join(cell(v) for v in row.key), row.status, _changes(row, diff.columns)]
             for row in diff.rows[:shown]]
     return head + "\n\n" + table([key, "change", "values (base → current)"], rows) + more_line(
-        len(rows), diff.total)
+        len(rows), diff.total) + note
 
 
 def render(result: ValueDiffDetailResult) -> str:
-    return f"`{escape_cell(result.model)}`: " + diff_rows(result.diff)
+    return f"{md_code(result.model)}: " + diff_rows(result.diff)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import Field
 
 from spyglass.gitlab.diagnose import Diagnosis
 from spyglass.gitlab.service import ConnectResult, PostResult, WebhookResult
+from spyglass.gitlab.settings import MAX_IID
 from spyglass.gitlab.tracking import MergeRequestView
 from spyglass.server.context import ServerContext
-from spyglass.server.gitlab_port import ConnectionView, GitLabPort, WebhookOutcome
+from spyglass.server.gitlab_port import ConnectionView, GitLabPort, WebhookOutcome, WebhookTooLarge
 from spyglass.server.schemas import Body, View
 
+#: GitLab's merge request hook bodies are a few kB (up to a few MB with a huge description)
+MAX_WEBHOOK_BYTES = 16 * 2**20
 READ_ONLY_REASON = ("This token has the read_api scope: Spyglass can view and track merge requests but cannot "
                     "post summaries or notes. Connect a token with the api scope to post.")
 
@@ -94,7 +97,7 @@ def _merge_request_routes(api: APIRouter, ctx: ServerContext, gitlab: GitLabPort
             merge_requests=[MergeRequestRow(mr=mr, status_text=mr.status_text) for mr in listing.merge_requests])
 
     @api.post("/merge-requests/{iid}/post", response_model=PostResult)
-    def post(iid: int, body: PostRequest) -> PostResult:
+    def post(body: PostRequest, iid: int = Path(ge=1, le=MAX_IID)) -> PostResult:
         """Post (or update in place) the summary of this server's checklist on the merge request."""
         return gitlab.post(ctx.workspace.snapshot(), iid, notes=body.notes, commit_status=body.commit_status)
 
@@ -113,7 +116,25 @@ def _webhook_routes(api: APIRouter, gitlab: GitLabPort) -> None:
         idempotency_key: str | None = Header(None),
         x_gitlab_event: str | None = Header(None),
     ) -> WebhookOutcome:
-        """GitLab's Merge Request Hook: checks X-Gitlab-Token, idempotent on Idempotency-Key."""
-        body = await request.body()
+        """GitLab's Merge Request Hook: checks X-Gitlab-Token (before reading the body), refuses another
+        project's deliveries, idempotent on Idempotency-Key."""
+        await asyncio.to_thread(gitlab.authorize_webhook, x_gitlab_token)
+        body = await _read_body(request, MAX_WEBHOOK_BYTES)
         return await asyncio.to_thread(gitlab.receive_webhook, token=x_gitlab_token,
                                        idempotency_key=idempotency_key, event=x_gitlab_event, body=body)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with a 413 as soon as it passes ``limit`` bytes (never held whole)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise WebhookTooLarge(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise WebhookTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
