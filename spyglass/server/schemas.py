@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from spyglass.checks.registry import AnyResult
 from spyglass.state.models import EnvironmentInfo, ErrorInfo, RawParams, RunStatus
+
+#: the most a check's params may take as JSON: every run and check stores them in the state file
+MAX_PARAMS_BYTES = 256 * 1024
+
+
+def _params_fit(params: RawParams) -> RawParams:
+    size = len(json.dumps(params, ensure_ascii=False).encode("utf-8"))
+    if size > MAX_PARAMS_BYTES:
+        raise ValueError(f"params take {size:,} bytes as JSON, more than the {MAX_PARAMS_BYTES:,} a check may store")
+    return params
+
+
+#: params as a request sends them, refused (422) when too large to store
+BoundedParams = Annotated[RawParams, AfterValidator(_params_fit)]
 
 
 class Body(BaseModel):
@@ -84,7 +100,7 @@ class SelectResponse(View):
 # -- runs -----------------------------------------------------------------------------------------
 class RunRequest(Body):
     type: str
-    params: RawParams = Field(default_factory=dict)
+    params: BoundedParams = Field(default_factory=dict)
     check_id: str | None = None
 
 
@@ -113,16 +129,16 @@ class CheckCreate(Body):
 
     run_id: str | None = None
     type: str | None = None
-    params: RawParams | None = None
-    name: str | None = None
-    description: str = ""
+    params: BoundedParams | None = None
+    name: str | None = Field(default=None, max_length=1_000)
+    description: str = Field(default="", max_length=100_000)
 
 
 class CheckPatch(Body):
-    name: str | None = None
-    description: str | None = None
+    name: str | None = Field(default=None, max_length=1_000)
+    description: str | None = Field(default=None, max_length=100_000)
     approved: bool | None = None
-    params: RawParams | None = None
+    params: BoundedParams | None = None
 
 
 class ReorderRequest(Body):
@@ -147,8 +163,8 @@ class QueryRequest(Body):
     sql_template: str = Field(min_length=1, max_length=100_000)
     #: base / current / diff
     env: str = "current"
-    base_sql_template: str | None = None
-    primary_keys: list[str] | None = None
+    base_sql_template: str | None = Field(default=None, max_length=100_000)
+    primary_keys: list[str] | None = Field(default=None, max_length=100)
 
 
 # -- state ----------------------------------------------------------------------------------------

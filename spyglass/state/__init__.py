@@ -1,1 +1,2 @@
-"""The versioned state file: checks, runs, environment and lineage summary."""
+"""The versioned state file: checks, runs, environment and lineage summary, kept within bounds
+(:mod:`spyglass.state.bounds`, :mod:`spyglass.state.cut`)."""

@@ -1,4 +1,8 @@
-"""The state file's shapes. ``SCHEMA_VERSION`` bumps on any incompatible change."""
+"""The state file's shapes. ``SCHEMA_VERSION`` bumps on any incompatible change.
+
+Fields added since version 1 have defaults (``RunRecord.result_digest``, ``truncated`` on the results' row
+tables), so files from earlier releases load unchanged and the version stays 1.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +45,9 @@ class RunRecord(BaseModel):
     check_id: str | None = None
     status: RunStatus
     result: AnyResult | None = None
+    #: SHA-256 of the result as computed, set when the state file keeps a cut copy of it
+    #: (:mod:`spyglass.state.bounds`): approvals compare results by this digest
+    result_digest: str | None = None
     error: ErrorInfo | None = None
     started_at: datetime
     ended_at: datetime | None = None

@@ -76,8 +76,9 @@ def dump_state(state: State) -> str:
     return json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def save_state(path: Path, state: State) -> None:
-    """Write the state atomically (temp file in the same directory + rename).
+def save_state(path: Path, state: State, *, text: str | None = None) -> None:
+    """Write the state atomically (temp file in the same directory + rename); ``text``, when given, is
+    ``dump_state(state)`` already made (the server measures it first).
 
     An existing file that is corrupt or from a newer Spyglass is never overwritten.
 
@@ -92,7 +93,7 @@ def save_state(path: Path, state: State) -> None:
                              remedy="Check the file's permissions.") from None
         if existing.strip():
             parse_state(existing, path)  # raises instead of clobbering a file we cannot read
-    _atomic_write(path, dump_state(state))
+    _atomic_write(path, dump_state(state) if text is None else text)
 
 
 def _atomic_write(path: Path, text: str) -> None:

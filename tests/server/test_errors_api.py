@@ -55,14 +55,14 @@ def test_check_without_run_or_type_is_a_400(client: TestClient) -> None:
 
 def test_oversized_body_is_a_413(make_client: MakeClient) -> None:
     small = make_client(config=ServerConfig(max_body_bytes=1024))
-    response = small.post("/api/state/import", content=b"x" * 5000)
+    response = small.post("/api/checks", content=b"x" * 5000)  # (the import has its own limit)
     assert response.status_code == 413
     assert "larger than" in response.json()["error"]
 
 
 def test_oversized_chunked_body_is_a_413(make_client: MakeClient) -> None:
     small = make_client(config=ServerConfig(max_body_bytes=1024))
-    response = small.post("/api/state/import", content=iter([b"x" * 800, b"y" * 800]))
+    response = small.post("/api/checks", content=iter([b"x" * 800, b"y" * 800]))
     assert response.status_code == 413
 
 

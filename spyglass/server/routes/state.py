@@ -28,10 +28,14 @@ def router(ctx: ServerContext) -> APIRouter:
 
     @api.post("/import")
     async def import_state(request: Request) -> dict[str, int]:
-        """Replace the checklist and runs with those of an exported state file (the request body)."""
+        """Replace the checklist and runs with those of an exported state file (the request body).
+
+        Accepts up to ``StateLimits.state_bytes`` (the app gives this route that body limit), the most a
+        state may hold, so every export imports; runs beyond the bounds are dropped, results cut.
+        """
         text = (await request.body()).decode("utf-8", errors="replace")
         state = parse_state(text, Path("uploaded state"))
-        ctx.workspace.replace(state)
-        return {"checks": len(state.checks), "runs": len(state.runs)}
+        kept = ctx.workspace.replace(state)
+        return {"checks": len(kept.checks), "runs": len(kept.runs)}
 
     return api
