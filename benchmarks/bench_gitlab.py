@@ -1,5 +1,6 @@
-"""GitLab client overhead: listing thousands of MRs and finding our note among many, against the test
-suite's fake GitLab on loopback, as a ratio to a bare ``httpx`` page loop measured in the same run.
+"""GitLab client overhead: listing thousands of MRs and finding our note among many, against the fake
+GitLab of :mod:`spyglass.testing.gitlab` on loopback, as a ratio to a bare ``httpx`` page loop measured
+in the same run.
 
 ``python -m benchmarks gitlab -- [--mrs N] [--notes N]``
 """
@@ -16,7 +17,7 @@ import httpx
 from spyglass.gitlab.api import GitLabApi
 from spyglass.gitlab.client import GitLabClient
 from spyglass.gitlab.comment import SUMMARY_MARKER, find_summary_note
-from tests.fakes.gitlab import FakeGitLab
+from spyglass.testing.gitlab import FakeGitLab
 
 PROJECT = "bench/group/project"
 

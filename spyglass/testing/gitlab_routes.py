@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlencode
 
-from tests.fakes.gitlab_data import JSON, FakeMergeRequest, FakeNote, FakeToken, FakeUser, now_iso
+from spyglass.testing.gitlab_world import JSON, FakeMergeRequest, FakeNote, FakeToken, FakeUser, now_iso
 
 if TYPE_CHECKING:
-    from tests.fakes.gitlab import FakeGitLab
+    from spyglass.testing.gitlab import FakeGitLab
 
 P = r"/projects/(?P<p>[^/]+)"
 MR = P + r"/merge_requests/(?P<iid>\d+)"
@@ -38,18 +38,22 @@ class Call:
     token: FakeToken
 
 
-Route = tuple[str, re.Pattern[str], str, Callable[["FakeGitLab", Call, re.Match[str]], tuple[int, object]]]
-ROUTES: list[Route] = []
+Handler = Callable[["FakeGitLab", Call, re.Match[str]], tuple[int, object]]
 
 
-def route(method: str, pattern: str, name: str = "") -> Callable[
-        [Callable[[FakeGitLab, Call, re.Match[str]], tuple[int, object]]],
-        Callable[[FakeGitLab, Call, re.Match[str]], tuple[int, object]]]:
-    def register(func: Callable[[FakeGitLab, Call, re.Match[str]], tuple[int, object]]
-                 ) -> Callable[[FakeGitLab, Call, re.Match[str]], tuple[int, object]]:
-        ROUTES.append((method, re.compile(f"^{pattern}$"), name or func.__name__, func))
-        return func
-    return register
+@dataclass(frozen=True)
+class Route:
+    """One endpoint: method, path pattern (after ``/api/v4``), handler; ``name`` is what the token
+    scope rules (:func:`~spyglass.testing.gitlab_world.scope_allows`) and switches look at."""
+
+    method: str
+    pattern: re.Pattern[str]
+    name: str
+    handler: Handler
+
+
+def _route(method: str, pattern: str, handler: Handler, name: str = "") -> Route:
+    return Route(method, re.compile(f"^{pattern}$"), name or handler.__name__, handler)
 
 
 def paginate(call: Call, items: list[object]) -> tuple[int, object]:
@@ -75,7 +79,6 @@ def paginate(call: Call, items: list[object]) -> tuple[int, object]:
 
 
 
-@route("GET", "/personal_access_tokens/self", "token_self")
 def token_self(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     t = call.token
     return 200, {"id": t.id, "name": "spyglass", "revoked": t.revoked, "created_at": now_iso(),
@@ -83,12 +86,10 @@ def token_self(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, obj
                  "active": not t.revoked, "expires_at": t.expires_at.isoformat() if t.expires_at else None}
 
 
-@route("GET", "/user", "user")
 def user(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     return 200, {**call.user.basic(call.base), "bot": call.user.bot, "created_at": now_iso()}
 
 
-@route("GET", P)
 def project(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     p = fake.project(call, m["p"])
     level = fake.world.members.get(p.path, {}).get(call.user.id)
@@ -99,7 +100,6 @@ def project(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object
                                  if level else None, "group_access": None}}
 
 
-@route("GET", P + r"/members/all/(?P<uid>\d+)")
 def member(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     p = fake.project(call, m["p"])
     who = fake.world.users.get(int(m["uid"]))
@@ -109,7 +109,6 @@ def member(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]
     return 200, {**who.basic(call.base), "access_level": level, "expires_at": None}
 
 
-@route("GET", P + "/merge_requests")
 def merge_requests(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     p = fake.project(call, m["p"])
     state = call.query.get("state", "all")
@@ -118,14 +117,12 @@ def merge_requests(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int,
     return paginate(call, [fake.mr_json(p, mr, call.base) for mr in mrs])
 
 
-@route("GET", MR)
 def merge_request(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     p, mr = fake.mr(call, m["p"], m["iid"])
     return 200, {**fake.mr_json(p, mr, call.base),
                  "diff_refs": {"base_sha": "0" * 40, "head_sha": mr.sha, "start_sha": "0" * 40}}
 
 
-@route("GET", MR + "/notes")
 def notes(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     _, mr = fake.mr(call, m["p"], m["iid"])
     ordered = sorted(mr.notes, key=lambda n: n.id, reverse=call.query.get("sort", "desc") == "desc")
@@ -142,7 +139,6 @@ def _body(call: Call) -> str:
     return body
 
 
-@route("POST", MR + "/notes")
 def create_note(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     _, mr = fake.mr(call, m["p"], m["iid"])
     note = fake.world.add_note(mr, call.user, _body(call))
@@ -157,7 +153,6 @@ def _own_note(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[FakeMerge
     return mr, note
 
 
-@route("PUT", MR + r"/notes/(?P<nid>\d+)")
 def update_note(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     mr, note = _own_note(fake, call, m)
     if note.author.id != call.user.id:
@@ -166,14 +161,12 @@ def update_note(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, ob
     return 200, fake.note_json(mr, note, call.base)
 
 
-@route("GET", MR + "/discussions")
 def discussions(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     _, mr = fake.mr(call, m["p"], m["iid"])
     ids = list(dict.fromkeys(n.discussion_id for n in sorted(mr.notes, key=lambda n: n.id)))
     return paginate(call, [fake.discussion_json(mr, d, call.base) for d in ids])
 
 
-@route("POST", MR + "/discussions")
 def create_discussion(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     _, mr = fake.mr(call, m["p"], m["iid"])
     note = fake.world.add_note(mr, call.user, _body(call), resolvable=True)
@@ -191,7 +184,6 @@ def _resolve(fake: FakeGitLab, call: Call, notes: list[FakeNote], author: FakeUs
             note.resolved_by = call.user if resolved else None
 
 
-@route("PUT", MR + r"/discussions/(?P<did>[0-9a-f]+)")
 def resolve_discussion(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     _, mr = fake.mr(call, m["p"], m["iid"])
     thread = [n for n in mr.notes if n.discussion_id == m["did"]]
@@ -203,7 +195,6 @@ def resolve_discussion(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[
     return 200, fake.discussion_json(mr, m["did"], call.base)
 
 
-@route("PUT", MR + r"/discussions/(?P<did>[0-9a-f]+)/notes/(?P<nid>\d+)")
 def update_discussion_note(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     mr, note = _own_note(fake, call, m)
     if "resolved" in call.body:
@@ -215,7 +206,6 @@ def update_discussion_note(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tu
     return 200, fake.note_json(mr, note, call.base)
 
 
-@route("POST", P + r"/statuses/(?P<sha>[0-9a-f]{7,40})")
 def commit_status(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     p = fake.project(call, m["p"])
     if fake.world.access_level(p, call.user) < 30:
@@ -233,7 +223,6 @@ def commit_status(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, 
     return 201, status
 
 
-@route("POST", P + "/hooks")
 def create_hook(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     p = fake.project(call, m["p"])
     if fake.world.access_level(p, call.user) < 40:
@@ -247,3 +236,23 @@ def create_hook(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, ob
                   "enable_ssl_verification": bool(call.body.get("enable_ssl_verification", True))}
     p.hooks.append({**hook, "token": call.body.get("token")})  # kept for tests; never returned
     return 201, hook
+
+
+#: every endpoint the fake serves, matched in order
+ROUTES: tuple[Route, ...] = (
+    _route("GET", "/personal_access_tokens/self", token_self, "token_self"),
+    _route("GET", "/user", user, "user"),
+    _route("GET", P, project),
+    _route("GET", P + r"/members/all/(?P<uid>\d+)", member),
+    _route("GET", P + "/merge_requests", merge_requests),
+    _route("GET", MR, merge_request),
+    _route("GET", MR + "/notes", notes),
+    _route("POST", MR + "/notes", create_note),
+    _route("PUT", MR + r"/notes/(?P<nid>\d+)", update_note),
+    _route("GET", MR + "/discussions", discussions),
+    _route("POST", MR + "/discussions", create_discussion),
+    _route("PUT", MR + r"/discussions/(?P<did>[0-9a-f]+)", resolve_discussion),
+    _route("PUT", MR + r"/discussions/(?P<did>[0-9a-f]+)/notes/(?P<nid>\d+)", update_discussion_note),
+    _route("POST", P + r"/statuses/(?P<sha>[0-9a-f]{7,40})", commit_status),
+    _route("POST", P + "/hooks", create_hook),
+)

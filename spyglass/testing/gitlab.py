@@ -1,4 +1,4 @@
-"""A fake GitLab (REST API v4) over real HTTP on 127.0.0.1, for tests of the client, CLI and server.
+"""A fake GitLab (REST API v4) over real HTTP on 127.0.0.1, for tests of a GitLab client, CLI or server.
 
 Usage::
 
@@ -16,9 +16,11 @@ Usage::
         gl.token_self_supported = False               # an old GitLab without /personal_access_tokens/self
         alice.blocked = True                          # every request: 403 "Your account has been blocked."
 
-Answers like GitLab: the status codes and bodies of shared/reference/gitlab-api.md (401 unknown /
-expired / revoked, 403 insufficient_scope, 404 Project Not Found, ...), ``Link`` / ``X-Page`` /
-``X-Next-Page`` / ``X-Total`` pagination (per_page default 20, max 100), only a note's author may edit it.
+Answers like GitLab's REST API v4 (https://docs.gitlab.com/api/rest/): its status codes and bodies
+(401 unknown / expired / revoked token, 403 insufficient_scope, 404 Project Not Found, ...), ``Link`` /
+``X-Page`` / ``X-Next-Page`` / ``X-Total`` pagination (per_page default 20, max 100), only a note's
+author may edit it. The routes it serves are :data:`spyglass.testing.gitlab_routes.ROUTES`; the data
+and GitLab's access rules are in :mod:`spyglass.testing.gitlab_world`.
 """
 
 from __future__ import annotations
@@ -32,9 +34,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.fakes.gitlab_data import (
+from spyglass.testing.gitlab_routes import ROUTES, Call, HttpError
+from spyglass.testing.gitlab_world import (
     INSUFFICIENT_SCOPE,
     JSON,
+    UNAUTHORIZED,
     FakeMergeRequest,
     FakeNote,
     FakeProject,
@@ -42,7 +46,6 @@ from tests.fakes.gitlab_data import (
     scope_allows,
     token_status,
 )
-from tests.fakes.gitlab_routes import ROUTES, Call, HttpError
 
 
 @dataclass
@@ -92,7 +95,8 @@ class FakeGitLab:
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "start the fake first"
+        if self._server is None:
+            raise RuntimeError("Start the fake GitLab first (`with FakeGitLab() as gl:` or `.start()`).")
         return f"http://127.0.0.1:{self._server.server_address[1]}{self.prefix}"
 
     def fail_next(self, method: str, path_regex: str, *, kind: str = "500", count: int = 1,
@@ -114,23 +118,24 @@ class FakeGitLab:
 
     def dispatch(self, method: str, path: str, query: dict[str, str], body: JSON, token: str | None,
                  base: str) -> tuple[int, object]:
-        for verb, pattern, name, func in ROUTES:
-            match = pattern.match(path)
-            if verb != method or match is None:
+        for route in ROUTES:
+            match = route.pattern.match(path)
+            if route.method != method or match is None:
                 continue
-            if name == "token_self" and not self.token_self_supported:
+            if route.name == "token_self" and not self.token_self_supported:
                 break
             found = self.world.tokens.get(token or "")
+            if found is None:
+                return 401, UNAUTHORIZED
             rejected = token_status(found, self.today)
             if rejected is not None:
                 return rejected
-            assert found is not None
             if found.user.blocked:
                 return 403, {"message": "403 Forbidden - Your account has been blocked."}
-            if not scope_allows(found.scopes, method, name):
+            if not scope_allows(found.scopes, method, route.name):
                 return 403, INSUFFICIENT_SCOPE
             try:
-                return func(self, Call(method, path, query, body, found.user, base, found), match)
+                return route.handler(self, Call(method, path, query, body, found.user, base, found), match)
             except HttpError as exc:
                 return exc.status, exc.body
         return 404, {"error": "404 Not Found"}
@@ -176,79 +181,83 @@ class FakeGitLab:
                 "notes": [self.note_json(mr, n, base) for n in notes]}
 
 
-def _handler_for(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+class _Handler(BaseHTTPRequestHandler):
+    """Serves one request for :attr:`fake` (set per server by :func:`_handler_for`)."""
 
-        def log_message(self, format: str, *args: object) -> None:
-            """Silent: tests read ``fake.requests`` instead."""
+    protocol_version = "HTTP/1.1"
+    fake: FakeGitLab
 
-        def _serve(self, method: str) -> None:
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length", "0") or 0)
-            raw = self.rfile.read(length) if length else b""
-            api = fake.prefix + "/api/v4"
-            if not parts.path.startswith(api + "/"):
-                self._send(404, {"error": "404 Not Found"}, {})
+    def log_message(self, format: str, *args: object) -> None:
+        """Silent: tests read ``FakeGitLab.requests`` instead."""
+
+    def _serve(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length", "0") or 0)
+        raw = self.rfile.read(length) if length else b""
+        api = self.fake.prefix + "/api/v4"
+        if not parts.path.startswith(api + "/"):
+            self._send(404, {"error": "404 Not Found"}, {})
+            return
+        path = parts.path[len(api):]
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        body = _parse_body(raw, self.headers.get("Content-Type", ""))
+        token = self.headers.get("PRIVATE-TOKEN") or \
+            self.headers.get("Authorization", "").removeprefix("Bearer ").strip() or None
+        host = f"http://{self.headers.get('Host', '127.0.0.1')}{self.fake.prefix}"
+        with self.fake.lock:
+            self.fake.requests.append((method, path))
+            fault = self.fake.take_fault(method, path)
+            if fault is not None and fault.kind in ("429", "500"):
+                self._fault(fault)
                 return
-            path = parts.path[len(api):]
-            query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-            body = _parse_body(raw, self.headers.get("Content-Type", ""))
-            token = self.headers.get("PRIVATE-TOKEN") or \
-                self.headers.get("Authorization", "").removeprefix("Bearer ").strip() or None
-            host = f"http://{self.headers.get('Host', '127.0.0.1')}{fake.prefix}"
-            with fake.lock:
-                fake.requests.append((method, path))
-                fault = fake.take_fault(method, path)
-                if fault is not None and fault.kind in ("429", "500"):
-                    self._fault(fault)
-                    return
-                status, payload = fake.dispatch(method, path, query, body, token, host)
-            headers: dict[str, str] = {}
-            if isinstance(payload, tuple):
-                status, payload, headers = (status, payload[0], payload[1])
-            if fault is not None and fault.kind == "drop":
-                self.close_connection = True
-                return
-            self._send(status, payload, headers)
+            status, payload = self.fake.dispatch(method, path, query, body, token, host)
+        headers: dict[str, str] = {}
+        if isinstance(payload, tuple):
+            status, payload, headers = (status, payload[0], payload[1])
+        if fault is not None and fault.kind == "drop":
+            self.close_connection = True
+            return
+        self._send(status, payload, headers)
 
-        def _fault(self, fault: Fault) -> None:
-            if fault.kind == "429":
-                data = b"Retry later\n"
-                self.send_response(429)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Retry-After", str(fault.retry_after))
-                self.send_header("RateLimit-Name", "throttle_authenticated_api")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            else:
-                self._send(500, {"message": "500 Internal Server Error"}, {})
-
-        def _send(self, status: int, payload: object, headers: dict[str, str]) -> None:
-            data = b"" if status == 204 else json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            for name, value in headers.items():
-                self.send_header(name, value)
+    def _fault(self, fault: Fault) -> None:
+        if fault.kind == "429":
+            data = b"Retry later\n"
+            self.send_response(429)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Retry-After", str(fault.retry_after))
+            self.send_header("RateLimit-Name", "throttle_authenticated_api")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+        else:
+            self._send(500, {"message": "500 Internal Server Error"}, {})
 
-        def do_GET(self) -> None:
-            self._serve("GET")
+    def _send(self, status: int, payload: object, headers: dict[str, str]) -> None:
+        data = b"" if status == 204 else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
-        def do_POST(self) -> None:
-            self._serve("POST")
+    def do_GET(self) -> None:
+        self._serve("GET")
 
-        def do_PUT(self) -> None:
-            self._serve("PUT")
+    def do_POST(self) -> None:
+        self._serve("POST")
 
-        def do_DELETE(self) -> None:
-            self._serve("DELETE")
+    def do_PUT(self) -> None:
+        self._serve("PUT")
 
-    return Handler
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+
+def _handler_for(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
+    return type("FakeGitLabHandler", (_Handler,), {"fake": fake})
 
 
 def _parse_body(raw: bytes, content_type: str) -> JSON:

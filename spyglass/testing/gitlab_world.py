@@ -1,7 +1,7 @@
 """The fake GitLab's in-memory world: users, tokens, groups, projects, memberships, MRs, notes.
 
 Pure data and GitLab's rules (who may see, post, edit, resolve); the HTTP side is in
-:mod:`tests.fakes.gitlab`.
+:mod:`spyglass.testing.gitlab`.
 """
 
 from __future__ import annotations
@@ -155,10 +155,8 @@ class World:
         return next((p for p in self.projects.values() if p.path.lower() == ref.lower()), None)
 
 
-def token_status(token: FakeToken | None, today: date) -> tuple[int, JSON] | None:
-    """GitLab's 401 answers (None when the token is usable), in GitLab's check order."""
-    if token is None:
-        return 401, {"message": "401 Unauthorized"}
+def token_status(token: FakeToken, today: date) -> tuple[int, JSON] | None:
+    """GitLab's 401 answers for a known token (None when it is usable), in GitLab's check order."""
     if token.expires_at is not None and token.expires_at < today:
         return 401, {"error": "invalid_token", "error_description":
                      "Token is expired. You can either do re-authorization or token refresh."}
@@ -176,6 +174,9 @@ def scope_allows(scopes: tuple[str, ...], method: str, route: str) -> bool:
         return True
     return route == "user" and method == "GET" and "read_user" in scopes
 
+
+#: GitLab's answer to a request without a token, or with one it does not know
+UNAUTHORIZED: JSON = {"message": "401 Unauthorized"}
 
 INSUFFICIENT_SCOPE: JSON = {
     "error": "insufficient_scope",

@@ -1,1 +1,0 @@
-"""Real-protocol fakes of external systems (servers on loopback), reusable by any test."""
