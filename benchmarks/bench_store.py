@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from spyglass.gitlab.tracking import seen
 from spyglass.store import Store
 
 TARGET_EVENTS_PER_SECOND = 500.0
@@ -93,7 +94,8 @@ def _burst_baseline(directory: Path, events: int, run: int) -> float:
 def _list_seconds(directory: Path, mrs: int, runs: int) -> tuple[float, float]:
     with Store.open(_environ(directory)) as store:
         for iid in range(mrs):
-            store.upsert_merge_request("bench/list", iid, title=f"MR {iid}", state="opened", head_sha=f"{iid:040x}")
+            store.change_merge_request("bench/list", iid, seen("bench/list", iid, title=f"MR {iid}", state="opened",
+                                                               head_sha=f"{iid:040x}"))
         tracked_seconds = _median(runs, lambda: _timed(lambda: store.tracked("bench/list")))
     connection = sqlite3.connect(directory / "list.db")
     connection.execute("CREATE TABLE mrs (project TEXT, iid INTEGER, title TEXT, head_sha TEXT, "

@@ -13,11 +13,10 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from spyglass.exceptions import StoreError
-from spyglass.store import tracking
 from spyglass.store.backend import Backend, Transaction
 from spyglass.store.home import spyglass_home
 from spyglass.store.migrations import VERSIONS_TABLE, migrate
-from spyglass.store.models import StoredConnection, TrackedMergeRequest, Validation, WebhookEvent
+from spyglass.store.models import StoredConnection, TrackedMergeRequest, TrackingChange, Validation, WebhookEvent
 from spyglass.store.rows import MR_COLUMNS, load_mr, mr_from_row, parse_time, save_mr, stamp, to_bytes, to_int
 from spyglass.store.secrets import SecretBox
 
@@ -35,7 +34,9 @@ def utc_now() -> datetime:
 
 
 class Store:
-    """Facade over one backend. Build it with :meth:`open`; close it (or use ``with``) when done."""
+    """Facade over one backend. Build it with :meth:`open` once per process (a command, a server) and pass
+    it to whatever needs it; close it (or use ``with``) when done. Opening reads the key, makes a
+    connection pool and migrates the schema, so it is never done per request."""
 
     def __init__(self, backend: Backend, box: SecretBox, *, clock: Clock = utc_now) -> None:
         """Use ``backend`` as is (already migrated, see :meth:`open`) and ``box`` for secrets."""
@@ -136,9 +137,15 @@ class Store:
         with self._backend.transaction(serialized=False) as tx:
             return tx.execute("DELETE FROM spyglass_connection WHERE id = 1") > 0
 
+    @property
+    def key_source(self) -> str:
+        """Where the current secret key comes from (``SPYGLASS_SECRET_KEY`` or the key file's path)."""
+        return self._box.source
+
     def reencrypt_secrets(self) -> int:
         """Encrypt every stored secret again with the current key (after a key rotation, once the old key
-        is in ``SPYGLASS_SECRET_KEY_PREVIOUS``); the number of secrets rewritten."""
+        is in ``SPYGLASS_SECRET_KEY_PREVIOUS``); the number of secrets rewritten. ``spyglass gitlab
+        reencrypt`` runs it. One transaction: a secret no key can decrypt changes nothing."""
         with self._backend.transaction() as tx:
             row = tx.fetch_one("SELECT token_ciphertext FROM spyglass_connection WHERE id = 1")
             if row is not None:
@@ -185,24 +192,20 @@ class Store:
         with self._backend.transaction(serialized=False) as tx:
             return tx.execute("DELETE FROM spyglass_settings WHERE key = ?", (key,)) > 0
 
-    # -- merge-request tracking ----------------------------------------------------------------------
+    # -- merge-request tracking (the decisions live in spyglass.gitlab.tracking) ---------------------
 
-    def upsert_merge_request(
-        self, project: str, iid: int, *, title: str, state: str, head_sha: str | None
-    ) -> TrackedMergeRequest:
-        """Record what GitLab says of an MR; it becomes stale when its head moves past the validated sha."""
+    def change_merge_request(self, project: str, iid: int, change: TrackingChange) -> TrackedMergeRequest:
+        """Apply ``change`` to the MR's tracking row (None if never seen) and save what it returns, in one
+        serialized transaction (a concurrent change waits, never interleaves)."""
         with self._backend.transaction() as tx:
-            row = tracking.after_upsert(
-                load_mr(tx, project, iid), project, iid, title=title, state=state, head_sha=head_sha,
-                now=self._now(),
-            )
-            save_mr(tx, row)
-        return row
+            return _apply(tx, project, iid, change, self._now())
 
     def record_validation(
-        self, project: str, iid: int, sha: str, *, checks: int, mismatches: int, errors: int
+        self, project: str, iid: int, sha: str, *, checks: int, mismatches: int, errors: int,
+        change: TrackingChange,
     ) -> Validation:
-        """Record that ``sha`` of the MR was validated (it is no longer stale if that is its head)."""
+        """Add ``sha`` to the MR's validation history and apply ``change`` to its tracking row, in one
+        transaction."""
         now = self._now()
         with self._backend.transaction() as tx:
             tx.execute(
@@ -210,17 +213,11 @@ class Store:
                 "validated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (project, iid, sha, checks, mismatches, errors, stamp(now)),
             )
-            save_mr(tx, tracking.after_validation(load_mr(tx, project, iid), project, iid, sha, now=now))
+            _apply(tx, project, iid, change, now)
         return Validation(
             project=project, iid=iid, sha=sha, checks=checks, mismatches=mismatches, errors=errors,
             validated_at=now,
         )
-
-    def record_summary_note(self, project: str, iid: int, note_id: int, sha: str) -> None:
-        """Remember the note that holds the MR's summary (updated in place by later posts)."""
-        with self._backend.transaction() as tx:
-            existing = load_mr(tx, project, iid)
-            save_mr(tx, tracking.after_summary_note(existing, project, iid, note_id, sha, now=self._now()))
 
     def merge_request(self, project: str, iid: int) -> TrackedMergeRequest | None:
         """The tracking row of one MR, or None if never seen."""
@@ -267,9 +264,9 @@ class Store:
 
     def receive_merge_request_event(
         self, idempotency_key: str | None, *, event: str, project: str, iid: int, action: str | None,
-        title: str, state: str, head_sha: str | None,
+        change: TrackingChange,
     ) -> TrackedMergeRequest | None:
-        """Record a Merge Request Hook delivery AND apply it to the MR's tracking, in one transaction.
+        """Record a Merge Request Hook delivery AND apply ``change`` to the MR's tracking, in one transaction.
 
         None (nothing changed) when ``idempotency_key`` was seen before. When anything fails, neither the
         delivery nor the tracking change is kept, so GitLab's retry of the same delivery is processed
@@ -279,11 +276,7 @@ class Store:
         with self._backend.transaction() as tx:
             if not _insert_webhook_event(tx, idempotency_key, event, project, iid, action, now):
                 return None
-            row = tracking.after_upsert(
-                load_mr(tx, project, iid), project, iid, title=title, state=state, head_sha=head_sha, now=now,
-            )
-            save_mr(tx, row)
-        return row
+            return _apply(tx, project, iid, change, now)
 
     def webhook_events(self, project: str, *, limit: int = 50) -> list[WebhookEvent]:
         """The latest webhook deliveries for ``project``, newest first."""
@@ -320,6 +313,14 @@ class Store:
         with self._backend.transaction(write=False) as tx:
             row = tx.fetch_one("SELECT ciphertext FROM spyglass_secrets WHERE name = ?", (name,))
         return None if row is None else self._box.decrypt(to_bytes(row[0]))
+
+
+def _apply(tx: Transaction, project: str, iid: int, change: TrackingChange, now: datetime) -> TrackedMergeRequest:
+    row = change(load_mr(tx, project, iid), now)
+    if (row.project, row.iid) != (project, iid):
+        raise ValueError(f"A tracking change of {project}!{iid} returned the row of {row.project}!{row.iid}.")
+    save_mr(tx, row)
+    return row
 
 
 def _insert_webhook_event(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -22,9 +23,10 @@ class StoredConnection(BaseModel):
 
 
 class TrackedMergeRequest(BaseModel):
-    """Spyglass's tracking of one merge request.
+    """Spyglass's tracking of one merge request, as stored.
 
-    ``stale`` is true when the head moved past the last validated sha (new commits since validation).
+    ``stale`` is true when the head moved past the last validated sha (new commits since validation);
+    :func:`spyglass.gitlab.tracking.tracking_status` says what the row means.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -40,17 +42,6 @@ class TrackedMergeRequest(BaseModel):
     summary_sha: str | None
     stale: bool
     updated_at: datetime
-
-    @property
-    def status(self) -> str:
-        """``not validated`` / ``stale`` / ``summary posted`` / ``validated`` (for lists and badges)."""
-        if self.validated_sha is None:
-            return "not validated"
-        if self.stale:
-            return "stale"
-        if self.summary_note_id is not None:
-            return "summary posted"
-        return "validated"
 
 
 class Validation(BaseModel):
@@ -80,6 +71,6 @@ class WebhookEvent(BaseModel):
     received_at: datetime
 
 
-def is_stale(head_sha: str | None, validated_sha: str | None) -> bool:
-    """True when the MR was validated and its head has since moved to another commit."""
-    return validated_sha is not None and head_sha is not None and head_sha != validated_sha
+#: what a merge request's tracking row becomes, given the row (None if never seen) and the time: the store
+#: applies it inside one transaction; the decisions themselves live in :mod:`spyglass.gitlab.tracking`
+TrackingChange = Callable[[TrackedMergeRequest | None, datetime], TrackedMergeRequest]

@@ -80,8 +80,8 @@ class SecretBox:
             "the key changed or the stored value is corrupt.",
             remedy=(
                 f"Restore the original key ({KEY_ENV} or the key file; a replaced key can go in "
-                f"{PREVIOUS_KEYS_ENV}), or remove the stored connection with `spyglass gitlab disconnect` "
-                "and connect again."
+                f"{PREVIOUS_KEYS_ENV}, then `spyglass gitlab reencrypt` moves the secrets to the new key), or "
+                "remove the stored connection with `spyglass gitlab disconnect` and connect again."
             ),
         )
 

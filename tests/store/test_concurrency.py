@@ -10,6 +10,7 @@ import threading
 from collections.abc import Mapping
 
 from spyglass.store import Store
+from tests.store.changes import seen, validated
 
 THREADS = 8
 ROUNDS = 15
@@ -29,8 +30,10 @@ def test_threads_sharing_one_store_see_consistent_results(store_env: Mapping[str
             try:
                 for round_ in range(ROUNDS):
                     iid = round_ % 5
-                    store.upsert_merge_request(PROJECT, iid, title=f"mr {iid}", state="opened", head_sha=f"s{round_}")
-                    store.record_validation(PROJECT, iid, f"s{round_}", checks=3, mismatches=worker % 2, errors=0)
+                    store.change_merge_request(PROJECT, iid, seen(PROJECT, iid, title=f"mr {iid}", state="opened",
+                                                                  head_sha=f"s{round_}"))
+                    store.record_validation(PROJECT, iid, f"s{round_}", checks=3, mismatches=worker % 2, errors=0,
+                                            change=validated(PROJECT, iid, f"s{round_}"))
                     store.set_setting(f"worker.{worker}", str(round_))
                     key = f"delivery-{round_}"  # every worker receives the same deliveries
                     if store.record_webhook_event(key, event="Merge Request Hook", project=PROJECT, iid=iid,
@@ -57,11 +60,12 @@ def test_threads_sharing_one_store_see_consistent_results(store_env: Mapping[str
 
 WORKER = """
 import json, os, sys
+from spyglass.gitlab.tracking import seen
 from spyglass.store import Store
 with Store.open(os.environ) as store:
     accepted = [key for key in (f"delivery-{n}" for n in range(30))
                 if store.record_webhook_event(key, event="Merge Request Hook", project="g/p", iid=1, action="update")]
-    store.upsert_merge_request("g/p", 1, title="t", state="opened", head_sha=sys.argv[1])
+    store.change_merge_request("g/p", 1, seen("g/p", 1, title="t", state="opened", head_sha=sys.argv[1]))
 print(json.dumps(accepted))
 """
 

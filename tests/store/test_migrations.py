@@ -13,6 +13,7 @@ from spyglass.store import Store
 from spyglass.store.backend import Backend
 from spyglass.store.db import open_backend
 from spyglass.store.migrations import LATEST_VERSION, MIGRATIONS, VERSIONS_TABLE, Migration, migrate, pending
+from tests.store.changes import validated
 
 
 def clock() -> datetime:
@@ -71,7 +72,8 @@ def test_an_older_database_is_upgraded_and_keeps_its_data(backend: Backend, stor
         assert store.schema_version() == LATEST_VERSION
         assert store.get_setting("kept") == "yes"
         assert store.tracked("g/p")[5].title == "old MR"
-        store.record_validation("g/p", 5, "abc", checks=2, mismatches=0, errors=0)  # a table of version 2
+        store.record_validation("g/p", 5, "abc", checks=2, mismatches=0, errors=0,  # a table of version 2
+                                change=validated("g/p", 5, "abc"))
         assert store.record_webhook_event("k", event="e", project="g/p", iid=5, action="open")  # version 3
 
     with closing(backend_of(store_env)) as reopened:

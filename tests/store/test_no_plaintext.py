@@ -8,6 +8,7 @@ from pathlib import Path
 
 from spyglass.store import Store
 from spyglass.store.db import open_backend
+from tests.store.changes import seen
 
 TABLES = ("spyglass_connection", "spyglass_secrets", "spyglass_settings", "spyglass_merge_requests",
           "spyglass_validations", "spyglass_webhook_events", "spyglass_schema_migrations")
@@ -31,7 +32,7 @@ def exercise(store: Store) -> None:
         store.save_webhook_secret(WEBHOOK_SECRET)
         assert store.token() == TOKEN
         assert store.webhook_secret() == WEBHOOK_SECRET
-        store.upsert_merge_request("g/p", round_, title="t", state="opened", head_sha="abc")
+        store.change_merge_request("g/p", round_, seen("g/p", round_, title="t", state="opened", head_sha="abc"))
         store.record_webhook_event(f"key-{round_}", event="Merge Request Hook", project="g/p", iid=round_,
                                    action="open")
 

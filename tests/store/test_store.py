@@ -7,8 +7,9 @@ import pytest
 from cryptography.fernet import Fernet
 
 from spyglass.exceptions import SecretStoreError, StoreError
-from spyglass.store import Store
+from spyglass.store import Store, TrackedMergeRequest
 from spyglass.store.db import WEBHOOK_RETENTION
+from tests.store.changes import seen, validated
 
 TOKEN = "glpat-StoreTestToken-9876"
 PROJECT = "group/sub/project"
@@ -108,50 +109,44 @@ def test_settings(store: Store) -> None:
     assert store.delete_setting("ui.theme") is False
 
 
-def test_merge_request_tracking_through_its_life(store: Store) -> None:
-    opened = store.upsert_merge_request(PROJECT, 7, title="Add orders", state="opened", head_sha="aaa")
-    assert (opened.status, opened.stale, opened.validated_sha) == ("not validated", False, None)
+def test_a_change_sees_the_stored_row_and_what_it_returns_is_kept(store: Store) -> None:
+    seen_rows: list[TrackedMergeRequest | None] = []
 
-    validation = store.record_validation(PROJECT, 7, "aaa", checks=7, mismatches=2, errors=0)
+    def note(row: TrackedMergeRequest | None, now: datetime) -> TrackedMergeRequest:
+        seen_rows.append(row)
+        base = seen(PROJECT, 7, title="Add orders", state="opened", head_sha="aaa")(row, now)
+        return base.model_copy(update={"summary_note_id": len(seen_rows), "summary_sha": "aaa", "stale": True})
+
+    first = store.change_merge_request(PROJECT, 7, note)
+    second = store.change_merge_request(PROJECT, 7, note)
+
+    assert seen_rows == [None, first]
+    assert (second.summary_note_id, second.summary_sha, second.stale) == (2, "aaa", True)
+    assert store.merge_request(PROJECT, 7) == second == store.tracked(PROJECT)[7]
+
+
+def test_a_validation_and_its_tracking_change_are_kept_together(store: Store) -> None:
+    validation = store.record_validation(PROJECT, 7, "aaa", checks=7, mismatches=2, errors=0,
+                                         change=validated(PROJECT, 7, "aaa"))
+
+    tracked = store.tracked(PROJECT)[7]
     assert (validation.checks, validation.mismatches, validation.errors) == (7, 2, 0)
-    assert store.merge_request(PROJECT, 7) is not None
-    assert store.tracked(PROJECT)[7].status == "validated"
+    assert (tracked.head_sha, tracked.validated_sha, tracked.validated_at) == ("aaa", "aaa", validation.validated_at)
 
-    store.record_summary_note(PROJECT, 7, 123456, "aaa")
-    assert store.tracked(PROJECT)[7].status == "summary posted"
+    def refuse(row: TrackedMergeRequest | None, now: datetime) -> TrackedMergeRequest:
+        raise RuntimeError("the change failed")
 
-    pushed = store.upsert_merge_request(PROJECT, 7, title="Add orders (v2)", state="opened", head_sha="bbb")
-    assert (pushed.stale, pushed.status, pushed.validated_sha, pushed.summary_note_id) == (
-        True, "stale", "aaa", 123456)
-
-    store.record_validation(PROJECT, 7, "bbb", checks=7, mismatches=0, errors=0)
-    store.record_summary_note(PROJECT, 7, 123456, "bbb")
-    merged = store.upsert_merge_request(PROJECT, 7, title="Add orders (v2)", state="merged", head_sha=None)
-
-    assert (merged.state, merged.head_sha, merged.stale, merged.summary_sha) == ("merged", "bbb", False, "bbb")
-    assert [v.sha for v in store.validations(PROJECT, 7)] == ["aaa", "bbb"]
-
-
-def test_validation_of_an_unseen_merge_request_starts_tracking_it(store: Store) -> None:
-    store.record_validation(PROJECT, 3, "ccc", checks=1, mismatches=0, errors=1)
-
-    tracked = store.tracked(PROJECT)[3]
-    assert (tracked.head_sha, tracked.validated_sha, tracked.stale) == ("ccc", "ccc", False)
-    assert tracked.validated_at is not None
-
-
-def test_validating_an_older_sha_than_the_head_is_stale(store: Store) -> None:
-    store.upsert_merge_request(PROJECT, 4, title="t", state="opened", head_sha="new")
-
-    store.record_validation(PROJECT, 4, "old", checks=1, mismatches=0, errors=0)
-
-    assert store.tracked(PROJECT)[4].stale is True
+    with pytest.raises(RuntimeError):
+        store.record_validation(PROJECT, 7, "bbb", checks=1, mismatches=0, errors=0, change=refuse)
+    assert [v.sha for v in store.validations(PROJECT, 7)] == ["aaa"]  # the history row went with the change
+    assert store.tracked(PROJECT)[7] == tracked
 
 
 def test_tracked_is_per_project_and_keyed_by_iid(store: Store) -> None:
     for iid in (10, 2, 33):
-        store.upsert_merge_request(PROJECT, iid, title=f"mr {iid}", state="opened", head_sha=None)
-    store.upsert_merge_request("other/project", 2, title="elsewhere", state="opened", head_sha="x")
+        store.change_merge_request(PROJECT, iid, seen(PROJECT, iid, title=f"mr {iid}", state="opened", head_sha=None))
+    store.change_merge_request("other/project", 2, seen("other/project", 2, title="elsewhere", state="opened",
+                                                        head_sha="x"))
 
     tracked = store.tracked(PROJECT)
 
@@ -222,9 +217,9 @@ def test_times_from_any_timezone_are_kept_as_the_same_instants(store_env: Mappin
     clock = FakeClock()
     with Store.open(store_env, clock=lambda: clock.now) as store:
         clock.now = datetime(2026, 6, 1, 23, 30, tzinfo=paris)
-        store.record_validation(PROJECT, 1, "a", checks=1, mismatches=0, errors=0)
+        store.record_validation(PROJECT, 1, "a", checks=1, mismatches=0, errors=0, change=validated(PROJECT, 1, "a"))
         clock.now = datetime(2026, 6, 1, 22, 0, tzinfo=timezone.utc)
-        store.record_validation(PROJECT, 1, "b", checks=1, mismatches=0, errors=0)
+        store.record_validation(PROJECT, 1, "b", checks=1, mismatches=0, errors=0, change=validated(PROJECT, 1, "b"))
 
         first, second = store.validations(PROJECT, 1)
         tracked = store.tracked(PROJECT)[1]

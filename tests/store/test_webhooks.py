@@ -8,6 +8,7 @@ import pytest
 
 from spyglass.exceptions import StoreError
 from spyglass.store import Store, TrackedMergeRequest
+from tests.store.changes import seen
 from tests.store.faults import failing_tracking
 
 PROJECT = "group/sub/project"
@@ -16,7 +17,8 @@ PROJECT = "group/sub/project"
 def _deliver(store: Store, key: str | None, *, head: str = "a" * 40,
              state: str = "opened") -> TrackedMergeRequest | None:
     return store.receive_merge_request_event(key, event="Merge Request Hook", project=PROJECT, iid=7,
-                                             action="update", title="Change revenue", state=state, head_sha=head)
+                                             action="update", change=seen(PROJECT, 7, title="Change revenue",
+                                                                          state=state, head_sha=head))
 
 
 def test_a_delivery_is_recorded_with_its_tracking_change_and_only_once(store: Store) -> None:
