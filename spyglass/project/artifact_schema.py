@@ -3,15 +3,19 @@
 Decoding straight into these structs skips every field not declared here without building it, which
 makes loading a large manifest several times faster than ``json.load`` (``python -m benchmarks
 lineage``). Field types are deliberately loose (``Any``) wherever dbt versions or adapters differ.
-Only :mod:`spyglass.project.artifacts` uses these; the rest of Spyglass sees
-:mod:`spyglass.project.models`.
+Only the loaders (:mod:`spyglass.project.artifacts`, :mod:`spyglass.project.macros`) use these; the rest
+of Spyglass sees :mod:`spyglass.project.models`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, Generic, TypeVar
 
 import msgspec
+
+S = TypeVar("S")
+V = TypeVar("V")
 
 
 class Checksum(msgspec.Struct):
@@ -85,6 +89,9 @@ class RawNode(msgspec.Struct):
     columns: msgspec.Raw = msgspec.Raw(b"{}")
     constraints: list[Constraint] = []
     config: RelationConfig | None = None
+    # versioned models: numbers or strings, as the YAML wrote them
+    version: Any = None
+    latest_version: Any = None
     # tests
     test_metadata: TestMetadata | None = None
     column_name: str | None = None
@@ -100,14 +107,24 @@ class RawNode(msgspec.Struct):
     owner: Any = None
 
 
+class RawMacro(msgspec.Struct):
+    """One entry of ``macros``."""
+
+    name: str = ""
+    package_name: str = ""
+    macro_sql: str = ""
+
+
 class ManifestFile(msgspec.Struct):
     """The top level of a manifest. Every section is required: dbt (v10-v12) always writes them, and a
-    file without ``nodes`` is not a manifest with no models (which would read as "every model removed")."""
+    file without ``nodes`` is not a manifest with no models (which would read as "every model removed").
+    ``macros`` is left undecoded until a SQL template calls a macro (see decode_macros)."""
 
     metadata: dict[str, Any]
     nodes: dict[str, RawNode]
     sources: dict[str, RawNode]
     exposures: dict[str, RawNode]
+    macros: msgspec.Raw = msgspec.Raw(b"{}")
 
 
 class MetadataOnly(msgspec.Struct):
@@ -138,6 +155,7 @@ MANIFEST_DECODER = msgspec.json.Decoder(ManifestFile)
 COLUMNS_DECODER = msgspec.json.Decoder(dict[str, Column])
 METADATA_DECODER = msgspec.json.Decoder(MetadataOnly)
 CATALOG_DECODER = msgspec.json.Decoder(CatalogFile)
+MACROS_DECODER = msgspec.json.Decoder(dict[str, RawMacro])
 
 
 def decode_columns(raw: msgspec.Raw) -> dict[str, Column]:
@@ -146,6 +164,51 @@ def decode_columns(raw: msgspec.Raw) -> dict[str, Column]:
         return COLUMNS_DECODER.decode(raw)
     except msgspec.DecodeError:
         return {}
+
+
+def decode_macros(raw: msgspec.Raw) -> dict[str, RawMacro]:
+    """A manifest's ``macros`` object; empty when it does not have the shape of dbt's macros."""
+    try:
+        return MACROS_DECODER.decode(raw)
+    except msgspec.DecodeError:
+        return {}
+
+
+class LazyMap(Mapping[str, V], Generic[S, V]):
+    """A read-only mapping kept as undecoded JSON until first read, each value built when asked for.
+
+    Most loads never read documented columns or macros; decoding them lazily halves the cost of loading a
+    large manifest. Subclasses say how to decode the object (``_decode``) and build a value (``_build``).
+    """
+
+    __slots__ = ("_decoded", "_raw")
+
+    def __init__(self, raw: msgspec.Raw) -> None:
+        self._raw = raw
+        self._decoded: dict[str, S] | None = None
+
+    def _decode(self, raw: msgspec.Raw) -> dict[str, S]:
+        raise NotImplementedError
+
+    def _build(self, key: str, item: S) -> V:
+        raise NotImplementedError
+
+    def _items(self) -> dict[str, S]:
+        if self._decoded is None:  # a benign race: concurrent first reads decode equal values
+            self._decoded = self._decode(self._raw)
+        return self._decoded
+
+    def __getitem__(self, key: str) -> V:
+        return self._build(key, self._items()[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self._items())!r})"
 
 
 def may_have_constraints(raw: msgspec.Raw) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,12 @@ from spyglass.project.artifact_schema import (
     METADATA_DECODER,
     RELATION_CONFIG_KEYS,
     Column,
+    LazyMap,
     RawNode,
     decode_columns,
     may_have_constraints,
 )
+from spyglass.project.macros import MacroMap
 from spyglass.project.models import (
     ArtifactPair,
     Artifacts,
@@ -41,15 +43,13 @@ from spyglass.project.models import (
     ManifestMetadata,
     Node,
     ResourceType,
+    version_text,
 )
 
 __all__ = ["RELATION_CONFIG_KEYS", "artifact_fingerprint", "dbt_command", "graph_maps", "load_artifacts",
            "load_catalog", "load_manifest", "load_pair", "manifest_schema_version"]
 
 SUPPORTED_MANIFEST_VERSIONS = range(10, 13)
-
-#: Exposure properties worth reporting as a change.
-EXPOSURE_KEYS = ("type", "url", "maturity", "owner", "depends_on")
 
 _VERSION_RE = re.compile(r"/v(\d+)\.json$")
 _NODE_TYPES = {ResourceType.MODEL, ResourceType.SEED, ResourceType.SNAPSHOT, ResourceType.SOURCE,
@@ -137,11 +137,13 @@ def load_manifest(path: Path, env: Env) -> Manifest:
     except msgspec.DecodeError as exc:
         raise _malformed(env, "manifest", path, exc) from None
     version = _check_version(path, env, data.metadata)
-    return _build_manifest(str(path), data.nodes, data.sources, data.exposures, data.metadata, version)
+    return _build_manifest(str(path), data.nodes, data.sources, data.exposures, data.metadata, version,
+                           MacroMap(data.macros))
 
 
 def _build_manifest(path: str, nodes_section: dict[str, RawNode], sources: dict[str, RawNode],
-                    exposures: dict[str, RawNode], meta: Mapping[str, Any], version: int) -> Manifest:
+                    exposures: dict[str, RawNode], meta: Mapping[str, Any], version: int,
+                    macros: MacroMap) -> Manifest:
     tests = _test_columns(nodes_section)
     nodes: dict[str, Node] = {}
     for section in (nodes_section, sources, exposures):
@@ -158,7 +160,8 @@ def _build_manifest(path: str, nodes_section: dict[str, RawNode], sources: dict[
         project_name=meta.get("project_name"),
         invocation_id=meta.get("invocation_id"),
     )
-    return Manifest(path=path, metadata=metadata, nodes=nodes, parent_map=parent_map, child_map=child_map)
+    return Manifest(path=path, metadata=metadata, nodes=nodes, parent_map=parent_map, child_map=child_map,
+                    macros=macros)
 
 
 def graph_maps(nodes: Iterable[Node]) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
@@ -227,6 +230,8 @@ def _build_node(uid: str, rtype: ResourceType, raw: RawNode, tested: _TestedColu
         relation_config=_relation_config(rtype, raw),
         unique_columns=tuple(unique),
         not_null_columns=tuple(not_null),
+        version=version_text(raw.version),
+        latest_version=version_text(raw.latest_version),
     )
 
 
@@ -234,37 +239,17 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-class ColumnMap(Mapping[str, ManifestColumn]):
-    """A node's documented columns, read-only, decoded on first access and built per item.
+class ColumnMap(LazyMap[Column, ManifestColumn]):
+    """A node's documented columns, decoded on first access (see LazyMap)."""
 
-    Most callers never look at documented columns; decoding them lazily halves the cost of loading
-    a large manifest.
-    """
+    __slots__ = ()
 
-    __slots__ = ("_decoded", "_raw")
+    def _decode(self, raw: msgspec.Raw) -> dict[str, Column]:
+        return decode_columns(raw)
 
-    def __init__(self, raw: msgspec.Raw) -> None:
-        self._raw = raw
-        self._decoded: dict[str, Column] | None = None
-
-    def _columns(self) -> dict[str, Column]:
-        if self._decoded is None:  # a benign race: concurrent first reads decode equal values
-            self._decoded = decode_columns(self._raw)
-        return self._decoded
-
-    def __getitem__(self, key: str) -> ManifestColumn:
-        col = self._columns()[key]
-        return ManifestColumn(name=col.name or key, data_type=_text_or_none(col.data_type),
-                              description=_text_or_none(col.description) or "")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._columns())
-
-    def __len__(self) -> int:
-        return len(self._columns())
-
-    def __repr__(self) -> str:
-        return f"ColumnMap({list(self._columns())!r})"
+    def _build(self, key: str, item: Column) -> ManifestColumn:
+        return ManifestColumn(name=item.name or key, data_type=_text_or_none(item.data_type),
+                              description=_text_or_none(item.description) or "")
 
 
 def _constraint_columns(raw: RawNode) -> tuple[list[str], list[str]]:

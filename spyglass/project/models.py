@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class Env(str, Enum):
@@ -45,6 +46,16 @@ class ManifestColumn:
     description: str = ""
 
 
+def version_text(value: object) -> str | None:
+    """A model version as text, however the YAML or a ``ref(v=...)`` wrote it: ``2``, ``2.0`` and
+    ``"2"`` are ``"2"``; None for no version."""
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Node:
     """One node of the dbt graph (model, seed, snapshot, source, exposure, test ...).
@@ -76,6 +87,17 @@ class Node:
     unique_columns: tuple[str, ...] = ()
     #: column names that carry a ``not_null`` test
     not_null_columns: tuple[str, ...] = ()
+    #: a versioned model's version (``"2"`` for ``model.shop.orders.v2``), None when unversioned
+    version: str | None = None
+    #: a versioned model's ``latest_version`` (what an unpinned ``ref('orders')`` means)
+    latest_version: str | None = None
+
+    @property
+    def source_name(self) -> str | None:
+        """A source table's source (``raw`` for ``source.shop.raw.orders``); None for other nodes."""
+        if self.resource_type is not ResourceType.SOURCE:
+            return None
+        return self.unique_id.removeprefix(f"source.{self.package_name}.").removesuffix(f".{self.name}")
 
     @property
     def is_relation(self) -> bool:
@@ -88,6 +110,16 @@ class Node:
             if name in self.not_null_columns:
                 return name
         return self.unique_columns[0] if self.unique_columns else None
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A Jinja macro of the project or of a package, as dbt parsed it (``macro_sql`` is its source)."""
+
+    unique_id: str
+    name: str
+    package_name: str
+    macro_sql: str
 
 
 @dataclass(frozen=True)
@@ -109,15 +141,17 @@ class Manifest:
     nodes: Mapping[str, Node]
     parent_map: Mapping[str, tuple[str, ...]]
     child_map: Mapping[str, tuple[str, ...]]
+    #: every macro of the manifest by unique id (dbt's own included), decoded on first use
+    macros: Mapping[str, Macro] = field(default_factory=dict)
 
-    def find(self, name_or_id: str) -> Node | None:
-        """Look a node up by unique id, or by name among models, seeds and snapshots."""
-        if name_or_id in self.nodes:
-            return self.nodes[name_or_id]
+    @cached_property
+    def by_name(self) -> Mapping[str, tuple[Node, ...]]:
+        """Every node by its name (versions and packages share one), built on first use. Look names
+        up through :mod:`spyglass.project.lookup`, which resolves them as dbt does."""
+        index: dict[str, list[Node]] = {}
         for node in self.nodes.values():
-            if node.name == name_or_id and node.resource_type in RELATION_TYPES:
-                return node
-        return None
+            index.setdefault(node.name, []).append(node)
+        return {name: tuple(nodes) for name, nodes in index.items()}
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from spyglass.exceptions import CheckError, SelectionError
+from spyglass.exceptions import SelectionError
 from spyglass.project.lineage import LineageDiff, ancestors, descendants
+from spyglass.project.lookup import find_in_pair
 from spyglass.project.models import ArtifactPair, Node, ResourceType
 from spyglass.project.selector_methods import METHODS, Atom, SelectionGraph, fqn_matches, is_versioned
 
@@ -149,21 +150,21 @@ def select_nodes(
 def resolve_node_ids(pair: ArtifactPair, names_or_ids: str | Sequence[str]) -> frozenset[str]:
     """Unique ids for explicit node ids or names (Recce's ``node_id`` / ``node_names`` params).
 
-    A unique id of either manifest is taken as is; a bare name is looked up among models, seeds and
-    snapshots (current first, then base, so a removed model can still be named).
+    Each is resolved as :func:`spyglass.project.lookup.find_in_pair` does (unique ids, ``package.name``,
+    ``name.v2``, ``source:src.table``; dbt's rules for packages and versions): the current manifest's
+    node, else the base's, so a removed model can still be named.
 
     Raises:
-        CheckError: a name or id matches no node of either manifest.
+        CheckError: a name or id matches no node of either manifest (AmbiguousNode: several, and dbt's
+            rules do not choose).
     """
     wanted = [names_or_ids] if isinstance(names_or_ids, str) else list(names_or_ids)
     out: set[str] = set()
     for item in wanted:
-        node = pair.current.manifest.find(item) or pair.base.manifest.find(item)
-        if node is None:
-            raise CheckError(f"No node {item!r} in the base or current manifest.",
-                             remedy="Use a model, seed or snapshot name, or a unique id such as "
-                                    "`model.<project>.<name>`; `dbt ls` lists them.")
-        out.add(node.unique_id)
+        found = find_in_pair(pair, item)
+        node = found.current or found.base
+        if node is not None:
+            out.add(node.unique_id)
     return frozenset(out)
 
 

@@ -61,6 +61,7 @@ class ManifestBuilder:
         self.nodes: dict[str, Json] = {}
         self.sources: dict[str, Json] = {}
         self.exposures: dict[str, Json] = {}
+        self.macros: dict[str, Json] = {}
 
     def copy(self, *, schema: str | None = None) -> ManifestBuilder:
         """A deep copy (e.g. current from base); ``schema`` re-targets every model/seed/snapshot."""
@@ -102,10 +103,22 @@ class ManifestBuilder:
               materialized: str = "view", tags: Sequence[str] = (),
               columns: Iterable[str | tuple[str, str | None]] = (), path: str | None = None,
               package: str | None = None, config: Mapping[str, Any] | None = None,
-              fqn: Sequence[str] | None = None) -> str:
-        return self._node("model", name, sql=sql if sql is not None else f"select 1 as id -- {name}",
-                          depends_on=depends_on, materialized=materialized, tags=tags, columns=columns,
-                          path=path, package=package, config=config, fqn=fqn)
+              fqn: Sequence[str] | None = None, version: int | str | None = None,
+              latest_version: int | str | None = None) -> str:
+        """A model; with ``version`` a versioned one as dbt writes it (``model.shop.orders.v2``, alias
+        ``orders_v2``, fqn ending ``orders, v2``; ``latest_version`` as its YAML declares it)."""
+        uid = self._node("model", name, sql=sql if sql is not None else f"select 1 as id -- {name}",
+                         depends_on=depends_on, materialized=materialized, tags=tags, columns=columns,
+                         path=path, package=package, config=config, fqn=fqn)
+        node = self.nodes.pop(uid)
+        node.update(version=version, latest_version=latest_version)
+        if version is not None:
+            uid = f"{uid}.v{version}"
+            node.update(unique_id=uid, alias=f"{name}_v{version}", fqn=[*node["fqn"], f"v{version}"],
+                        relation_name=node["relation_name"] and node["relation_name"].replace(
+                            f'"{name}"', f'"{name}_v{version}"'))
+        self.nodes[uid] = node
+        return uid
 
     def seed(self, name: str, *, content: str | None = None, tags: Sequence[str] = (),
              path: str | None = None, package: str | None = None) -> str:
@@ -161,6 +174,15 @@ class ManifestBuilder:
         }
         return uid
 
+    def macro(self, name: str, macro_sql: str, *, package: str | None = None) -> str:
+        """A macro as dbt parses it: ``macro_sql`` is its whole ``{% macro %}...{% endmacro %}`` block."""
+        package = package or self.project
+        uid = f"macro.{package}.{name}"
+        self.macros[uid] = {"name": name, "resource_type": "macro", "package_name": package,
+                            "path": f"macros/{name}.sql", "original_file_path": f"macros/{name}.sql",
+                            "unique_id": uid, "macro_sql": macro_sql, "depends_on": {"macros": []}}
+        return uid
+
     def remove(self, uid: str) -> None:
         for table in (self.nodes, self.sources, self.exposures):
             table.pop(uid, None)
@@ -180,7 +202,8 @@ class ManifestBuilder:
                 "invocation_id": "00000000-0000-0000-0000-000000000000", "env": {},
                 "project_name": self.project, "adapter_type": self.adapter,
             },
-            "nodes": self.nodes, "sources": self.sources, "macros": {}, "docs": {}, "exposures": self.exposures,
+            "nodes": self.nodes, "sources": self.sources, "macros": self.macros, "docs": {},
+            "exposures": self.exposures,
             "metrics": {}, "groups": {}, "selectors": {}, "disabled": {}, "parent_map": parent_map,
             "child_map": {k: sorted(v) for k, v in child_map.items()}, "group_map": {}, "saved_queries": {},
             "semantic_models": {}, "unit_tests": {},

@@ -17,6 +17,7 @@ from spyglass.project.lineage import ChangeStatus, diff_lineage
 from spyglass.project.models import ArtifactPair, ResourceType
 from spyglass.project.selection import select_nodes
 from spyglass.warehouse.base import CancelToken
+from tests.project.real_dbt import run_dbt, write_duckdb_profile, write_files
 
 pytestmark = pytest.mark.slow
 
@@ -75,36 +76,17 @@ class Built:
     pair: ArtifactPair
 
 
-def _dbt(root: Path, *args: str) -> None:
-    from dbt.cli.main import dbtRunner
-
-    result = dbtRunner().invoke([*args, "--project-dir", str(root), "--profiles-dir", str(root), "--quiet"])
-    assert result.success, f"dbt {' '.join(args)} failed: {result.exception}"
-
-
-def _write(root: Path, files: dict[str, str | None]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        if text is None:
-            path.unlink()
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     root = tmp_path_factory.mktemp("mini")
     (root / "dbt_project.yml").write_text(PROJECT)
-    (root / "profiles.yml").write_text(
-        f"mini:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: {root / 'mini.duckdb'}\n"
-        "      schema: main\n      threads: 1\n")
-    _write(root, BASE_FILES)
-    _dbt(root, "build")
-    _dbt(root, "docs", "generate", "--target-path", "target-base")
-    _write(root, CHANGES)
-    _dbt(root, "build")
-    _dbt(root, "docs", "generate")
+    write_duckdb_profile(root, "mini")
+    write_files(root, BASE_FILES)
+    run_dbt(root, "build")
+    run_dbt(root, "docs", "generate", "--target-path", "target-base")
+    write_files(root, CHANGES)
+    run_dbt(root, "build")
+    run_dbt(root, "docs", "generate")
     yield Built(root=root, pair=load_pair(root / "target-base", root / "target"))
 
 

@@ -186,13 +186,8 @@ def test_selection_does_not_touch_the_filesystem(pair: ArtifactPair, tmp_path: P
 # https://docs.getdbt.com/reference/node-selection/methods#versions and syntax#versioned-models
 def test_versioned_models(tmp_path: Path) -> None:
     base = ManifestBuilder()
-    for version in ("v1", "v2"):
-        uid = base.model(f"dim_customers_{version}", path=f"models/dim_customers_{version}.sql",
-                         fqn=["shop", "dim_customers", version])
-        node = base.nodes.pop(uid)
-        node["name"] = "dim_customers"
-        node["unique_id"] = f"model.shop.dim_customers.{version}"
-        base.nodes[node["unique_id"]] = node
+    for version in (1, 2):
+        base.model("dim_customers", path=f"models/dim_customers_v{version}.sql", version=version, latest_version=2)
     versioned = load_pair(*write_pair(tmp_path, base, base.copy()))
     assert names(versioned, "dim_customers") == {"v1", "v2"}
     assert names(versioned, "dim_customers.v2") == {"v2"}
