@@ -88,7 +88,7 @@ def main(argv: list[str]) -> None:
         directory = Path(tmp)
         settings = write_project(directory, args.threads)
         pair = single_model_pair("wide")
-        warehouse = open_warehouse(settings, pair)
+        warehouse = open_warehouse(settings)
         try:
             _report(warehouse, pair, spec, args)
         finally:

@@ -106,7 +106,7 @@ def _peak_rss_mb(directory: Path, mode: str) -> float:
 
 def _child(directory: Path, mode: str) -> None:
     """Open the warehouse, run one value diff (``spyglass``) or the baseline query, print peak RSS."""
-    warehouse = open_warehouse(ProjectSettings(project_dir=directory, profiles_dir=directory), single_model_pair("t"))
+    warehouse = open_warehouse(ProjectSettings(project_dir=directory, profiles_dir=directory))
     try:
         if mode in ("spyglass", "two-step"):
             _spyglass(_context(warehouse, single_model_pair("t")), two_step=mode == "two-step")
@@ -131,7 +131,7 @@ def _peak_rss_kb() -> int:
 def _one_size(directory: Path, rows: int, args: argparse.Namespace) -> None:
     settings = write_project(directory, args.threads)
     pair = single_model_pair("t")
-    warehouse: DbtWarehouse = open_warehouse(settings, pair)
+    warehouse: DbtWarehouse = open_warehouse(settings)
     try:
         started = time.perf_counter()
         _generate(warehouse, rows)

@@ -24,22 +24,11 @@ import duckdb
 import yaml
 
 from spyglass.exceptions import Cancelled
-from spyglass.project.models import ArtifactPair, Artifacts, Env, Manifest, ManifestMetadata
 from spyglass.settings import ProjectSettings
 from spyglass.warehouse.base import CancelToken
 from spyglass.warehouse.dbt import DbtWarehouse, open_warehouse
 
 LONG_QUERY = "select count(*) from range(1000000000) as a(x), range(1000000000) as b(y) where a.x + b.y = -1"
-
-
-def _empty_pair() -> ArtifactPair:
-    meta = ManifestMetadata(dbt_version="", schema_version=12, generated_at="", adapter_type="duckdb")
-
-    def side(env: Env) -> Artifacts:
-        return Artifacts(env=env, manifest=Manifest(path="", metadata=meta, nodes={}, parent_map={}, child_map={}),
-                         catalog=None)
-
-    return ArtifactPair(base=side(Env.BASE), current=side(Env.CURRENT))
 
 
 def _prepare(directory: Path, rows: int, tables: int, threads: int) -> ProjectSettings:
@@ -122,7 +111,7 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="spyglass-bench-wh-") as tmp:
         settings = _prepare(Path(tmp), args.rows, args.tables, args.threads)
-        with open_warehouse(settings, _empty_pair()) as warehouse:
+        with open_warehouse(settings) as warehouse:
             bench_overhead(warehouse)
             bench_concurrency(warehouse, args.tables)
             bench_cancel(warehouse)

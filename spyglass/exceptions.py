@@ -4,7 +4,8 @@ Hierarchy::
 
     SpyglassError                 root; carries ``message``, ``remedy`` and ``exit_code``
     ├── UsageError                bad command-line or API input (exit 2)
-    │   └── NotFound              an API request names a node, run or check that does not exist (404)
+    │   ├── NotFound              an API request names a node, run or check that does not exist (404)
+    │   └── InvalidSpec           a check spec of an unknown type, or params that do not fit it (422)
     ├── ConfigError               spyglass.yml / recce.yml / profiles problems (exit 2)
     ├── ArtifactError             missing or unreadable dbt artifacts (exit 2)
     ├── SelectionError            a selector that cannot be parsed (exit 2)
@@ -13,7 +14,8 @@ Hierarchy::
     ├── CheckError                a check's input is wrong (unknown model/column, bad key ...)
     │   ├── CheckSkipped          a check type that cannot run here (reported as skipped)
     │   ├── QueryRefused          user SQL that is not one read-only query (never sent to the warehouse)
-    │   └── RenderLimitExceeded   a SQL template went over a render limit (time, steps, size)
+    │   ├── RenderLimitExceeded   a SQL template went over a render limit (time, steps, size)
+    │   └── AmbiguousNode         a node name matches several nodes (packages, versions); each spelling listed
     ├── Cancelled                 a run or query was cancelled
     ├── WarehouseError            a query failed in the warehouse
     │   ├── RelationMissing       the table or view does not exist
@@ -59,6 +61,13 @@ class NotFound(UsageError):
     """An API request names a node, run or check that does not exist."""
 
     http_status = 404
+
+
+class InvalidSpec(UsageError):
+    """A check spec names an unknown type, or params that do not fit its type (as a request body that does
+    not fit its schema: 422)."""
+
+    http_status = 422
 
 
 class ConfigError(SpyglassError):
@@ -113,6 +122,12 @@ class QueryRefused(CheckError):
 
 class RenderLimitExceeded(CheckError):
     """Rendering a user's Jinja SQL took too long, did too many steps or produced too much text."""
+
+
+class AmbiguousNode(CheckError):
+    """A node name (a check's ``model``, ``ref()``) matches several nodes that dbt's rules cannot
+    choose between (same name in two packages, none in the root project); the message lists each
+    candidate with the spelling that picks it."""
 
 
 class Cancelled(SpyglassError):

@@ -1,40 +1,60 @@
-"""Run a list of checks headlessly and produce a complete state: what ``spyglass run`` (and the demo,
-and the server's "re-run all") do."""
+"""The run use case: run checks, settle each check's approval, produce the state.
+
+Every entry point runs checks through here, so a result means the same everywhere:
+
+* :func:`run_check` runs one spec and never raises for a check's failure (a bug in a check becomes a
+  failed run too); :func:`settle_check` makes a run a check's latest and decides its approval
+  (:func:`decide_approval`).
+* :func:`run_all` is ``spyglass run`` (locally and in CI): every check in order, one warehouse connection,
+  and the new state.
+* The server runs each check on its own worker (cancellable, with progress): its
+  :class:`~spyglass.server.runner.RunManager` calls :func:`run_check`, and its workspace settles the
+  check with :func:`settle_check` when the run is recorded (``POST /api/checks/run`` re-runs them all).
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, TypedDict
 
+from spyglass.checks.base import ProgressFn
 from spyglass.checks.presets import PresetCheck
-from spyglass.checks.registry import lookup
+from spyglass.checks.registry import AnySpec, definition_of, title
+from spyglass.checks.scope import NodeSelection
 from spyglass.project.git import detect_git
+from spyglass.project.snapshot import ProjectSnapshot
 from spyglass.service import Connection, Session
 from spyglass.state.bounds import StateLimits, bound_state, same_result
-from spyglass.state.models import CheckRecord, MergeRequestRef, RunRecord, RunStatus, State
+from spyglass.state.models import CheckRecord, ErrorInfo, MergeRequestRef, RunRecord, RunStatus, State
 from spyglass.state.store import new_state
 from spyglass.warehouse.base import CancelToken
 
+if TYPE_CHECKING:  # typing.Unpack is Python 3.11+; pydantic brings typing_extensions
+    from typing_extensions import Unpack
+
 #: (index, total, check, finished run or None when the check is about to start)
 ProgressCallback = Callable[[int, int, CheckRecord, RunRecord | None], None]
+
+log = logging.getLogger("spyglass")
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def checks_from_presets(session: Session, presets: Sequence[PresetCheck]) -> list[CheckRecord]:
-    """Turn preset definitions into check records (named by type and params when unnamed)."""
+def checks_from_presets(presets: Sequence[PresetCheck]) -> list[CheckRecord]:
+    """Turn preset definitions into check records (named after their spec when unnamed) (pure)."""
     now = _now()
     return [
         CheckRecord(
             check_id=uuid.uuid4().hex,
-            name=preset.name or session.title(preset.type, preset.params),
+            name=preset.name or title(preset.spec),
             description=preset.description,
-            type=preset.type,
-            params=preset.params,
+            spec=preset.spec,
             is_preset=True,
             created_at=now,
             updated_at=now,
@@ -47,21 +67,50 @@ def decide_approval(check: CheckRecord, run: RunRecord, previous: RunRecord | No
     """Auto-approve a check whose conclusive result shows no difference; keep a reviewer's approval
     only while the result it approved is unchanged (pure). Results are compared as computed, also when
     the state file keeps a cut copy (:func:`spyglass.state.bounds.same_result`)."""
-    if run.status is RunStatus.SUCCESS and run.result is not None and not run.result.mismatch:
-        # an inconclusive result (e.g. schema diff without catalogs) is left to the reviewer
-        return run.result.conclusive
+    result = run.result if run.status is RunStatus.SUCCESS else None
+    if result is not None and not result.mismatch and result.conclusive:
+        return True  # an inconclusive result (a schema diff without catalogs) is the reviewer's to approve
     if check.approved and previous is not None and previous.result is not None:
         return same_result(previous, run)
     return False
 
 
+def settle_check(check: CheckRecord, run: RunRecord, previous: RunRecord | None) -> CheckRecord:
+    """``check`` once ``run`` (a run of it) finished: the run is its latest, and it is approved as
+    :func:`decide_approval` says against ``previous``, the run it replaces."""
+    return check.model_copy(update={"last_run_id": run.run_id, "approved": decide_approval(check, run, previous),
+                                    "updated_at": _now()})
+
+
+class RunOptions(TypedDict, total=False):
+    """How :func:`run_check` runs a check: :meth:`Session.run_check`'s options, passed on as they are."""
+
+    cancel: CancelToken | None
+    progress: ProgressFn
+    connection: Connection | None
+    selection: NodeSelection | None
+    snapshot: ProjectSnapshot | None
+
+
+def run_check(session: Session, spec: AnySpec, *, run_id: str | None = None, check_id: str | None = None,
+              **options: Unpack[RunOptions]) -> RunRecord:
+    """One run of ``spec`` (:meth:`Session.run_check`); never raises for the check: its errors are a
+    failed, skipped or cancelled run, and so is a bug in it (one log line), so other checks still run."""
+    run_id = run_id or uuid.uuid4().hex
+    started = _now()
+    try:
+        return session.run_check(spec, check_id=check_id, run_id=run_id, **options)
+    except Exception as exc:
+        log.error("The %s check (run %s) failed unexpectedly: %s", spec.type, run_id, type(exc).__name__)
+        return RunRecord(run_id=run_id, spec=spec, check_id=check_id, status=RunStatus.FAILED, started_at=started,
+                         ended_at=_now(), error=ErrorInfo(
+                             kind=type(exc).__name__, message="The check failed unexpectedly.",
+                             remedy="Run it again; if it fails again, report it with the log."))
+
+
 def needs_warehouse(checks: Sequence[CheckRecord]) -> bool:
-    """True when any check needs the warehouse (unknown types fail without one) (pure)."""
-    for check in checks:
-        definition = lookup(check.type)
-        if definition is not None and definition.needs_warehouse:
-            return True
-    return False
+    """True when any check needs the warehouse (pure)."""
+    return any(definition_of(check.spec).needs_warehouse for check in checks)
 
 
 def connect_for(session: Session, checks: Sequence[CheckRecord]) -> Connection:
@@ -73,8 +122,7 @@ def nothing_can_run(checks: Sequence[CheckRecord], connection: Connection) -> bo
     """True when the warehouse could not be opened and every check needs it (pure)."""
     if connection.error is None or not checks:
         return False
-    definitions = [lookup(c.type) for c in checks]
-    return not any(d is not None and not d.needs_warehouse for d in definitions)
+    return all(definition_of(c.spec).needs_warehouse for c in checks)
 
 
 def run_all(
@@ -87,13 +135,17 @@ def run_all(
     environ: Mapping[str, str] | None = None,
     connection: Connection | None = None,
     limits: StateLimits | None = None,
+    selection: NodeSelection | None = None,
 ) -> State:
     """Run every check in order and return the new state, its results cut to ``limits`` (default
-    :class:`StateLimits`) as a state file keeps them; nothing is written here.
+    :class:`StateLimits`) as a state file keeps them; nothing is written here. With ``selection``
+    (``--select/--exclude``) each check runs on its nodes in it, or is skipped saying so.
 
     The warehouse is connected to once for all checks (``connection``, else attempted here): when it
     cannot be opened, every check that needs it fails with that error, and the others still run.
+    The whole run works from the artifacts it started with, also when the session reloads them meanwhile.
     """
+    snapshot = session.snapshot
     token = cancel or CancelToken()
     attempt = connection if connection is not None else connect_for(session, checks)
     updated: list[CheckRecord] = []
@@ -102,12 +154,9 @@ def run_all(
     for index, check in enumerate(checks):
         if on_progress:
             on_progress(index, total, check, None)
-        run = session.run_check(check.type, check.params, check_id=check.check_id, cancel=token,
-                                connection=attempt)
-        prior = previous.latest_run(check) if previous else None
-        approved = decide_approval(check, run, prior)
-        updated.append(check.model_copy(update={"last_run_id": run.run_id, "approved": approved,
-                                                "updated_at": _now()}))
+        run = run_check(session, check.spec, check_id=check.check_id, cancel=token, connection=attempt,
+                        selection=selection, snapshot=snapshot)
+        updated.append(settle_check(check, run, previous.latest_run(check) if previous else None))
         runs.append(run)
         if on_progress:
             on_progress(index + 1, total, check, run)
@@ -117,12 +166,12 @@ def run_all(
                           source_branch=git.source_branch, target_branch=git.target_branch,
                           head_sha=git.sha)
           if git.merge_request_iid is not None else None)
-    environment = session.environment_info().model_copy(
+    environment = session.environment_info(snapshot).model_copy(
         update={"git_branch": git.branch, "git_sha": git.sha, "merge_request": mr})
     return bound_state(base.model_copy(update={
         "updated_at": _now(),
         "environment": environment,
-        "lineage": session.lineage_summary(),
+        "lineage": session.lineage_summary(snapshot),
         "checks": updated,
         "runs": runs,
     }), limits or StateLimits())

@@ -1,7 +1,11 @@
 """The facade every entry point (CLI, server, GitLab, demo) shares.
 
-A :class:`Session` owns one dbt project's artifacts, lineage diff and (lazily) its warehouse
-connection. It is thread-safe: the server calls it from several worker threads at once.
+A :class:`Session` owns one dbt project's artifacts (one immutable
+:class:`~spyglass.project.snapshot.ProjectSnapshot` at a time) and, lazily, its warehouse connection.
+It is thread-safe: the server calls it from several worker threads at once. The two are independent:
+a reader takes the current snapshot without waiting for anything, a reload reads the new artifacts
+outside any lock and publishes them in one assignment, and neither waits for, nor closes, the warehouse
+(which runs SQL and never needs the artifacts). A check keeps the snapshot it started with.
 
 A failed connection attempt is never remembered beyond the callers that waited for it: the next use
 tries again (a database that was down may be back). A warehouse check that cannot get a connection
@@ -16,16 +20,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
-from pydantic import ValidationError
-
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, ProgressFn, no_progress
-from spyglass.checks.registry import lookup
-from spyglass.exceptions import Cancelled, CheckSkipped, SpyglassError, UsageError
-from spyglass.project.artifacts import artifact_fingerprint, load_pair
-from spyglass.project.lineage import LineageDiff, diff_lineage
+from spyglass.checks.base import CheckContext, ProgressFn, no_progress
+from spyglass.checks.registry import AnySpec, definition_of
+from spyglass.checks.scope import NodeSelection, within
+from spyglass.exceptions import Cancelled, CheckSkipped, SpyglassError
+from spyglass.project.lineage import LineageDiff
 from spyglass.project.models import ArtifactPair, Artifacts
+from spyglass.project.snapshot import ProjectSnapshot, build_snapshot, current_fingerprint, load_snapshot
 from spyglass.settings import ProjectSettings
 from spyglass.state.models import (
     EnvironmentInfo,
@@ -33,19 +35,18 @@ from spyglass.state.models import (
     ErrorInfo,
     LineageNode,
     LineageSummary,
-    RawParams,
     RunRecord,
     RunStatus,
 )
 from spyglass.warehouse.base import CancelToken, Warehouse
 
-WarehouseOpener = Callable[[ProjectSettings, ArtifactPair], Warehouse]
+WarehouseOpener = Callable[[ProjectSettings], Warehouse]
 
 
-def _default_opener(settings: ProjectSettings, artifacts: ArtifactPair) -> Warehouse:
+def _default_opener(settings: ProjectSettings) -> Warehouse:
     from spyglass.warehouse.dbt import open_warehouse
 
-    return open_warehouse(settings, artifacts)
+    return open_warehouse(settings)
 
 
 def utcnow() -> datetime:
@@ -64,44 +65,26 @@ class Connection:
     error: SpyglassError | None = None
 
 
-def validate_check(type_name: str, params: RawParams) -> tuple[CheckDefinition[Any, Any], Params]:
-    """The definition and typed params of a check: the one validation the runner, the CLI and the
-    API's create/patch all use.
-
-    Raises:
-        UsageError: the type is unknown or the params do not fit it (HTTP 400 / exit 2).
-    """
-    definition = lookup(type_name)
-    if definition is None:
-        raise UsageError(f"Spyglass has no check type {type_name!r}.",
-                         remedy="Use one of: " + ", ".join(t.value for t in CheckType) + ".")
-    try:
-        return definition, definition.params_model.model_validate(params)
-    except ValidationError as exc:
-        raise UsageError(f"Invalid params for {type_name}: {validation_message(exc)}.",
-                         remedy="Fix the check's params (in spyglass.yml, the state file or the request) "
-                                "and try again.") from None
-
-
 class Session:
-    """Artifacts + lineage + warehouse of one dbt project, shared by all entry points."""
+    """The artifact snapshot + warehouse of one dbt project, shared by all entry points (see module doc)."""
 
     def __init__(
         self,
         settings: ProjectSettings,
-        artifacts: ArtifactPair,
+        artifacts: ArtifactPair | ProjectSnapshot,
         *,
         open_warehouse: WarehouseOpener = _default_opener,
     ) -> None:
+        """``artifacts``: a snapshot (e.g. another session's), or an artifact pair to take one of."""
         self.settings = settings
         self._open_warehouse = open_warehouse
-        self._lock = threading.RLock()
-        #: held while connecting (separately, so a slow connect never blocks reading the artifacts);
-        #: taken before ``_lock`` when both are needed, never after
+        #: replaced whole by a reload; read without a lock (one attribute read)
+        self._snapshot = (artifacts if isinstance(artifacts, ProjectSnapshot)
+                          else build_snapshot(settings, artifacts, current_fingerprint(settings)))
+        #: one reload at a time (so an older reload never publishes over a newer one); readers never take it
+        self._reload_lock = threading.Lock()
+        #: held while connecting or closing; never taken by a reader or a reload
         self._connect_lock = threading.Lock()
-        self._artifacts = artifacts
-        self._lineage = diff_lineage(artifacts)
-        self._fingerprint = artifact_fingerprint(settings.base_dir, settings.current_dir)
         self._warehouse: Warehouse | None = None
         #: failed connection attempts so far, and the last one's error (shared with callers that waited)
         self._failures = 0
@@ -109,31 +92,37 @@ class Session:
 
     @classmethod
     def load(cls, settings: ProjectSettings, *, open_warehouse: WarehouseOpener = _default_opener) -> Session:
-        """Load both environments' artifacts (raises ArtifactError with what to run)."""
-        return cls(settings, load_pair(settings.base_dir, settings.current_dir), open_warehouse=open_warehouse)
+        """Load both environments' artifacts (raises ArtifactError with what to run, ConfigError for a
+        dbt_project.yml that is not YAML)."""
+        return cls(settings, load_snapshot(settings), open_warehouse=open_warehouse)
 
     # -- artifacts --------------------------------------------------------------------------------
     @property
+    def snapshot(self) -> ProjectSnapshot:
+        """The current artifacts, lineage and renderer, as one consistent whole (never waits)."""
+        return self._snapshot
+
+    @property
     def artifacts(self) -> ArtifactPair:
-        with self._lock:
-            return self._artifacts
+        return self._snapshot.artifacts
 
     @property
     def lineage(self) -> LineageDiff:
-        with self._lock:
-            return self._lineage
+        return self._snapshot.lineage
 
     def reload_if_changed(self) -> bool:
-        """Reload the artifacts when dbt rewrote them on disk; True when something changed."""
-        fingerprint = artifact_fingerprint(self.settings.base_dir, self.settings.current_dir)
-        with self._lock:
-            if fingerprint == self._fingerprint:
+        """Load a new snapshot when dbt rewrote the artifacts on disk; True when something changed.
+
+        Readers keep answering from the old snapshot meanwhile, and checks running on it finish on it;
+        the warehouse is left alone (it does not depend on the artifacts).
+
+        Raises:
+            ArtifactError, ConfigError: the new artifacts cannot be read yet; the old snapshot stays.
+        """
+        with self._reload_lock:
+            if current_fingerprint(self.settings) == self._snapshot.fingerprint:
                 return False
-            artifacts = load_pair(self.settings.base_dir, self.settings.current_dir)
-            self._artifacts = artifacts
-            self._lineage = diff_lineage(artifacts)
-            self._fingerprint = fingerprint
-        self.close()  # the next use opens the warehouse over the new artifacts
+            self._snapshot = load_snapshot(self.settings)
         return True
 
     # -- warehouse ----------------------------------------------------------------------------------
@@ -154,7 +143,7 @@ class Session:
             if self._failures != failures_seen and self._last_failure is not None:
                 raise copy.copy(self._last_failure)  # a copy: the shared one keeps no traceback of ours
             try:
-                self._warehouse = self._open_warehouse(self.settings, self.artifacts)
+                self._warehouse = self._open_warehouse(self.settings)
             except SpyglassError as exc:
                 self._failures += 1
                 self._last_failure = exc
@@ -181,12 +170,15 @@ class Session:
 
     # -- checks ---------------------------------------------------------------------------------------
     def context(self, cancel: CancelToken | None = None, progress: ProgressFn = no_progress, *,
-                connection: Connection | None = None) -> CheckContext:
-        """What a check runs with; ``connection`` None = attempt to connect now."""
+                connection: Connection | None = None, snapshot: ProjectSnapshot | None = None) -> CheckContext:
+        """What a check runs with; ``connection`` None = attempt to connect now; ``snapshot`` None =
+        the current one."""
         attempt = connection if connection is not None else self.connect()
+        snap = snapshot or self._snapshot
         return CheckContext(
-            artifacts=self.artifacts,
-            lineage=self.lineage,
+            artifacts=snap.artifacts,
+            lineage=snap.lineage,
+            renderer=snap.renderer,
             warehouse=attempt.warehouse,
             warehouse_error=attempt.error,
             cancel=cancel or CancelToken(),
@@ -195,38 +187,34 @@ class Session:
 
     def run_check(
         self,
-        type_name: str,
-        params: RawParams,
+        spec: AnySpec,
         *,
         check_id: str | None = None,
         cancel: CancelToken | None = None,
         progress: ProgressFn = no_progress,
         run_id: str | None = None,
         connection: Connection | None = None,
+        snapshot: ProjectSnapshot | None = None,
+        selection: NodeSelection | None = None,
     ) -> RunRecord:
-        """Run one check and return its record; check failures are recorded, never raised.
+        """Run one check (its spec parsed where it came in) and return its record; check failures are
+        recorded, never raised.
 
         ``connection``: an attempt made once for several checks (``spyglass run``); None = the check
         connects itself when it needs the warehouse. Checks that need none never connect.
+        ``snapshot``: the artifacts a run of several checks started with; None = the current ones.
+        ``selection``: a run's ``--select/--exclude``: the check runs on its nodes in it, or is skipped
+        (:func:`spyglass.checks.scope.within`).
         """
-        started = utcnow()
-        record = {
-            "run_id": run_id or uuid.uuid4().hex,
-            "type": type_name,
-            "params": params,
-            "check_id": check_id,
-            "started_at": started,
-        }
-        try:
-            definition, typed_params = validate_check(type_name, params)
-        except UsageError as exc:
-            return RunRecord(**record, status=RunStatus.FAILED, error=_error_info(exc), ended_at=utcnow())
+        record = {"run_id": run_id or uuid.uuid4().hex, "spec": spec, "check_id": check_id, "started_at": utcnow()}
+        definition = definition_of(spec)
         if not definition.needs_warehouse:
             connection = Connection()
-        ctx = self.context(cancel, progress, connection=connection)
+        ctx = self.context(cancel, progress, connection=connection, snapshot=snapshot)
         try:
             ctx.cancel.raise_if_cancelled()
-            result = definition.run(typed_params, ctx)
+            params = spec.params if selection is None else within(spec.params, selection, ctx.artifacts, ctx.lineage)
+            result = definition.run(params, ctx)
         except CheckSkipped as exc:
             return RunRecord(**record, status=RunStatus.SKIPPED, error=_error_info(exc), ended_at=utcnow())
         except Cancelled as exc:
@@ -235,25 +223,16 @@ class Session:
             return RunRecord(**record, status=RunStatus.FAILED, error=_error_info(exc), ended_at=utcnow())
         return RunRecord(**record, status=RunStatus.SUCCESS, result=result, ended_at=utcnow())
 
-    def title(self, type_name: str, params: RawParams) -> str:
-        """A default name for a check of this type and params."""
-        definition = lookup(type_name)
-        if definition is None:
-            return type_name
-        try:
-            return definition.title(definition.params_model.model_validate(params))
-        except ValidationError:
-            return type_name
-
     # -- environment ------------------------------------------------------------------------------------
-    def environment_info(self) -> EnvironmentInfo:
-        pair = self.artifacts
+    def environment_info(self, snapshot: ProjectSnapshot | None = None) -> EnvironmentInfo:
+        pair = (snapshot or self._snapshot).artifacts
         return EnvironmentInfo(base=_env_side(pair.base, str(self.settings.base_dir)),
                                current=_env_side(pair.current, str(self.settings.current_dir)))
 
-    def lineage_summary(self) -> LineageSummary:
-        """Changed nodes plus everything downstream of them, and the edges among those nodes."""
-        lineage = self.lineage
+    def lineage_summary(self, snapshot: ProjectSnapshot | None = None) -> LineageSummary:
+        """Changed nodes plus everything downstream of them, and the edges among those nodes (of
+        ``snapshot``, else the current one)."""
+        lineage = (snapshot or self._snapshot).lineage
         keep = {uid for uid, c in lineage.changes.items() if c.status.value != "unchanged" or c.impacted}
         nodes = [
             LineageNode(unique_id=c.unique_id, name=c.name, resource_type=c.resource_type.value,
@@ -267,14 +246,6 @@ class Session:
 
 def _error_info(exc: SpyglassError) -> ErrorInfo:
     return ErrorInfo(kind=type(exc).__name__, message=exc.message, remedy=exc.remedy)
-
-
-def validation_message(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "params"
-        parts.append(f"{where}: {err['msg']}")
-    return "; ".join(parts)
 
 
 def _env_side(artifacts: Artifacts, target_path: str) -> EnvSide:

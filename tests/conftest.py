@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.warehouses",
     "tests.fixtures.demo",
     "tests.fixtures.gitlab_server",
+    "tests.fixtures.stores",
 ]
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from spyglass.cli.run import gate_exit_code
 from spyglass.pipeline import decide_approval, run_all
 from spyglass.project.models import Env
@@ -9,18 +7,16 @@ from spyglass.state.bounds import StateLimits
 from spyglass.state.models import CheckRecord, ErrorInfo, RunRecord, RunStatus
 from spyglass.state.store import new_state
 from tests.fixtures.warehouses import Crafted
-
-T0 = datetime(2026, 1, 2, tzinfo=timezone.utc)
+from tests.records import T0, check_record, run_record, spec_of
 
 
 def _check(approved: bool = False) -> CheckRecord:
-    return CheckRecord(check_id="c", name="n", type="row_count_diff", approved=approved, last_run_id="r",
-                       created_at=T0, updated_at=T0)
+    return check_record(name="n", spec=spec_of("row_count_diff"), approved=approved, last_run_id="r")
 
 
 def _failed() -> RunRecord:
-    return RunRecord(run_id="r", type="row_count_diff", status=RunStatus.FAILED, started_at=T0,
-                     error=ErrorInfo(kind="SpyglassError", message="x"))
+    return run_record(spec=spec_of("row_count_diff"), status=RunStatus.FAILED,
+                      error=ErrorInfo(kind="SpyglassError", message="x"))
 
 
 def test_failed_runs_are_not_approved_even_if_they_were() -> None:
@@ -36,7 +32,7 @@ def test_gate_on_errors() -> None:
 
 
 def _success(result: object) -> RunRecord:
-    return RunRecord.model_validate({"run_id": "r", "type": "schema_diff", "status": "success",
+    return RunRecord.model_validate({"run_id": "r", "spec": {"type": "schema_diff"}, "status": "success",
                                      "started_at": T0, "result": result})
 
 
@@ -47,6 +43,9 @@ def test_no_difference_is_auto_approved_only_when_conclusive() -> None:
     unknown = _success(SchemaDiffResult(selection="state:modified", coverage="unknown"))
     assert decide_approval(_check(), complete, None) is True
     assert decide_approval(_check(), unknown, None) is False
+    # ... and a reviewer who approved an inconclusive result keeps the approval while it stays the same
+    assert decide_approval(_check(approved=True), unknown, unknown) is True
+    assert decide_approval(_check(approved=True), unknown, complete) is False
 
 
 def test_reviewer_approval_survives_only_an_identical_result() -> None:
@@ -73,8 +72,7 @@ def test_spyglass_run_keeps_an_approval_of_a_cut_result_only_while_it_is_the_sam
                "from generate_series(1, 300) as t(i)")
     crafted.create_model("orders", rows, changed, unique_key="id")
     limits = StateLimits(result_bytes=4_096, results_bytes=8_192, state_bytes=1024 * 1024)
-    check = CheckRecord(check_id="c", name="orders rows", type="value_diff_detail",
-                        params={"model": "orders", "primary_key": "id"}, created_at=T0, updated_at=T0)
+    check = check_record(name="orders rows", spec=spec_of("value_diff_detail", model="orders", primary_key="id"))
     session = crafted.session()
     first = run_all(session, [check], limits=limits, environ={})
     diff = first.runs[0].result.diff  # type: ignore[union-attr]

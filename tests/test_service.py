@@ -16,8 +16,8 @@ from pathlib import Path
 import yaml
 
 from spyglass.checks.presets import PresetCheck
+from spyglass.checks.registry import parse_spec
 from spyglass.pipeline import checks_from_presets, run_all
-from spyglass.project.models import ArtifactPair
 from spyglass.service import Session
 from spyglass.settings import ProjectSettings
 from spyglass.state.models import RunStatus
@@ -106,13 +106,13 @@ def test_a_failed_connect_is_retried_on_the_next_use(crafted: Crafted, tmp_path:
     settings, appear = _unreachable_settings(crafted, tmp_path)
     session = Session(settings, crafted.pair(), open_warehouse=open_warehouse)
     try:
-        first = session.run_check("row_count_diff", {"node_names": ["orders"]})
+        first = session.run_check(parse_spec("row_count_diff", {"node_names": ["orders"]}))
         assert first.status is RunStatus.FAILED, first
         assert first.error is not None and first.error.kind == "WarehouseUnavailable"
         assert "select 1" in first.error.message and "database is running" in first.error.remedy
-        assert session.run_check("row_count_diff", {"node_names": ["orders"]}).status is RunStatus.FAILED
+        assert session.run_check(parse_spec("row_count_diff", {"node_names": ["orders"]})).status is RunStatus.FAILED
         with appear():
-            again = session.run_check("row_count_diff", {"node_names": ["orders"]})
+            again = session.run_check(parse_spec("row_count_diff", {"node_names": ["orders"]}))
             assert again.status is RunStatus.SUCCESS, again.error
             assert again.result is not None and not again.result.mismatch
             session.close()
@@ -126,22 +126,22 @@ def test_a_run_connects_once_for_all_its_checks(crafted: Crafted, tmp_path: Path
     settings, _appear = _unreachable_settings(crafted, tmp_path)
     attempts: list[int] = []
 
-    def counting_opener(settings: ProjectSettings, artifacts: ArtifactPair) -> DbtWarehouse:
+    def counting_opener(settings: ProjectSettings) -> DbtWarehouse:
         attempts.append(1)
-        return open_warehouse(settings, artifacts)
+        return open_warehouse(settings)
 
     session = Session(settings, crafted.pair(), open_warehouse=counting_opener)
-    presets = [PresetCheck(type="row_count_diff", params={"node_names": ["orders"]}),
-               PresetCheck(type="value_diff", params={"model": "orders", "primary_key": "id"}),
-               PresetCheck(type="query", params={"sql_template": "select 1"}),
-               PresetCheck(type="lineage_diff", params={})]
-    state = run_all(session, checks_from_presets(session, presets), environ={})
+    presets = [PresetCheck(parse_spec("row_count_diff", {"node_names": ["orders"]})),
+               PresetCheck(parse_spec("value_diff", {"model": "orders", "primary_key": "id"})),
+               PresetCheck(parse_spec("query", {"sql_template": "select 1"})),
+               PresetCheck(parse_spec("lineage_diff", {}))]
+    state = run_all(session, checks_from_presets(presets), environ={})
     assert len(attempts) == 1
-    statuses = [(run.type, run.status, run.error.kind if run.error else None) for run in state.runs]
+    statuses = [(run.spec.type, run.status, run.error.kind if run.error else None) for run in state.runs]
     assert statuses == [("row_count_diff", RunStatus.FAILED, "WarehouseUnavailable"),
                         ("value_diff", RunStatus.FAILED, "WarehouseUnavailable"),
                         ("query", RunStatus.FAILED, "WarehouseUnavailable"),
                         ("lineage_diff", RunStatus.SUCCESS, None)]
-    lineage_only = run_all(session, checks_from_presets(session, presets[3:]), environ={})
+    lineage_only = run_all(session, checks_from_presets(presets[3:]), environ={})
     assert len(attempts) == 1  # no check needed the warehouse: no attempt at all
     assert lineage_only.runs[0].status is RunStatus.SUCCESS

@@ -1,4 +1,9 @@
-"""What every check type shares: its type name, context, params/result base classes, definition."""
+"""What every check type shares: its spec (type name + params), context, result base class, definition.
+
+A check type is one module declaring its ``Params``, its ``CheckSpec`` (the type name as a ``Literal`` and
+the params), its ``Result`` and a :class:`CheckDefinition`; :mod:`spyglass.checks.registry` lists them.
+Specs are parsed once, where they enter (API, state file, presets, CLI), and travel typed from there.
+"""
 
 from __future__ import annotations
 
@@ -6,42 +11,56 @@ import builtins
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from typing import Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
+from spyglass.checks.scope import CheckNodes
 from spyglass.exceptions import SpyglassError, WarehouseUnavailable
 from spyglass.project.lineage import LineageDiff
-from spyglass.project.models import ArtifactPair
+from spyglass.project.models import ArtifactPair, Env
+from spyglass.project.render import SqlRenderer
 from spyglass.warehouse.base import CancelToken, Warehouse
 
-
-class CheckType(str, Enum):
-    """Check type names; identical to Recce's so a ``recce.yml`` runs unchanged."""
-
-    LINEAGE_DIFF = "lineage_diff"
-    SCHEMA_DIFF = "schema_diff"
-    ROW_COUNT_DIFF = "row_count_diff"
-    VALUE_DIFF = "value_diff"
-    VALUE_DIFF_DETAIL = "value_diff_detail"
-    QUERY = "query"
-    QUERY_DIFF = "query_diff"
-    PROFILE_DIFF = "profile_diff"
-    TOP_K_DIFF = "top_k_diff"
-    HISTOGRAM_DIFF = "histogram_diff"
+_P = TypeVar("_P", bound="Params")
 
 
 class Params(BaseModel):
-    """Base of every check's parameters (validated from spyglass.yml / recce.yml / the API)."""
+    """Base of every check's parameters (validated from spyglass.yml / recce.yml / the API).
+
+    Unknown keys are ignored (Recce writes some Spyglass does not use). Serialised without the fields
+    that hold their default, so a spec reads back as written (``{"select": "a"}``, not every option).
+    """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # no return annotation on purpose: pydantic would take it as the serialised schema and the OpenAPI
+    # document would lose every params model's fields
+    @model_serializer(mode="wrap")
+    def _without_defaults(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        data = handler(self)
+        fields = type(self).model_fields
+        return {key: value for key, value in data.items()
+                if key not in fields or getattr(self, key) != fields[key].get_default(call_default_factory=True)}
+
+    def nodes(self) -> CheckNodes | None:
+        """The nodes these params are about, which ``spyglass run --select`` limits (:mod:`spyglass.checks.scope`);
+        None: no node in particular (a query), never limited."""
+        return None
+
+    def narrowed(self: _P, nodes: CheckNodes) -> _P:
+        """These params on ``nodes``, a narrowing of :meth:`nodes` (types over several nodes override it)."""
+        return self
 
 
 class Result(BaseModel):
     """Base of every check's result: frozen, JSON round-trippable, derived figures as properties."""
 
     model_config = ConfigDict(frozen=True)
+
+    #: what the check chose on the way that a reader should know, such as which node a model name
+    #: meant when it could mean another (:mod:`spyglass.project.lookup`); shown above the details
+    notes: tuple[str, ...] = ()
 
     @property
     def mismatch(self) -> bool:
@@ -79,6 +98,14 @@ class CheckContext:
     cancel: CancelToken
     progress: ProgressFn = no_progress
     warehouse_error: SpyglassError | None = None
+    #: renders SQL templates against ``artifacts`` (a session's carries ``--vars`` and dbt_project.yml's
+    #: vars); None = ref/source/macros of ``artifacts`` without vars
+    renderer: SqlRenderer | None = None
+
+    def render(self, template: str, env: Env) -> str:
+        """``template`` rendered like dbt for the ``env`` side, stopped when the run is cancelled."""
+        renderer = self.renderer or SqlRenderer(self.artifacts)
+        return renderer.render(template, env, cancel=self.cancel)
 
     def require_warehouse(self) -> Warehouse:
         """The warehouse; raises the connection's own error (ConfigError, WarehouseUnavailable ...)
@@ -97,13 +124,31 @@ P = TypeVar("P", bound=Params)
 R = TypeVar("R", bound=Result)
 
 
+class CheckSpec(BaseModel, Generic[P]):
+    """What to check: the type's name and its typed params (``{"type": "value_diff", "params": {...}}``).
+
+    Each check type subclasses it with ``type: Literal["<name>"] = "<name>"`` (its name, identical to
+    Recce's so a ``recce.yml`` runs unchanged) and its params model.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: str
+    params: P
+
+
 @dataclass(frozen=True)
 class CheckDefinition(Generic[P, R]):
-    """One check type: how to validate its params, run it and name it."""
+    """One check type: its spec model, how to run it and how to name it."""
 
-    type: CheckType
-    params_model: builtins.type[P]
-    result_model: builtins.type[R]
+    spec_model: builtins.type[CheckSpec[P]]
     run: Callable[[P, CheckContext], R]
     title: Callable[[P], str]
     needs_warehouse: bool = True
+
+    @property
+    def type(self) -> str:
+        """The type's name: the default of its spec's ``type`` literal."""
+        name = self.spec_model.model_fields["type"].default
+        assert isinstance(name, str), f"{self.spec_model.__name__}.type needs its name as default"
+        return name

@@ -27,6 +27,7 @@ from spyglass.checks.sql import (
 )
 from spyglass.checks.user_sql import parse_condition
 from spyglass.exceptions import CheckError
+from spyglass.project.lookup import find_in_pair
 from spyglass.project.models import Artifacts, Node
 from spyglass.warehouse.base import ResultColumn, Warehouse
 
@@ -168,19 +169,24 @@ def joined(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side) -> exp
 
 
 # -- sides -----------------------------------------------------------------------------------------------
-def model_nodes(ctx: CheckContext, model: str) -> tuple[Node, Node]:
-    """The model's node in the base and the current manifest (CheckError when either is missing)."""
-    base = ctx.artifacts.base.manifest.find(model)
-    current = ctx.artifacts.current.manifest.find(model)
-    if base is None and current is None:
-        raise CheckError(f"Model {model!r} is in neither the base nor the current manifest.",
-                         remedy="Check the name (`dbt ls -s NAME`) and that both target paths hold fresh "
-                                "artifacts.")
-    if base is None or current is None:
-        where = "current (added by this change)" if base is None else "base (removed by this change)"
+@dataclass(frozen=True)
+class ModelPair:
+    """A model's node in the base and the current manifest; ``notes`` say which node its name meant
+    when it could mean another (packages, versions: :mod:`spyglass.project.lookup`)."""
+
+    base: Node
+    current: Node
+    notes: tuple[str, ...] = ()
+
+
+def model_nodes(ctx: CheckContext, model: str) -> ModelPair:
+    """The model's node on both sides, resolved as dbt resolves ``ref()`` (CheckError when a side lacks it)."""
+    found = find_in_pair(ctx.artifacts, model)
+    if found.base is None or found.current is None:
+        where = "current (added by this change)" if found.base is None else "base (removed by this change)"
         raise CheckError(f"Model {model!r} exists only in {where}; there is nothing to compare it with.",
                          remedy="Use a row_count_diff or a query check for added or removed models.")
-    return base, current
+    return ModelPair(found.base, found.current, found.notes)
 
 
 def catalog_types(artifacts: Artifacts, node: Node, columns: Sequence[ResultColumn]) -> dict[str, str]:
@@ -205,10 +211,10 @@ def probe_sides(
     return checked(base_res).columns, checked(current_res).columns
 
 
-def model_sides(ctx: CheckContext, sql: SqlBuilder, model: str, where: str | None = None) -> tuple[Side, Side]:
+def model_sides(ctx: CheckContext, sql: SqlBuilder, nodes: ModelPair, where: str | None = None) -> tuple[Side, Side]:
     """Both sides of a model; ``where`` (a SQL condition) keeps the same subset of rows on each."""
     warehouse = ctx.require_warehouse()
-    base_node, current_node = model_nodes(ctx, model)
+    base_node, current_node = nodes.base, nodes.current
     base_rel, current_rel = warehouse.relation(base_node), warehouse.relation(current_node)
     if where and where.strip():  # parsed and checked as user SQL, then built as a tree around the relations
         condition = parse_condition(where, warehouse.dialect)

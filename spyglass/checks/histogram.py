@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Params, Result
 from spyglass.checks.histogram_bins import (
     NumericBins,
     date_buckets,
@@ -24,6 +24,7 @@ from spyglass.checks.histogram_bins import (
 )
 from spyglass.checks.profile_sql import as_int
 from spyglass.checks.profile_target import NUMERIC_TYPES, TEMPORAL_TYPES, Side, Target, load_target
+from spyglass.checks.scope import CheckNodes
 from spyglass.exceptions import CheckError
 from spyglass.warehouse.base import Value, Warehouse
 
@@ -32,6 +33,9 @@ class HistogramDiffParams(Params):
     model: str
     column_name: str
     num_bins: int = Field(default=50, ge=1, le=1000)
+
+    def nodes(self) -> CheckNodes:
+        return CheckNodes(names=(self.model,))
 
 
 class HistogramSide(BaseModel):
@@ -173,7 +177,7 @@ def run(params: HistogramDiffParams, ctx: CheckContext) -> HistogramDiffResult:
         model=params.model, column_name=column, column_type=kind, unit=binned.unit, labels=binned.labels,
         bin_edges=binned.bin_edges, min=binned.min, max=binned.max,
         base=_side(target.base, b_total, b_valid, binned.base_counts),
-        current=_side(target.current, c_total, c_valid, binned.current_counts),
+        current=_side(target.current, c_total, c_valid, binned.current_counts), notes=model.notes,
     )
 
 
@@ -239,7 +243,8 @@ def title(params: HistogramDiffParams) -> str:
     return f"Histogram diff of {params.model}.{params.column_name}"
 
 
-HISTOGRAM_DIFF = CheckDefinition(
-    type=CheckType.HISTOGRAM_DIFF, params_model=HistogramDiffParams, result_model=HistogramDiffResult, run=run,
-    title=title,
-)
+class HistogramDiffSpec(CheckSpec[HistogramDiffParams]):
+    type: Literal["histogram_diff"] = "histogram_diff"
+
+
+HISTOGRAM_DIFF = CheckDefinition(spec_model=HistogramDiffSpec, run=run, title=title)

@@ -12,7 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Params, Result
+from spyglass.checks.scope import CheckNodes, as_selector
 from spyglass.project.selection import describe_selection, select_nodes
 
 ViewMode = Literal["changed_models", "all"]
@@ -24,6 +25,12 @@ class LineageDiffParams(Params):
     select: str | list[str] | None = None
     exclude: str | list[str] | None = None
     view_mode: ViewMode = "changed_models"
+
+    def nodes(self) -> CheckNodes:
+        return CheckNodes(select=as_selector(_selector(self)), exclude=as_selector(self.exclude))
+
+    def narrowed(self, nodes: CheckNodes) -> LineageDiffParams:
+        return self.model_copy(update={"select": list(nodes.select) or None, "exclude": list(nodes.exclude) or None})
 
 
 class LineageNodeStatus(BaseModel):
@@ -100,7 +107,8 @@ def title(params: LineageDiffParams) -> str:
     return f"Lineage diff of {_describe(params)}"
 
 
-LINEAGE_DIFF = CheckDefinition(
-    type=CheckType.LINEAGE_DIFF, params_model=LineageDiffParams, result_model=LineageDiffResult, run=run,
-    title=title, needs_warehouse=False,
-)
+class LineageDiffSpec(CheckSpec[LineageDiffParams]):
+    type: Literal["lineage_diff"] = "lineage_diff"
+
+
+LINEAGE_DIFF = CheckDefinition(spec_model=LineageDiffSpec, run=run, title=title, needs_warehouse=False)

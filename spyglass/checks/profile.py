@@ -13,9 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Params, Result
 from spyglass.checks.profile_sql import Figures, Statement, plan_statements, read_figures
 from spyglass.checks.profile_target import Column, Side, Target, first_error, load_target
+from spyglass.checks.scope import CheckNodes
 
 
 class ProfileDiffParams(Params):
@@ -24,6 +25,9 @@ class ProfileDiffParams(Params):
     columns: tuple[str, ...] | None = None
     #: approximate distinct count and median (one query per side, much faster on big tables)
     approx: bool = False
+
+    def nodes(self) -> CheckNodes:
+        return CheckNodes(names=(self.model,))
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -160,6 +164,7 @@ def run(params: ProfileDiffParams, ctx: CheckContext) -> ProfileDiffResult:
         # "unique" is only known when the distinct counts are exact (dialects without approx_distinct)
         columns=tuple(_column(target, name, figures, approx=params.approx and bool(warehouse.dialect.approx_distinct))
                       for name in names),
+        notes=target.notes,
     )
 
 
@@ -179,6 +184,8 @@ def title(params: ProfileDiffParams) -> str:
     return f"Profile diff of {params.model}"
 
 
-PROFILE_DIFF = CheckDefinition(
-    type=CheckType.PROFILE_DIFF, params_model=ProfileDiffParams, result_model=ProfileDiffResult, run=run, title=title
-)
+class ProfileDiffSpec(CheckSpec[ProfileDiffParams]):
+    type: Literal["profile_diff"] = "profile_diff"
+
+
+PROFILE_DIFF = CheckDefinition(spec_model=ProfileDiffSpec, run=run, title=title)

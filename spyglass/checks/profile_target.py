@@ -1,8 +1,9 @@
 """What the profile, top-k and histogram diffs look at: one model's relation and typed columns per side.
 
-Resolution is the same for the three checks: find the model in each manifest, get its relation from
-the warehouse, and its columns with a coarse type (from the catalog when it lists the table, else from
-a ``limit 0`` query). A model may exist on one side only (added or removed); then that side is None.
+Resolution is the same for the three checks: find the model in each manifest (as dbt resolves
+``ref()``: :mod:`spyglass.project.lookup`), get its relation from the warehouse, and its columns with a
+coarse type (from the catalog when it lists the table, else from a ``limit 0`` query). A model may exist
+on one side only (added or removed); then that side is None.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from spyglass.checks.sql import find_column
 from spyglass.exceptions import CheckError
+from spyglass.project.lookup import find_in_pair
 from spyglass.project.models import ArtifactPair, Artifacts, Env, Node
 from spyglass.warehouse.base import CancelToken, QueryResult, Warehouse
 
@@ -86,6 +88,8 @@ class Target:
     model: str
     base: Side | None
     current: Side | None
+    #: which node the model's name meant, when it could mean another (:mod:`spyglass.project.lookup`)
+    notes: tuple[str, ...] = ()
 
     @property
     def sides(self) -> tuple[Side, ...]:
@@ -119,32 +123,18 @@ class Target:
         return side.find(name) if side else None
 
 
-def find_nodes(artifacts: ArtifactPair, model: str) -> tuple[Node | None, Node | None]:
-    """The model's node in the base and current manifests (raises CheckError when in neither)."""
-    base = _relation_node(artifacts.base, model)
-    current = _relation_node(artifacts.current, model)
-    if base is None and current is None:
-        names = sorted({n.name for a in (artifacts.base, artifacts.current)
-                        for n in a.manifest.nodes.values() if n.is_relation})
-        close = difflib.get_close_matches(model, names, n=3)
-        hint = f"Did you mean {', '.join(close)}? " if close else ""
-        raise CheckError(
-            f"No model, seed or snapshot named {model!r} in the base or current manifest.",
-            remedy=f"{hint}Check the name (as in `dbt ls`), or rebuild the artifacts with `dbt docs generate`.",
-        )
-    return base, current
-
-
-def _relation_node(artifacts: Artifacts, model: str) -> Node | None:
-    node = artifacts.manifest.find(model)
-    return node if node is not None and node.is_relation else None
-
-
 def load_target(
     warehouse: Warehouse, artifacts: ArtifactPair, model: str, cancel: CancelToken | None = None
 ) -> Target:
-    """Resolve ``model`` on both sides: relation names and typed columns."""
-    nodes = find_nodes(artifacts, model)
+    """Resolve ``model`` on both sides as dbt resolves ``ref()`` (:func:`find_in_pair`): relation names
+    and typed columns. A side where the node is missing, or is no relation (ephemeral), is None."""
+    found = find_in_pair(artifacts, model)
+    nodes = [n if n is not None and n.is_relation else None for n in found.nodes]
+    if nodes == [None, None]:
+        shown = next(n for n in found.nodes if n is not None)
+        raise CheckError(f"{model!r} is {shown.unique_id}, which is not materialized in the warehouse "
+                         f"({shown.materialized or shown.resource_type.value}) on either side.",
+                         remedy="Choose a table, view, incremental, seed or snapshot node.")
     sides: list[Side | None] = []
     for env, node in zip((Env.BASE, Env.CURRENT), nodes, strict=True):
         if node is None:
@@ -156,7 +146,7 @@ def load_target(
             probe = warehouse.execute(f"select * from {relation} limit 0", cancel=cancel)
             columns = _result_columns(probe)
         sides.append(Side(env=env, relation=relation, columns=columns))
-    return Target(model=model, base=sides[0], current=sides[1])
+    return Target(model=model, base=sides[0], current=sides[1], notes=found.notes)
 
 
 def _catalog_columns(artifacts: Artifacts, node: Node) -> tuple[Column, ...] | None:

@@ -1,6 +1,6 @@
 """query: run a user's Jinja SQL against the current (or base) environment.
 
-``ref()``/``source()`` resolve to the chosen side's relations (:meth:`Warehouse.render`). The rendered
+``ref()``/``source()`` resolve to the chosen side's relations (:meth:`CheckContext.render`). The rendered
 SQL must be one read-only query (:func:`~spyglass.checks.user_sql.parse_query`, else QueryRefused before
 anything reaches the warehouse); it runs wrapped in trees of ours, in a read-only transaction where the
 engine has one. The warehouse computes at most ``limit + 1`` rows (default 2,000; the extra row tells
@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Params, Result
 from spyglass.checks.sql import JsonScalar, SqlBuilder, checked, to_json_scalar
 from spyglass.checks.user_sql import UserQuery, parse_query
 from spyglass.project.models import Env
@@ -97,7 +97,7 @@ def fetch_table(warehouse: Warehouse, query: UserQuery, limit: int, cancel: Canc
 def run(params: QueryParams, ctx: CheckContext) -> QueryResultModel:
     warehouse = ctx.require_warehouse()
     env = Env.BASE if params.base else Env.CURRENT
-    query = parse_query(warehouse.render(params.sql_template, env, cancel=ctx.cancel), warehouse.dialect)
+    query = parse_query(ctx.render(params.sql_template, env), warehouse.dialect)
     ctx.progress(0.1, f"Running the query on {env.value}")
     return QueryResultModel(env=env, table=fetch_table(warehouse, query, params.limit, ctx.cancel))
 
@@ -112,6 +112,8 @@ def title(params: QueryParams) -> str:
     return f"Query{' (base)' if params.base else ''}: {sql_excerpt(params.sql_template)}"
 
 
-QUERY = CheckDefinition(
-    type=CheckType.QUERY, params_model=QueryParams, result_model=QueryResultModel, run=run, title=title
-)
+class QuerySpec(CheckSpec[QueryParams]):
+    type: Literal["query"] = "query"
+
+
+QUERY = CheckDefinition(spec_model=QuerySpec, run=run, title=title)

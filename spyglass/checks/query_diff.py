@@ -25,7 +25,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlglot import exp
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Params, Result
 from spyglass.checks.compare import BASE, CURRENT, ComparePlan, Side, Tolerance, plan_comparison, probe_sides
 from spyglass.checks.query import QUERY_LIMIT, DataTable, sql_excerpt, table_statements, to_table
 from spyglass.checks.sql import JsonScalar, SqlBuilder, checked, to_json_scalar
@@ -169,8 +169,8 @@ def parse_sides(ctx: CheckContext, params: QueryDiffParams) -> tuple[UserQuery, 
     """Both sides' SQL rendered and parsed (QueryRefused before anything runs when either is not one
     read-only query)."""
     warehouse = ctx.require_warehouse()
-    base_sql = warehouse.render(params.base_sql_template or params.sql_template, Env.BASE, cancel=ctx.cancel)
-    current_sql = warehouse.render(params.sql_template, Env.CURRENT, cancel=ctx.cancel)
+    base_sql = ctx.render(params.base_sql_template or params.sql_template, Env.BASE)
+    current_sql = ctx.render(params.sql_template, Env.CURRENT)
     return (parse_query(base_sql, warehouse.dialect, "The base query"),
             parse_query(current_sql, warehouse.dialect, "The current query"))
 
@@ -220,6 +220,8 @@ def title(params: QueryDiffParams) -> str:
     return f"Query diff: {sql_excerpt(params.sql_template)}"
 
 
-QUERY_DIFF = CheckDefinition(
-    type=CheckType.QUERY_DIFF, params_model=QueryDiffParams, result_model=QueryDiffResult, run=run, title=title
-)
+class QueryDiffSpec(CheckSpec[QueryDiffParams]):
+    type: Literal["query_diff"] = "query_diff"
+
+
+QUERY_DIFF = CheckDefinition(spec_model=QueryDiffSpec, run=run, title=title)

@@ -1,39 +1,33 @@
-"""The one place that lists the check types Spyglass can run, and the union of their results."""
+"""The one list of the check types Spyglass can run: their specs, results and definitions.
+
+A spec enters as ``{"type": ..., "params": {...}}`` (the API, the state file, ``spyglass.yml`` /
+``recce.yml``) and is parsed once into :data:`AnySpec`, a union discriminated by ``type`` (Recce's
+older aliases accepted and normalised); from there every layer passes it typed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
 
-from spyglass.checks.base import CheckDefinition, CheckType
-from spyglass.checks.histogram import HISTOGRAM_DIFF, HistogramDiffResult
-from spyglass.checks.lineage_check import LINEAGE_DIFF, LineageDiffResult
-from spyglass.checks.profile import PROFILE_DIFF, ProfileDiffResult
-from spyglass.checks.query import QUERY, QueryResultModel
-from spyglass.checks.query_diff import QUERY_DIFF, QueryDiffResult
-from spyglass.checks.row_count import ROW_COUNT_DIFF, RowCountDiffResult
-from spyglass.checks.schema_diff import SCHEMA_DIFF, SchemaDiffResult
-from spyglass.checks.top_k import TOP_K_DIFF, TopKDiffResult
-from spyglass.checks.value_diff import VALUE_DIFF, ValueDiffResult
-from spyglass.checks.value_diff_detail import VALUE_DIFF_DETAIL, ValueDiffDetailResult
+from spyglass.checks.base import CheckDefinition
+from spyglass.checks.histogram import HISTOGRAM_DIFF, HistogramDiffResult, HistogramDiffSpec
+from spyglass.checks.lineage_check import LINEAGE_DIFF, LineageDiffResult, LineageDiffSpec
+from spyglass.checks.profile import PROFILE_DIFF, ProfileDiffResult, ProfileDiffSpec
+from spyglass.checks.query import QUERY, QueryResultModel, QuerySpec
+from spyglass.checks.query_diff import QUERY_DIFF, QueryDiffResult, QueryDiffSpec
+from spyglass.checks.row_count import ROW_COUNT_DIFF, RowCountDiffResult, RowCountDiffSpec
+from spyglass.checks.schema_diff import SCHEMA_DIFF, SchemaDiffResult, SchemaDiffSpec
+from spyglass.checks.simple import SIMPLE, SimpleResult, SimpleSpec
+from spyglass.checks.top_k import TOP_K_DIFF, TopKDiffResult, TopKDiffSpec
+from spyglass.checks.value_diff import VALUE_DIFF, ValueDiffResult, ValueDiffSpec
+from spyglass.checks.value_diff_detail import VALUE_DIFF_DETAIL, ValueDiffDetailResult, ValueDiffDetailSpec
+from spyglass.exceptions import InvalidSpec
 
-AnyResult = Annotated[
-    LineageDiffResult
-    | SchemaDiffResult
-    | RowCountDiffResult
-    | ValueDiffResult
-    | ValueDiffDetailResult
-    | QueryResultModel
-    | QueryDiffResult
-    | ProfileDiffResult
-    | TopKDiffResult
-    | HistogramDiffResult,
-    Field(discriminator="kind"),
-]
-
-# Any: each definition has its own Params/Result pair; callers go through run_definition().
-DEFINITIONS: dict[CheckType, CheckDefinition[Any, Any]] = {
+# Any: each definition has its own Params/Result pair; callers reach one through definition_of(spec).
+DEFINITIONS: dict[str, CheckDefinition[Any, Any]] = {
     d.type: d
     for d in (
         LINEAGE_DIFF,
@@ -46,18 +40,99 @@ DEFINITIONS: dict[CheckType, CheckDefinition[Any, Any]] = {
         PROFILE_DIFF,
         TOP_K_DIFF,
         HISTOGRAM_DIFF,
+        SIMPLE,
     )
 }
 
 #: Recce's older aliases for the same types.
-ALIASES: dict[str, CheckType] = {"row_count": CheckType.ROW_COUNT_DIFF, "profile": CheckType.PROFILE_DIFF}
+ALIASES: dict[str, str] = {"row_count": ROW_COUNT_DIFF.type, "profile": PROFILE_DIFF.type}
 
 
-def lookup(type_name: str) -> CheckDefinition[Any, Any] | None:
-    """The definition of a check type by name (Recce aliases accepted), or None if unknown."""
-    if type_name in ALIASES:
-        return DEFINITIONS[ALIASES[type_name]]
+def canonical_type(type_name: str) -> str:
+    """The type's own name for a name as written (a Recce alias is replaced)."""
+    return ALIASES.get(type_name, type_name)
+
+
+def _normalise(value: object) -> object:
+    """Before the union picks a spec by ``type``: aliases become the type's name, absent params ``{}``."""
+    if not isinstance(value, Mapping):
+        return value
+    spec = dict(value)
+    if isinstance(spec.get("type"), str):
+        spec["type"] = canonical_type(spec["type"])
+    spec.setdefault("params", {})
+    return spec
+
+
+AnySpec = Annotated[
+    LineageDiffSpec
+    | SchemaDiffSpec
+    | RowCountDiffSpec
+    | ValueDiffSpec
+    | ValueDiffDetailSpec
+    | QuerySpec
+    | QueryDiffSpec
+    | ProfileDiffSpec
+    | TopKDiffSpec
+    | HistogramDiffSpec
+    | SimpleSpec,
+    Field(discriminator="type"),
+    BeforeValidator(_normalise),
+]
+
+AnyResult = Annotated[
+    LineageDiffResult
+    | SchemaDiffResult
+    | RowCountDiffResult
+    | ValueDiffResult
+    | ValueDiffDetailResult
+    | QueryResultModel
+    | QueryDiffResult
+    | ProfileDiffResult
+    | TopKDiffResult
+    | HistogramDiffResult
+    | SimpleResult,
+    Field(discriminator="kind"),
+]
+
+_SPECS: TypeAdapter[AnySpec] = TypeAdapter(AnySpec)
+
+
+def parse_spec(type_name: str, params: object) -> AnySpec:
+    """The typed spec of a check type (a Recce alias accepted) and its params as written: the one
+    validation of what to check, wherever it comes from.
+
+    Raises:
+        InvalidSpec: the type is unknown (the known ones are listed) or the params do not fit it (the
+            field is named).
+    """
+    definition = DEFINITIONS.get(canonical_type(type_name))
+    if definition is None:
+        raise InvalidSpec(f"Spyglass has no check type {type_name!r}.",
+                         remedy="Use one of: " + ", ".join(DEFINITIONS) + ".")
     try:
-        return DEFINITIONS[CheckType(type_name)]
-    except ValueError:
-        return None
+        return _SPECS.validate_python({"type": definition.type, "params": params})
+    except ValidationError as exc:
+        raise InvalidSpec(f"Invalid params for {definition.type}: {params_problems(exc)}.",
+                         remedy="Fix the check's params (in spyglass.yml, the state file or the request) "
+                                "and try again.") from None
+
+
+def params_problems(exc: ValidationError) -> str:
+    """``field: problem; ...`` for a spec's validation error, located inside ``params``."""
+    parts = []
+    for err in exc.errors():
+        loc = err["loc"]
+        inside = loc[loc.index("params") + 1:] if "params" in loc else loc
+        parts.append(f"{'.'.join(str(p) for p in inside) or 'params'}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def definition_of(spec: AnySpec) -> CheckDefinition[Any, Any]:
+    """The definition of a parsed spec's type."""
+    return DEFINITIONS[spec.type]
+
+
+def title(spec: AnySpec) -> str:
+    """A default name for a check of this spec (``"Value diff of orders"``)."""
+    return definition_of(spec).title(spec.params)

@@ -14,7 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Params, Result
+from spyglass.checks.scope import CheckNodes, as_selector
 from spyglass.exceptions import Cancelled, PermissionDenied, RelationMissing, SpyglassError
 from spyglass.project.models import Env, Manifest, Node, ResourceType
 from spyglass.project.selection import describe_selection, select_targets
@@ -41,6 +42,14 @@ class RowCountDiffParams(Params):
     @property
     def explicit_nodes(self) -> tuple[str, ...]:
         return tuple(self.node_ids or ()) + tuple(self.node_names or ())
+
+    def nodes(self) -> CheckNodes:
+        return CheckNodes(names=self.explicit_nodes, select=as_selector(self.select) or (DEFAULT_SELECT,),
+                          exclude=as_selector(self.exclude))
+
+    def narrowed(self, nodes: CheckNodes) -> RowCountDiffParams:
+        return self.model_copy(update={"node_ids": nodes.names or None, "node_names": None,
+                                       "select": nodes.select or None, "exclude": nodes.exclude or None})
 
 
 class SideStatus(str, Enum):
@@ -213,10 +222,8 @@ def title(params: RowCountDiffParams) -> str:
     return f"Row count diff of {title_selection(params)}"
 
 
-ROW_COUNT_DIFF = CheckDefinition(
-    type=CheckType.ROW_COUNT_DIFF,
-    params_model=RowCountDiffParams,
-    result_model=RowCountDiffResult,
-    run=run,
-    title=title,
-)
+class RowCountDiffSpec(CheckSpec[RowCountDiffParams]):
+    type: Literal["row_count_diff"] = "row_count_diff"
+
+
+ROW_COUNT_DIFF = CheckDefinition(spec_model=RowCountDiffSpec, run=run, title=title)

@@ -12,7 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Params, Result
+from spyglass.checks.scope import CheckNodes, as_selector
 from spyglass.project.lineage import NodeChange
 from spyglass.project.models import ArtifactPair, Catalog, CatalogTable, Node
 from spyglass.project.selection import describe_selection, select_targets
@@ -27,6 +28,14 @@ class SchemaDiffParams(Params):
     select: str | list[str] | None = None
     exclude: str | list[str] | None = None
     node_id: str | list[str] | None = None
+
+    def nodes(self) -> CheckNodes:
+        return CheckNodes(names=as_selector(self.node_id), select=as_selector(self.select) or ("state:modified",),
+                          exclude=as_selector(self.exclude))
+
+    def narrowed(self, nodes: CheckNodes) -> SchemaDiffParams:
+        return self.model_copy(update={"node_id": list(nodes.names) or None, "select": list(nodes.select) or None,
+                                       "exclude": list(nodes.exclude) or None})
 
 
 class _Frozen(BaseModel):
@@ -233,7 +242,8 @@ def title(params: SchemaDiffParams) -> str:
     return f"Schema diff of {title_selection(params)}"
 
 
-SCHEMA_DIFF = CheckDefinition(
-    type=CheckType.SCHEMA_DIFF, params_model=SchemaDiffParams, result_model=SchemaDiffResult, run=run, title=title,
-    needs_warehouse=False,
-)
+class SchemaDiffSpec(CheckSpec[SchemaDiffParams]):
+    type: Literal["schema_diff"] = "schema_diff"
+
+
+SCHEMA_DIFF = CheckDefinition(spec_model=SchemaDiffSpec, run=run, title=title, needs_warehouse=False)

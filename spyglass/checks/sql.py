@@ -24,7 +24,7 @@ from enum import Enum
 from sqlglot import exp
 
 from spyglass.checks.user_sql import UserQuery
-from spyglass.warehouse.base import CancelToken, QueryResult, ResultColumn, Value, Warehouse
+from spyglass.warehouse.base import QueryResult, Value, Warehouse
 from spyglass.warehouse.dialects import Dialect
 
 
@@ -227,14 +227,6 @@ _QUERY_ALIAS = "spyglass_q"
 
 def _number(value: float) -> exp.Expr:
     return exp.Literal.number(repr(float(value)))
-
-
-def probe_columns(
-    warehouse: Warehouse, sql: SqlBuilder, from_item: exp.Expr, cancel: CancelToken | None = None
-) -> tuple[ResultColumn, ...]:
-    """The columns (names in order, coarse types) of a relation or subquery, without reading rows."""
-    result: QueryResult = warehouse.execute(sql.probe(from_item), cancel=cancel)
-    return result.columns
 
 
 def checked(result: QueryResult | Exception) -> QueryResult:

@@ -11,9 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Params, Result
 from spyglass.checks.profile_sql import as_int
 from spyglass.checks.profile_target import Side, load_target
+from spyglass.checks.scope import CheckNodes
 from spyglass.exceptions import CheckError
 from spyglass.warehouse.base import QueryResult, Warehouse
 
@@ -22,6 +23,9 @@ class TopKDiffParams(Params):
     model: str
     column_name: str
     k: int = Field(default=10, ge=1, le=1000)
+
+    def nodes(self) -> CheckNodes:
+        return CheckNodes(names=(self.model,))
 
 
 class TopKValue(BaseModel):
@@ -143,13 +147,16 @@ def run(params: TopKDiffParams, ctx: CheckContext) -> TopKDiffResult:
                          remedy="This is a bug in Spyglass; please report it with the model's column types.")
     resolved = params.model_copy(update={"column_name": column})
     return read_result(result, resolved, target.base is not None and target.base.find(column) is not None,
-                       target.current is not None and target.current.find(column) is not None)
+                       target.current is not None and target.current.find(column) is not None
+                       ).model_copy(update={"notes": target.notes})
 
 
 def title(params: TopKDiffParams) -> str:
     return f"Top-{params.k} diff of {params.model}.{params.column_name}"
 
 
-TOP_K_DIFF = CheckDefinition(
-    type=CheckType.TOP_K_DIFF, params_model=TopKDiffParams, result_model=TopKDiffResult, run=run, title=title
-)
+class TopKDiffSpec(CheckSpec[TopKDiffParams]):
+    type: Literal["top_k_diff"] = "top_k_diff"
+
+
+TOP_K_DIFF = CheckDefinition(spec_model=TopKDiffSpec, run=run, title=title)

@@ -19,8 +19,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Params, Result
-from spyglass.checks.compare import ComparePlan, Tolerance, check_keys, model_nodes, model_sides, plan_comparison
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Params, Result
+from spyglass.checks.compare import (
+    ComparePlan,
+    ModelPair,
+    Tolerance,
+    check_keys,
+    model_nodes,
+    model_sides,
+    plan_comparison,
+)
+from spyglass.checks.scope import CheckNodes
 from spyglass.checks.sql import JsonScalar, SqlBuilder, to_json_scalar
 from spyglass.checks.value_diff_sql import summary_query
 from spyglass.exceptions import CheckError
@@ -63,6 +72,9 @@ class ValueDiffParams(Params):
     @property
     def tolerance(self) -> Tolerance:
         return Tolerance(self.abs_tolerance, self.rel_tolerance)
+
+    def nodes(self) -> CheckNodes:
+        return CheckNodes(names=(self.model,))
 
 
 class ColumnMatch(BaseModel):
@@ -163,12 +175,11 @@ def interpret(row: Sequence[Value], plan: ComparePlan, params: ValueDiffParams) 
 
 
 # -- the check ------------------------------------------------------------------------------------------------
-def resolve_keys(ctx: CheckContext, params: ValueDiffParams) -> tuple[str, ...]:
+def resolve_keys(nodes: ModelPair, params: ValueDiffParams) -> tuple[str, ...]:
     """The given key, else the column the model's dbt tests declare unique (CheckError when none)."""
     if params.keys:
         return params.keys
-    base, current = model_nodes(ctx, params.model)
-    declared = current.primary_key or base.primary_key
+    declared = nodes.current.primary_key or nodes.base.primary_key
     if declared is None:
         raise CheckError(f"No primary key given for model {params.model!r}, and none is declared in dbt.",
                          remedy="Pass primary_key (a column or a list of columns), or add a `unique` test "
@@ -181,8 +192,9 @@ def run(params: ValueDiffParams, ctx: CheckContext) -> ValueDiffResult:
     sql = SqlBuilder.for_warehouse(warehouse)
     what = f"model {params.model!r}"
     ctx.progress(0.05, "Reading columns")
-    base, current = model_sides(ctx, sql, params.model, params.where)
-    plan = plan_comparison(base, current, resolve_keys(ctx, params), params.columns, sql, what)
+    nodes = model_nodes(ctx, params.model)
+    base, current = model_sides(ctx, sql, nodes, params.where)
+    plan = plan_comparison(base, current, resolve_keys(nodes, params), params.columns, sql, what)
     ctx.progress(0.1, "Checking the primary key")
     check_keys(warehouse, sql, plan, base, current, what, ctx)
     ctx.progress(0.3, f"Comparing {len(plan.columns)} columns")
@@ -193,13 +205,15 @@ def run(params: ValueDiffParams, ctx: CheckContext) -> ValueDiffResult:
                          "each side: values can become equal once both sides are cast to one type (or the "
                          "tables changed during the check).",
                          remedy="Choose key columns of the same type on both sides, or run the check again.")
-    return interpret(row, plan, params)
+    return interpret(row, plan, params).model_copy(update={"notes": nodes.notes})
 
 
 def title(params: ValueDiffParams) -> str:
     return f"Value diff of {params.model}"
 
 
-VALUE_DIFF = CheckDefinition(
-    type=CheckType.VALUE_DIFF, params_model=ValueDiffParams, result_model=ValueDiffResult, run=run, title=title
-)
+class ValueDiffSpec(CheckSpec[ValueDiffParams]):
+    type: Literal["value_diff"] = "value_diff"
+
+
+VALUE_DIFF = CheckDefinition(spec_model=ValueDiffSpec, run=run, title=title)

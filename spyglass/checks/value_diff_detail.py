@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlglot import exp
 
-from spyglass.checks.base import CheckContext, CheckDefinition, CheckType, Result
+from spyglass.checks.base import CheckContext, CheckDefinition, CheckSpec, Result
 from spyglass.checks.compare import (
     BASE,
     CURRENT,
@@ -25,6 +25,7 @@ from spyglass.checks.compare import (
     check_keys,
     column_equal,
     joined,
+    model_nodes,
     model_sides,
     plan_comparison,
     present,
@@ -170,20 +171,19 @@ def run(params: ValueDiffDetailParams, ctx: CheckContext) -> ValueDiffDetailResu
     sql = SqlBuilder.for_warehouse(ctx.require_warehouse())
     what = f"model {params.model!r}"
     ctx.progress(0.05, "Reading columns")
-    base, current = model_sides(ctx, sql, params.model, params.where)
-    plan = plan_comparison(base, current, resolve_keys(ctx, params), params.columns, sql, what)
+    nodes = model_nodes(ctx, params.model)
+    base, current = model_sides(ctx, sql, nodes, params.where)
+    plan = plan_comparison(base, current, resolve_keys(nodes, params), params.columns, sql, what)
     diff = diff_rows(ctx, sql, base, current, plan, params.tolerance, params.limit, what)
-    return ValueDiffDetailResult(model=params.model, diff=diff)
+    return ValueDiffDetailResult(model=params.model, diff=diff, notes=nodes.notes)
 
 
 def title(params: ValueDiffDetailParams) -> str:
     return f"Value diff detail of {params.model}"
 
 
-VALUE_DIFF_DETAIL = CheckDefinition(
-    type=CheckType.VALUE_DIFF_DETAIL,
-    params_model=ValueDiffDetailParams,
-    result_model=ValueDiffDetailResult,
-    run=run,
-    title=title,
-)
+class ValueDiffDetailSpec(CheckSpec[ValueDiffDetailParams]):
+    type: Literal["value_diff_detail"] = "value_diff_detail"
+
+
+VALUE_DIFF_DETAIL = CheckDefinition(spec_model=ValueDiffDetailSpec, run=run, title=title)

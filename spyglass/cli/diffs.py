@@ -2,7 +2,8 @@
 
 Each command runs its check through :meth:`Session.run_check` (the path ``spyglass run`` and the
 server take), prints a rich table (or, with ``--json``, the run record as JSON) and exits 1 when the
-run did not succeed, after printing what went wrong and what to do.
+run did not succeed, after printing what went wrong and what to do, or when it found a difference and
+``--fail-on mismatch`` was given (:mod:`spyglass.cli.adhoc`).
 """
 
 from __future__ import annotations
@@ -12,20 +13,24 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
-from pydantic import JsonValue
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from spyglass.checks.query import DataTable, QueryResultModel
-from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult
+from spyglass.checks.query import QUERY_LIMIT, DataTable, QueryParams, QueryResultModel, QuerySpec
+from spyglass.checks.query_diff import MultisetDiff, QueryDiffParams, QueryDiffResult, QueryDiffSpec
 from spyglass.checks.sql import JsonScalar
-from spyglass.checks.value_diff import ValueDiffResult
-from spyglass.checks.value_diff_detail import DiffRows, ValueDiffDetailResult
-from spyglass.cli.adhoc import json_option, run_and_print
+from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult, ValueDiffSpec
+from spyglass.checks.value_diff_detail import (
+    DEFAULT_LIMIT,
+    DiffRows,
+    ValueDiffDetailParams,
+    ValueDiffDetailResult,
+    ValueDiffDetailSpec,
+)
+from spyglass.cli.adhoc import output_options, run_and_print
 from spyglass.cli.options import project_options
 from spyglass.report.details.value_diff import percent
-from spyglass.state.models import RawParams
 
 _limit_option = click.option("--limit", type=click.IntRange(1, 100_000), default=None,
                              help="How many rows to return (default: 2,000; 1,000 for --detail).")
@@ -38,7 +43,10 @@ def _names(values: Sequence[str]) -> list[str]:
 
 def _sql_argument(sql: str) -> str:
     """The SQL argument; ``-`` reads it from standard input."""
-    return sys.stdin.read() if sql == "-" else sql
+    text = sys.stdin.read() if sql == "-" else sql
+    if not text.strip():
+        raise click.UsageError("The SQL is empty." + (" (nothing was read from standard input)" if sql == "-" else ""))
+    return text
 
 
 # -- tables ------------------------------------------------------------------------------------------------
@@ -151,44 +159,34 @@ def query_diff_view(result: QueryDiffResult) -> list[RenderableType]:
 @click.option("--rel-tolerance", type=click.FloatRange(min=0), default=None,
               help="Numeric values within this relative difference match (0.01 = 1%).")
 @_limit_option
-@json_option
+@output_options
 @project_options
 def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[str, ...], where: str | None,
                        detail: bool,
                        abs_tolerance: float | None, rel_tolerance: float | None, limit: int | None,
                        **kwargs: Any) -> None:
     """Compare MODEL's rows on base and current by primary key, column by column."""
-    keys: list[JsonValue] = list(_names(primary_key))
-    params: RawParams = {"model": model}
-    if keys:
-        params["primary_key"] = keys[0] if len(keys) == 1 else keys
-    if columns:
-        params["columns"] = list[JsonValue](_names(columns))
-    if where:
-        params["where"] = where
-    for name, value in (("abs_tolerance", abs_tolerance), ("rel_tolerance", rel_tolerance)):
-        if value is not None:
-            params[name] = value
+    keys = _names(primary_key)
+    params = ValueDiffParams(model=model, primary_key=(keys[0] if len(keys) == 1 else keys) or None,
+                             columns=_names(columns) or None, where=where or None, abs_tolerance=abs_tolerance,
+                             rel_tolerance=rel_tolerance)
     if detail:
-        if limit is not None:
-            params["limit"] = limit
-        run_and_print("value_diff_detail", params, kwargs, value_diff_detail_view)
+        detail_params = ValueDiffDetailParams(**params.model_dump(), limit=limit or DEFAULT_LIMIT)
+        run_and_print(ValueDiffDetailSpec(params=detail_params), kwargs, value_diff_detail_view)
     else:
-        run_and_print("value_diff", params, kwargs, value_diff_view)
+        run_and_print(ValueDiffSpec(params=params), kwargs, value_diff_view)
 
 
 @click.command("query")
 @click.argument("sql")
 @click.option("--base", is_flag=True, help="Run against the base environment instead of current.")
 @_limit_option
-@json_option
+@output_options
 @project_options
 def query_command(sql: str, base: bool, limit: int | None, **kwargs: Any) -> None:
     """Run SQL (Jinja with ref() and source(); `-` reads it from stdin) and show the first rows."""
-    params: RawParams = {"sql_template": _sql_argument(sql), "base": base}
-    if limit is not None:
-        params["limit"] = limit
-    run_and_print("query", params, kwargs, query_view)
+    params = QueryParams(sql_template=_sql_argument(sql), base=base, limit=limit or QUERY_LIMIT)
+    run_and_print(QuerySpec(params=params), kwargs, query_view)
 
 
 @click.command("query-diff")
@@ -197,19 +195,14 @@ def query_command(sql: str, base: bool, limit: int | None, **kwargs: Any) -> Non
 @click.option("--primary-key", "-k", "primary_key", multiple=True,
               help="Key column(s) to pair rows by; without it, rows are compared as a multiset.")
 @_limit_option
-@json_option
+@output_options
 @project_options
 def query_diff_command(sql: str, base_sql: str | None, primary_key: tuple[str, ...], limit: int | None,
                        **kwargs: Any) -> None:
     """Run SQL on base and current and show the rows that differ (columns are matched by name)."""
-    params: RawParams = {"sql_template": _sql_argument(sql)}
-    if base_sql is not None:
-        params["base_sql_template"] = base_sql
-    if primary_key:
-        params["primary_keys"] = list[JsonValue](_names(primary_key))
-    if limit is not None:
-        params["limit"] = limit
-    run_and_print("query_diff", params, kwargs, query_diff_view)
+    params = QueryDiffParams(sql_template=_sql_argument(sql), base_sql_template=base_sql,
+                             primary_keys=_names(primary_key) or None, limit=limit or QUERY_LIMIT)
+    run_and_print(QueryDiffSpec(params=params), kwargs, query_diff_view)
 
 
 def register(group: click.Group) -> None:

@@ -1,7 +1,8 @@
 """``spyglass gitlab ...``: thin commands over :class:`spyglass.gitlab.service.GitLabService`.
 
-The token is never a command-line argument: ``--token-stdin``, ``SPYGLASS_GITLAB_TOKEN`` or a hidden
-prompt. Only its last four characters are ever printed.
+Each command opens the Spyglass store once and hands it to the service. The token is never a command-line
+argument: ``--token-stdin``, ``SPYGLASS_GITLAB_TOKEN`` or a hidden prompt. Only its last four characters
+are ever printed.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -22,6 +25,8 @@ from spyglass.gitlab.service import GitLabService, MergeRequestList, PostResult
 from spyglass.gitlab.settings import MAX_IID, TOKEN_ENV
 from spyglass.report.escape import one_line
 from spyglass.state.store import load_state
+from spyglass.store.db import Store
+from spyglass.store.secrets import PREVIOUS_KEYS_ENV
 
 
 def escape(text: str) -> str:
@@ -37,8 +42,11 @@ _connection = [click.option("--url", default=None, help="GitLab URL (default: en
                click.option("--project", default=None, help="Project path or id (default: env, CI, stored).")]
 
 
-def _service() -> GitLabService:
-    return GitLabService(os.environ)
+@contextmanager
+def _service() -> Iterator[GitLabService]:
+    """The service over the store, opened once for the command and closed when it ends."""
+    with Store.open(os.environ) as store:
+        yield GitLabService(store, os.environ)
 
 
 def _console() -> Console:
@@ -89,7 +97,9 @@ def gitlab() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the diagnosis as JSON.")
 def connect(url: str, project: str, token_stdin: bool, as_json: bool) -> None:
     """Validate a token and store the connection (token encrypted) if it can read merge requests."""
-    result = _service().connect(url, project, _read_token(token_stdin))
+    token = _read_token(token_stdin)
+    with _service() as service:
+        result = service.connect(url, project, token)
     if as_json:
         _emit_json({**result.diagnosis.model_dump(mode="json"), "stored": result.stored,
                     "token_last4": result.token_last4, "exit_code": result.diagnosis.exit_code})
@@ -107,9 +117,9 @@ def connect(url: str, project: str, token_stdin: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the diagnosis as JSON.")
 def status(url: str | None, project: str | None, as_json: bool) -> None:
     """Validate the configured connection. Exit 0: can post; 3: read-only; 2: unusable."""
-    service = _service()
-    settings = service.settings(url=url, project=project)
-    diagnosis = service.diagnose(settings)
+    with _service() as service:
+        settings = service.settings(url=url, project=project)
+        diagnosis = service.diagnose(settings)
     if as_json:
         _emit_json({**diagnosis.model_dump(mode="json"), "token_last4": settings.token_last4,
                     "exit_code": diagnosis.exit_code})
@@ -136,7 +146,8 @@ def _print_mrs(listing: MergeRequestList) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def mrs(mr_state: str, url: str | None, project: str | None, as_json: bool) -> None:
     """The project's merge requests with Spyglass's tracking status (all pages)."""
-    listing = _service().merge_requests(state=mr_state, url=url, project=project)
+    with _service() as service:
+        listing = service.merge_requests(state=mr_state, url=url, project=project)
     if as_json:
         _emit_json(listing.model_dump(mode="json"))
     else:
@@ -169,8 +180,9 @@ def post(mr_iid: int | None, state_file: Path, notes: bool, commit_status: bool,
          project: str | None, as_json: bool) -> None:
     """Post the summary of a state file on a merge request as one note, updated in place later."""
     state = load_state(state_file)
-    result = _service().post(state, mr_iid=mr_iid, notes=notes, commit_status=commit_status,
-                             url=url, project=project)
+    with _service() as service:
+        result = service.post(state, mr_iid=mr_iid, notes=notes, commit_status=commit_status,
+                              url=url, project=project)
     if as_json:
         _emit_json(result.model_dump(mode="json"))
     else:
@@ -180,8 +192,24 @@ def post(mr_iid: int | None, state_file: Path, notes: bool, commit_status: bool,
 @gitlab.command()
 def disconnect() -> None:
     """Delete the stored connection and its token."""
-    removed = _service().disconnect()
+    with _service() as service:
+        removed = service.disconnect()
     _console().print("Stored GitLab connection deleted." if removed else "No stored GitLab connection.")
+
+
+@gitlab.command()
+def reencrypt() -> None:
+    """Encrypt the stored token and webhook secret again with the current key, after a key change.
+
+    Set SPYGLASS_SECRET_KEY to the new key and SPYGLASS_SECRET_KEY_PREVIOUS to the old one, run this, then
+    drop the old key. Exit 2 (nothing changed) when a stored secret cannot be decrypted with either.
+    """
+    with Store.open(os.environ) as store:
+        count = store.reencrypt_secrets()
+        source = store.key_source
+    noun = "secret" if count == 1 else "secrets"
+    _console().print(f"Re-encrypted {count} stored {noun} with the key from {escape(source)}."
+                     + (f" {PREVIOUS_KEYS_ENV} is no longer needed." if count else ""))
 
 
 @gitlab.command("ci-template")
@@ -207,7 +235,8 @@ def webhook_install(hook_url: str, url: str | None, project: str | None) -> None
     """Create the project's Merge Request hook to HOOK_URL (e.g. https://spyglass.host/api/gitlab/webhook)
     with a generated secret, stored encrypted. Needs the Maintainer role."""
     console = _console()
-    result = _service().install_webhook(hook_url, url=url, project=project)
+    with _service() as service:
+        result = service.install_webhook(hook_url, url=url, project=project)
     if result.warning:
         console.print(f"[yellow]Warning:[/] {escape(result.warning)}")
     console.print(f"Webhook {result.hook_id} created for {escape(result.url)}; its secret is stored encrypted.")

@@ -2,7 +2,8 @@
 
 Each command runs the check through :meth:`Session.run_check` (the same path as ``spyglass run`` and
 the server), prints a rich table (or the run record as JSON with ``--json``) and exits 1 when the run
-failed, after printing what went wrong and what to do.
+failed, after printing what went wrong and what to do, or when it found a difference and ``--fail-on
+mismatch`` was given (:mod:`spyglass.cli.adhoc`).
 """
 
 from __future__ import annotations
@@ -13,20 +14,26 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from spyglass.checks.histogram import HistogramDiffResult
-from spyglass.checks.profile import ProfileDiffResult
-from spyglass.checks.top_k import TopKDiffResult
-from spyglass.cli.adhoc import json_option, run_and_print
+from spyglass.checks.histogram import HistogramDiffParams, HistogramDiffResult, HistogramDiffSpec
+from spyglass.checks.profile import ProfileDiffParams, ProfileDiffResult, ProfileDiffSpec
+from spyglass.checks.top_k import TopKDiffParams, TopKDiffResult, TopKDiffSpec
+from spyglass.cli.adhoc import output_options, run_and_print
 from spyglass.cli.options import project_options
 from spyglass.report.details.histogram import bar
 from spyglass.report.details.profile import FIGURES, figure
-from spyglass.state.models import RawParams
 
 
 def _pair(base: str, current: str) -> Text:
     if base == current:
         return Text(base)
     return Text.assemble((base, "red"), " → ", (current, "green"))
+
+
+def refuse_moved_k(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``top-k-diff -k N`` (the old spelling of ``--top N``): a usage error saying what to write."""
+    if value is not None:
+        raise click.BadParameter(f"-k means --primary-key in every spyglass command; write --top {value} "
+                                 "for the number of values.", ctx=ctx, param=param)
 
 
 def profile_table(result: ProfileDiffResult) -> Table:
@@ -91,28 +98,28 @@ def histogram_table(result: HistogramDiffResult) -> Table:
 @click.option("--columns", "-c", multiple=True,
               help="Profile only these columns (repeat, or separate with commas). Default: all.")
 @click.option("--approx", is_flag=True, help="Approximate distinct counts and medians (faster on big tables).")
-@json_option
+@output_options
 @project_options
 def profile_diff_command(model: str, columns: tuple[str, ...], approx: bool, **kwargs: Any) -> None:
     """Per-column profile of MODEL on base and current, side by side."""
     names = [name.strip() for item in columns for name in item.split(",") if name.strip()]
-    params: RawParams = {"model": model, "approx": approx}
-    if names:
-        params["columns"] = list(names)
-    run_and_print("profile_diff", params, kwargs, lambda result: [profile_table(result)])
+    spec = ProfileDiffSpec(params=ProfileDiffParams(model=model, columns=tuple(names) or None, approx=approx))
+    run_and_print(spec, kwargs, lambda result: [profile_table(result)])
 
 
 @click.command("top-k-diff")
 @click.argument("model")
 @click.argument("column")
-@click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True,
+@click.option("--top", "--k", "k", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="How many of the most frequent values to compare.")
-@json_option
+@click.option("-k", "moved_k", hidden=True, callback=refuse_moved_k, expose_value=False,
+              help="No longer K: -k is --primary-key in every command.")
+@output_options
 @project_options
 def top_k_diff_command(model: str, column: str, k: int, **kwargs: Any) -> None:
     """The K most frequent values of MODEL.COLUMN on base and current."""
-    params: RawParams = {"model": model, "column_name": column, "k": k}
-    run_and_print("top_k_diff", params, kwargs, lambda result: [top_k_table(result)])
+    spec = TopKDiffSpec(params=TopKDiffParams(model=model, column_name=column, k=k))
+    run_and_print(spec, kwargs, lambda result: [top_k_table(result)])
 
 
 @click.command("histogram-diff")
@@ -120,12 +127,12 @@ def top_k_diff_command(model: str, column: str, k: int, **kwargs: Any) -> None:
 @click.argument("column")
 @click.option("--num-bins", type=click.IntRange(1, 1000), default=50, show_default=True,
               help="Most bins for a numeric column (dates use year, month or day buckets).")
-@json_option
+@output_options
 @project_options
 def histogram_diff_command(model: str, column: str, num_bins: int, **kwargs: Any) -> None:
     """Distribution of a numeric or date column MODEL.COLUMN on base and current, in shared bins."""
-    params: RawParams = {"model": model, "column_name": column, "num_bins": num_bins}
-    run_and_print("histogram_diff", params, kwargs, lambda result: [histogram_table(result)])
+    spec = HistogramDiffSpec(params=HistogramDiffParams(model=model, column_name=column, num_bins=num_bins))
+    run_and_print(spec, kwargs, lambda result: [histogram_table(result)])
 
 
 def register(group: click.Group) -> None:

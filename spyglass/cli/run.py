@@ -12,12 +12,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from spyglass.checks.presets import load_presets
+from spyglass.checks.scope import NodeSelection
 from spyglass.cli.interrupt import run_interruptibly
 from spyglass.cli.options import project_options, settings_from
 from spyglass.exceptions import SpyglassError
 from spyglass.pipeline import checks_from_presets, connect_for, nothing_can_run, run_all
 from spyglass.report.markdown import DEFAULT_MAX_CHARS, render_summary
-from spyglass.report.terminal import run_table
+from spyglass.report.terminal import output_console, run_table
 from spyglass.service import Connection, Session
 from spyglass.settings import ProjectSettings
 from spyglass.state.models import CheckRecord, RunRecord, RunStatus, State
@@ -46,8 +47,10 @@ def execute_run(
     fail_on: Sequence[str] | str | None,
     console: Console,
     cancel: CancelToken | None = None,
+    selection: NodeSelection | None = None,
 ) -> int:
     """The whole ``spyglass run``: load, run the checks with a progress bar, print, write; exit code.
+    ``selection`` (``--select/--exclude``) limits the checks to its nodes (:mod:`spyglass.checks.scope`).
 
     When the warehouse cannot be opened its error is printed once (with its remedy) and every check
     that needs it is an error. When no check could run at all the exit code is 2 and ``output`` is left
@@ -61,13 +64,14 @@ def execute_run(
             source = str(state_file)
         else:
             presets = load_presets(settings.project_dir)
-            checks = checks_from_presets(session, presets.checks)
+            checks = checks_from_presets(presets.checks)
             source = presets.source
-        console.print(f"Running {len(checks)} checks from {source}.", highlight=False)
+        limited = f", limited to {selection.describe()}" if selection is not None and selection.active else ""
+        console.print(f"Running {len(checks)} checks from {source}{limited}.", highlight=False)
         connection = connect_for(session, checks)
         if connection.error is not None:
             _print_connection_error(connection.error)
-        state = _run_with_progress(session, checks, previous, console, connection, cancel)
+        state = _run_with_progress(session, checks, previous, console, connection, cancel, selection)
     finally:
         session.close()
     if cancel is not None:
@@ -112,7 +116,8 @@ def _print_connection_error(error: SpyglassError) -> None:
 
 
 def _run_with_progress(session: Session, checks: list[CheckRecord], previous: State | None,
-                       console: Console, connection: Connection, cancel: CancelToken | None = None) -> State:
+                       console: Console, connection: Connection, cancel: CancelToken | None = None,
+                       selection: NodeSelection | None = None) -> State:
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                         TimeElapsedColumn(), console=console, transient=True)
     with progress:
@@ -122,7 +127,7 @@ def _run_with_progress(session: Session, checks: list[CheckRecord], previous: St
             progress.update(task, completed=index, description=check.name if run is None else "checks")
 
         return run_all(session, checks, previous=previous, on_progress=on_progress, connection=connection,
-                       cancel=cancel)
+                       cancel=cancel, selection=selection)
 
 
 @click.command("run")
@@ -136,12 +141,17 @@ def _run_with_progress(session: Session, checks: list[CheckRecord], previous: St
 @click.option("--fail-on", type=click.Choice(FAIL_ON), multiple=True,
               help="Exit 1 when any check mismatches / any check errors (repeatable). Exit 2, whatever "
                    "this says, when no check could run (the warehouse cannot be opened).")
+@click.option("--select", "-s", "select", multiple=True, metavar="SELECTOR",
+              help="Only the checks on these nodes, in dbt's syntax (repeatable); a check over several nodes "
+                   "runs on those selected, a check on none of them is skipped.")
+@click.option("--exclude", multiple=True, metavar="SELECTOR", help="Leave these nodes out (dbt's syntax).")
 def run_command(**kwargs: Any) -> None:
     """Run the preset checks (spyglass.yml, recce.yml or defaults) and write the state file."""
     settings = settings_from(kwargs)
+    selection = NodeSelection.parse(kwargs["select"], kwargs["exclude"])  # a bad selector: exit 2 at once
     code = run_interruptibly(lambda cancel: execute_run(  # Ctrl+C/SIGTERM: cancel the queries, exit 130
         settings, output=kwargs["output"], summary_path=kwargs["summary_path"], state_file=kwargs["state_file"],
-        fail_on=kwargs["fail_on"], console=Console(), cancel=cancel))
+        fail_on=kwargs["fail_on"], console=output_console(), cancel=cancel, selection=selection))
     raise SystemExit(code)
 
 

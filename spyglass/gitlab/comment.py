@@ -58,7 +58,7 @@ def findings(state: State) -> list[Finding]:
         run = state.latest_run(check)
         if run is None or run.result is None:
             continue
-        found.append(Finding(check_id=check.check_id, name=check.name, type=check.type,
+        found.append(Finding(check_id=check.check_id, name=check.name, type=check.spec.type,
                              description=check.description, headline=run.result.headline,
                              mismatch=bool(run.mismatch)))
     return found

@@ -85,3 +85,26 @@ class GitLabUnusable(GitLabError):
 
     exit_code = 2
     http_status = 400
+
+
+class WebhookUnauthorized(GitLabError):
+    """A webhook delivery did not carry the configured secret (``X-Gitlab-Token``)."""
+
+    http_status = 401
+
+
+class WebhookWrongProject(UsageError):
+    """A webhook delivery for another project than the connected one (or none is connected)."""
+
+    http_status = 403
+
+
+class WebhookTooLarge(UsageError):
+    """A webhook body above the size limit (refused while reading it, never held whole)."""
+
+    http_status = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The webhook body is larger than {limit // 2**20} MiB.",
+                         remedy="Send merge request events only: GitLab's merge request hook bodies are far "
+                                "smaller.")

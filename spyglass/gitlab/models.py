@@ -120,7 +120,6 @@ ROLE_NAMES: dict[int, str] = {
 }
 
 MAINTAINER = 40
-DEVELOPER = 30
 
 
 def role_name(access_level: int | None) -> str | None:

@@ -2,12 +2,13 @@
 
 Public API (stable; the server codes against it)::
 
-    svc = GitLabService(environ)                       # os.environ; transport/sleep/today for tests
+    svc = GitLabService(store, environ)                # the process's open Store; transport/sleep/today for tests
     svc.settings(url=, project=, token=, mr_iid=)     -> ConnectionSettings (flags > env > CI > stored)
     svc.diagnose(settings)                            -> Diagnosis (four GETs, never writes)
     svc.connect(url, project, token)                  -> ConnectResult (stores only if it can read MRs)
     svc.status(url=, project=)                        -> Diagnosis of the configured connection
     svc.stored()                                      -> StoredConnection | None (never the token)
+    svc.webhook_configured()                          -> bool (a webhook secret is stored)
     svc.disconnect()                                  -> bool
     svc.merge_requests(state=, url=, project=)        -> MergeRequestList (views with tracking status)
     svc.post(state, mr_iid=, notes=, commit_status=, url=, project=) -> PostResult
@@ -18,8 +19,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import partial
 from typing import TypeVar
@@ -38,10 +38,10 @@ from spyglass.gitlab.errors import (
     GitLabReadOnly,
     GitLabUnusable,
 )
-from spyglass.gitlab.models import MAINTAINER, Project, TokenInfo, role_name
+from spyglass.gitlab.models import MAINTAINER, MergeRequest, Project, TokenInfo, role_name
 from spyglass.gitlab.publish import set_status, sync_discussions, upsert_summary
 from spyglass.gitlab.settings import PROJECT_ENV, TOKEN_ENV, URL_ENV, ConnectionSettings, resolve
-from spyglass.gitlab.tracking import MergeRequestView, view
+from spyglass.gitlab.tracking import MergeRequestView, posted, seen, view
 from spyglass.state.models import State
 from spyglass.store.db import Store
 from spyglass.store.models import StoredConnection
@@ -92,11 +92,13 @@ class WebhookResult(BaseModel):
 
 
 class GitLabService:
-    """Every GitLab operation, with dependencies injected (environment, HTTP transport, sleep, today)."""
+    """Every GitLab operation, with dependencies injected: the store (opened once by the caller, who closes
+    it), the environment, HTTP transport, sleep and today."""
 
-    def __init__(self, environ: Mapping[str, str], *, transport: httpx.BaseTransport | None = None,
+    def __init__(self, store: Store, environ: Mapping[str, str], *, transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep, today: Callable[[], date] = date.today,
                  policy: RetryPolicy | None = None) -> None:
+        self._store = store
         self._environ = environ
         self._transport = transport
         self._sleep = sleep
@@ -104,26 +106,20 @@ class GitLabService:
         self._policy = policy
 
     # -- settings and the store -------------------------------------------------------------------
-    @contextmanager
-    def _store(self) -> Iterator[Store]:
-        store = Store.open(self._environ)
-        try:
-            yield store
-        finally:
-            store.close()
-
     def stored(self) -> StoredConnection | None:
         """The stored connection (url, project, user, scopes, token's last four), or None."""
-        with self._store() as store:
-            return store.connection()
+        return self._store.connection()
+
+    def webhook_configured(self) -> bool:
+        """True when a webhook secret is stored (``install_webhook`` ran)."""
+        return self._store.webhook_secret() is not None
 
     def settings(self, *, url: str | None = None, project: str | None = None, token: str | None = None,
                  mr_iid: int | None = None) -> ConnectionSettings:
         """Resolve the connection: explicit values, then environment, GitLab CI, the stored one."""
-        with self._store() as store:
-            stored = store.connection()
-            stored_token = store.token() if stored is not None and token is None \
-                and not self._environ.get(TOKEN_ENV) else None
+        stored = self._store.connection()
+        stored_token = self._store.token() if stored is not None and token is None \
+            and not self._environ.get(TOKEN_ENV) else None
         return resolve(self._environ, stored, url=url, project=project, token=token, mr_iid=mr_iid,
                        stored_token=stored_token)
 
@@ -165,9 +161,8 @@ class GitLabService:
         settings = ConnectionSettings(url=url.strip(), project=project.strip(), token=token)
         diagnosis = self.diagnose(settings)
         if diagnosis.can_read_merge_requests:
-            with self._store() as store:
-                store.save_connection(diagnosis.url, diagnosis.project, token,
-                                      user=diagnosis.user, scopes=diagnosis.scopes or [])
+            self._store.save_connection(diagnosis.url, diagnosis.project, token,
+                                        user=diagnosis.user, scopes=diagnosis.scopes or [])
         return ConnectResult(diagnosis=diagnosis, stored=diagnosis.can_read_merge_requests,
                              token_last4=token[-4:])
 
@@ -177,8 +172,7 @@ class GitLabService:
 
     def disconnect(self) -> bool:
         """Delete the stored connection and its token; False when there was none."""
-        with self._store() as store:
-            return store.delete_connection()
+        return self._store.delete_connection()
 
     # -- merge requests -------------------------------------------------------------------------
     def merge_requests(self, *, state: str = "opened", url: str | None = None,
@@ -190,8 +184,7 @@ class GitLabService:
             token = _attempt(api.token_self)
             proj = api.project()
             mrs = list(api.merge_requests(state))
-        with self._store() as store:
-            tracked = store.tracked(proj.path_with_namespace)
+        tracked = self._store.tracked(proj.path_with_namespace)
         # Scopes unknown (older GitLab): assume it can post; `post` stops cleanly if it cannot.
         can_post = not isinstance(token, TokenInfo) or "api" in token.scopes
         return MergeRequestList(project=proj.path_with_namespace, can_post=can_post,
@@ -222,7 +215,7 @@ class GitLabService:
             note_url = f"{mr.web_url}#note_{note.id}" if mr.web_url else None
             tally = counts(state)
             status = set_status(api, mr, tally, note_url).status if commit_status else None
-        self._record(diagnosis.project, mr.iid, mr.title, mr.state, mr.sha, note.id, state)
+        self._record(diagnosis.project, mr, note.id, state)
         return PostResult(
             project=diagnosis.project, iid=iid, head_sha=mr.sha, note_id=note.id, note_url=note_url,
             created=created, checks=tally.checks, mismatches=tally.mismatches, errors=tally.errors,
@@ -230,16 +223,16 @@ class GitLabService:
             discussions_updated=threads.updated if threads else 0,
             discussions_resolved=threads.resolved if threads else 0, commit_status=status)
 
-    def _record(self, project: str, iid: int, title: str, mr_state: str, sha: str | None, note_id: int,
-                state: State) -> None:
+    def _record(self, project: str, mr: MergeRequest, note_id: int, state: State) -> None:
+        """Track what GitLab said of the MR and, in the same transaction, the validation just posted."""
         tally = counts(state)
-        validated = validated_sha(state) or sha  # the commit the run saw, else the MR's head
-        with self._store() as store:
-            store.upsert_merge_request(project, iid, title=title, state=mr_state, head_sha=sha)
-            if validated:
-                store.record_validation(project, iid, validated, checks=tally.checks,
-                                        mismatches=tally.mismatches, errors=tally.errors)
-                store.record_summary_note(project, iid, note_id, validated)
+        validated = validated_sha(state) or mr.sha  # the commit the run saw, else the MR's head
+        change = seen(project, mr.iid, title=mr.title, state=mr.state, head_sha=mr.sha)
+        if not validated:
+            self._store.change_merge_request(project, mr.iid, change)
+            return
+        self._store.record_validation(project, mr.iid, validated, checks=tally.checks, mismatches=tally.mismatches,
+                                      errors=tally.errors, change=posted(change, project, mr.iid, validated, note_id))
 
     # -- webhooks -------------------------------------------------------------------------------
     def install_webhook(self, hook_url: str, *, url: str | None = None,
@@ -265,8 +258,7 @@ class GitLabService:
                     f"GitLab refused to create the webhook: {warning or exc.message}", status=exc.status,
                     remedy="Ask an Owner to give the token's user the Maintainer role (Manage -> Members), "
                            "or run this with a Maintainer's token.") from None
-        with self._store() as store:
-            store.save_webhook_secret(secret)
+        self._store.save_webhook_secret(secret)
         return WebhookResult(hook_id=hook.id, url=hook.url, warning=warning)
 
 

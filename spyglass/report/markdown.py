@@ -93,7 +93,7 @@ def _checks_table(pairs: list[tuple[CheckRecord, RunRecord | None]]) -> str:
     for check, run in pairs:
         outcome = outcome_of(run)
         result = _result_line(run)
-        lines.append(f"| {outcome.icon} {outcome.label} | {escape_cell(check.name)} | {md_code(check.type)} | "
+        lines.append(f"| {outcome.icon} {outcome.label} | {escape_cell(check.name)} | {md_code(check.spec.type)} | "
                      f"{escape_cell(result)} | {'yes' if check.approved else 'no'} |")
     return "\n".join(lines) + "\n"
 

@@ -1,7 +1,10 @@
-"""Rich tables for the terminal."""
+"""Rich tables for the terminal, and the console commands print them on."""
 
 from __future__ import annotations
 
+import os
+
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -10,8 +13,21 @@ from spyglass.report.markdown import ordered_checks
 from spyglass.report.text import outcome_of
 from spyglass.state.models import State
 
-_STYLES = {"mismatch": "bold red", "error": "yellow", "no change": "green", "skipped": "dim",
+#: The width of output that is not a terminal (a CI log, a pipe, a file) when ``COLUMNS`` is not set: wide
+#: enough that a table takes its natural width and no cell wraps (rich would assume 80 columns).
+UNWRAPPED_WIDTH = 1000
+
+_STYLES = {"mismatch": "bold red", "error": "yellow", "to review": "cyan", "no change": "green", "skipped": "dim",
            "cancelled": "dim", "not run": "dim"}
+
+
+def output_console(*, soft_wrap: bool = False) -> Console:
+    """The console a command prints its results on: a terminal's own width; when stdout is not a
+    terminal, ``COLUMNS`` if set, else :data:`UNWRAPPED_WIDTH` (a CI log scrolls, it does not fold cells)."""
+    console = Console(soft_wrap=soft_wrap)
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = UNWRAPPED_WIDTH
+    return console
 
 
 def run_table(state: State) -> Table:
@@ -35,5 +51,5 @@ def run_table(state: State) -> Table:
             detail = ""
         # user text as plain Text: no Rich markup, and control characters (terminal escapes) as spaces
         table.add_row(f"[{_STYLES[outcome.label]}]{outcome.label}[/]", Text(one_line(check.name)),
-                      Text(one_line(check.type)), seconds, mismatch, Text(one_line(detail)))
+                      Text(one_line(check.spec.type)), seconds, mismatch, Text(one_line(detail)))
     return table

@@ -18,10 +18,13 @@ class Outcome:
 
 MISMATCH = Outcome("mismatch", "🔴", 0)
 ERROR = Outcome("error", "⚠️", 1)
-CANCELLED = Outcome("cancelled", "⏹️", 2)
-SKIPPED = Outcome("skipped", "⏭️", 3)
-NOT_RUN = Outcome("not run", "⚪", 4)
-MATCH = Outcome("no change", "🟢", 5)
+#: no difference seen, but the result cannot prove there is none (a manual check, a schema diff without
+#: catalog): a reviewer decides
+REVIEW = Outcome("to review", "👀", 2)
+CANCELLED = Outcome("cancelled", "⏹️", 3)
+SKIPPED = Outcome("skipped", "⏭️", 4)
+NOT_RUN = Outcome("not run", "⚪", 5)
+MATCH = Outcome("no change", "🟢", 6)
 
 
 def outcome_of(run: RunRecord | None) -> Outcome:
@@ -34,7 +37,9 @@ def outcome_of(run: RunRecord | None) -> Outcome:
         return CANCELLED
     if run.status is RunStatus.SKIPPED:
         return SKIPPED
-    return MISMATCH if run.mismatch else MATCH
+    if run.mismatch:
+        return MISMATCH
+    return REVIEW if run.result is not None and not run.result.conclusive else MATCH
 
 
 def escape_cell(text: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from spyglass import __version__
+from spyglass.exceptions import SpyglassError
 from spyglass.server.config import ServerConfig
 from spyglass.server.context import ArtifactWatcher, ServerContext
 from spyglass.server.errors import install_error_handlers
@@ -27,6 +29,7 @@ from spyglass.server.workspace import Workspace
 from spyglass.service import Session
 
 STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger("spyglass.server")
 
 
 def create_app(
@@ -39,8 +42,8 @@ def create_app(
     """The web app: JSON API under ``/api``, the UI at ``/``, OpenAPI at ``/openapi.json``.
 
     ``session`` should open its warehouse sandboxed (see :func:`spyglass.server.launch.serve`); without
-    ``gitlab`` the ``/api/gitlab`` routes are not mounted. Every request passes the checks of
-    :mod:`spyglass.server.security` first.
+    ``gitlab`` the ``/api/gitlab`` routes are not mounted, with it the app closes it (and its store) when it
+    shuts down. Every request passes the checks of :mod:`spyglass.server.security` first.
     """
     config = config or ServerConfig()
     ctx = ServerContext(
@@ -58,7 +61,11 @@ def create_app(
         finally:
             watch.cancel()
             await asyncio.gather(watch, return_exceptions=True)
-            await stop_runs(ctx, config.shutdown_seconds)
+            try:
+                await stop_runs(ctx, config.shutdown_seconds)
+            finally:
+                if gitlab is not None:
+                    gitlab.close()
 
     # no /docs or /redoc: those pages load their scripts from a CDN (no network call the user did not ask for)
     app = FastAPI(title="Spyglass", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -89,9 +96,14 @@ def context_of(app: FastAPI) -> ServerContext:
 
 
 async def stop_runs(ctx: ServerContext, timeout: float) -> None:
-    """Cancel every run and wait for the workers at most ``timeout`` seconds (the server is stopping).
+    """Cancel every run and wait for the workers at most ``timeout`` seconds (the server is stopping),
+    then write the state file with every change, and the runs that ended, not on disk yet.
 
     :meth:`RunManager.shutdown` returns within its timeout even if a worker is stuck; should the
     process still not end, :class:`spyglass.server.serving.StopGuard` ends it.
     """
     await asyncio.to_thread(ctx.runs.shutdown, timeout)
+    try:
+        await asyncio.to_thread(ctx.workspace.close)
+    except SpyglassError as exc:  # said once: nothing is left to answer it
+        log.error("The state file could not be written as the server stopped: %s %s", exc.message, exc.remedy)

@@ -22,7 +22,12 @@ log = logging.getLogger("spyglass.server")
 
 
 class ArtifactWatcher:
-    """Polls :meth:`Session.reload_if_changed`; bumps ``version`` and wakes waiting pages on a change."""
+    """Polls :meth:`Session.reload_if_changed`; bumps ``version`` and wakes waiting pages on a change.
+
+    A reload never waits for running checks or the warehouse (the session swaps one artifact snapshot),
+    so pages and API reads answer at once while a long query runs, and a run keeps the artifacts it
+    started with.
+    """
 
     def __init__(self, session: Session, workspace: Workspace, *, interval: float) -> None:
         self._session = session
@@ -34,7 +39,9 @@ class ArtifactWatcher:
         self._stopping = False
 
     def _refresh_state(self) -> None:
-        self._workspace.refresh_environment(self._session.environment_info(), self._session.lineage_summary())
+        snapshot = self._session.snapshot  # one snapshot: both parts describe the same artifacts
+        self._workspace.refresh_environment(self._session.environment_info(snapshot),
+                                            self._session.lineage_summary(snapshot))
 
     def _condition(self) -> asyncio.Condition:
         if self._changed is None:

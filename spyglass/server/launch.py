@@ -9,7 +9,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from spyglass.project.models import ArtifactPair
 from spyglass.server.app import create_app
 from spyglass.server.config import (
     ServerConfig,
@@ -24,30 +23,33 @@ from spyglass.server.workspace import Workspace
 from spyglass.service import Session
 from spyglass.settings import ProjectSettings
 from spyglass.state.models import State
-from spyglass.state.store import load_state, new_state, save_state
+from spyglass.state.store import load_state, new_state
+from spyglass.store.db import Store
 from spyglass.warehouse.base import Warehouse
 
 
-def sandboxed_opener(settings: ProjectSettings, artifacts: ArtifactPair) -> Warehouse:
+def sandboxed_opener(settings: ProjectSettings) -> Warehouse:
     """Open the warehouse so user SQL cannot read local files or reach the network (DuckDB)."""
     from spyglass.warehouse.dbt import open_warehouse
 
-    return open_warehouse(settings, artifacts, sandboxed=True)
+    return open_warehouse(settings, sandboxed=True)
 
 
 def sandboxed_session(session: Session) -> Session:
-    """A session over the same settings and artifacts whose warehouse is opened sandboxed."""
-    return Session(session.settings, session.artifacts, open_warehouse=sandboxed_opener)
+    """A session over the same settings and artifact snapshot whose warehouse is opened sandboxed."""
+    return Session(session.settings, session.snapshot, open_warehouse=sandboxed_opener)
 
 
 def open_workspace(session: Session, state_path: Path | None) -> Workspace:
-    """The state file's checks and runs (when it exists), describing the session's environments."""
+    """The state file's checks and runs (when it exists), describing the session's environments; the
+    file is written once here (checked to be a state file first), and from then on by the workspace."""
     state: State = new_state(datetime.now(timezone.utc))
     if state_path is not None and state_path.exists():
         state = load_state(state_path)
-    state = state.model_copy(update={"environment": session.environment_info(),
-                                     "lineage": session.lineage_summary()})
-    workspace = Workspace(state, path=state_path, save=save_state)
+    snapshot = session.snapshot
+    state = state.model_copy(update={"environment": session.environment_info(snapshot),
+                                     "lineage": session.lineage_summary(snapshot)})
+    workspace = Workspace(state, path=state_path)
     if state_path is not None:
         workspace.save()
     return workspace
@@ -56,9 +58,18 @@ def open_workspace(session: Session, state_path: Path | None) -> Workspace:
 def build_app(
     session: Session, state_path: Path | None, *, config: ServerConfig, environ: Mapping[str, str],
 ) -> FastAPI:
-    """The app as ``spyglass server`` runs it (the session is used as given)."""
-    gitlab = GitLabPort.from_environment(environ)
-    return create_app(session, open_workspace(session, state_path), config=config, gitlab=gitlab)
+    """The app as ``spyglass server`` runs it (the session is used as given).
+
+    The Spyglass store ``environ`` names is opened (and migrated) here, once for the app's life: every
+    GitLab route and webhook delivery uses it, and the app closes it when it shuts down.
+    """
+    store = Store.open(environ)
+    try:
+        gitlab = GitLabPort(store, environ)
+        return create_app(session, open_workspace(session, state_path), config=config, gitlab=gitlab)
+    except BaseException:
+        store.close()
+        raise
 
 
 def serve(

@@ -1,10 +1,12 @@
 """Check runs off the event loop: a pool of worker threads, progress, cancellation, time limit, waiting.
 
 dbt adapters are synchronous, so every run executes in a worker thread through
-:meth:`Session.run_check`; several may run at once. Cancelling fires the run's :class:`CancelToken`,
-which the warehouse turns into a cancel of the running query and the template renderer into a stop,
-so a cancelled run frees its worker. A run still going after ``run_seconds`` is cancelled the same way
-and recorded as failed ("timed out"). A finished run is handed to the :class:`Workspace`, which saves it.
+:func:`spyglass.pipeline.run_check`, as ``spyglass run`` runs its checks; several may run at once.
+Cancelling fires the run's :class:`CancelToken`, which the warehouse turns into a cancel of the running
+query and the template renderer into a stop, so a cancelled run frees its worker. A run still going
+after ``run_seconds`` is cancelled the same way and recorded as failed ("timed out"). A finished run is
+handed to the :class:`Workspace`, which settles its check as ``spyglass run`` does
+(:func:`spyglass.pipeline.settle_check`) and saves it.
 
 :meth:`RunManager.shutdown` cancels every run and returns within its timeout even if a worker is stuck
 in a call nothing can interrupt; the workers are daemon threads, so such a worker does not keep the
@@ -20,18 +22,20 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TypeVar
 
+from spyglass.checks.registry import AnySpec, title
 from spyglass.exceptions import Cancelled, NotFound, SpyglassError
+from spyglass.pipeline import run_check
 from spyglass.report.details import render_details
 from spyglass.server.schemas import RunView
 from spyglass.server.workspace import Workspace
-from spyglass.service import Session, validate_check
-from spyglass.state.models import ErrorInfo, RawParams, RunRecord, RunStatus
+from spyglass.service import Session
+from spyglass.state.models import CheckRecord, ErrorInfo, RunRecord, RunStatus
 from spyglass.warehouse.base import CancelToken
 
 T = TypeVar("T")
@@ -41,8 +45,7 @@ log = logging.getLogger("spyglass.server")
 @dataclass
 class _Active:
     run_id: str
-    type: str
-    params: RawParams
+    spec: AnySpec
     check_id: str | None
     title: str
     started_at: datetime
@@ -112,11 +115,10 @@ class RunManager:
         self._lock = threading.Lock()
         self._closed = False
 
-    def submit(self, type_name: str, params: RawParams, *, check_id: str | None = None) -> str:
-        """Validate the type and params (UsageError → 4xx), then start the run; returns its id."""
-        definition, typed = validate_check(type_name, params)
-        active = _Active(run_id=uuid.uuid4().hex, type=type_name, params=params, check_id=check_id,
-                         title=definition.title(typed), started_at=datetime.now(timezone.utc))
+    def submit(self, spec: AnySpec, *, check_id: str | None = None) -> str:
+        """Start a run of ``spec`` (parsed where it came in); returns its id."""
+        active = _Active(run_id=uuid.uuid4().hex, spec=spec, check_id=check_id, title=title(spec),
+                         started_at=datetime.now(timezone.utc))
         with self._lock:
             if self._closed:
                 raise Cancelled("The server is stopping, so the run was not started.",
@@ -124,6 +126,10 @@ class RunManager:
             self._active[active.run_id] = active
         self._workers.submit(active)
         return active.run_id
+
+    def submit_checks(self, checks: Sequence[CheckRecord]) -> list[RunView]:
+        """Start a run of each check's spec, in order; each settles its check once recorded."""
+        return [self.view(self.submit(check.spec, check_id=check.check_id)) for check in checks]
 
     def _execute(self, active: _Active) -> RunRecord:
         def progress(fraction: float, message: str) -> None:
@@ -139,17 +145,10 @@ class RunManager:
             timer.daemon = True
             timer.start()
         try:
-            record = self._session.run_check(active.type, active.params, check_id=active.check_id,
-                                             cancel=active.cancel, progress=progress, run_id=active.run_id)
+            record = run_check(self._session, active.spec, check_id=active.check_id, cancel=active.cancel,
+                               progress=progress, run_id=active.run_id)
             if active.timed_out and record.status is RunStatus.CANCELLED:
                 record = record.model_copy(update={"status": RunStatus.FAILED, "error": self._timeout_error()})
-        except Exception as exc:  # a bug in a check must become a failed run, never a lost one
-            record = RunRecord(
-                run_id=active.run_id, type=active.type, params=active.params, check_id=active.check_id,
-                status=RunStatus.FAILED, started_at=active.started_at, ended_at=datetime.now(timezone.utc),
-                error=ErrorInfo(kind=type(exc).__name__, message="The check failed unexpectedly.",
-                                remedy="Re-run it; if it fails again, report it with the server log."),
-            )
         finally:
             if timer is not None:
                 timer.cancel()
@@ -180,19 +179,20 @@ class RunManager:
         with self._lock:
             active = self._active.get(run_id)
         if active is not None:
-            return RunView(run_id=active.run_id, type=active.type, title=active.title, params=active.params,
-                           check_id=active.check_id, status=RunStatus.RUNNING, progress=active.progress,
-                           progress_message=active.message, started_at=active.started_at)
-        return run_view(self._session, self._workspace.run(run_id))
+            return RunView(run_id=active.run_id, spec=active.spec, title=active.title, check_id=active.check_id,
+                           status=RunStatus.RUNNING, progress=active.progress, progress_message=active.message,
+                           started_at=active.started_at)
+        return run_view(self._workspace.run(run_id))
 
     async def wait(self, run_id: str, timeout: float) -> RunView:
-        """The run's view once it finished, or still running after ``timeout`` seconds."""
+        """The run's view once it finished, or still running after ``timeout`` seconds (the view, with
+        its rendered details, is made off the event loop)."""
         with self._lock:
             active = self._active.get(run_id)
         if active is not None:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(active.future)), timeout)
-        return self.view(run_id)
+        return await asyncio.to_thread(self.view, run_id)
 
     def running(self) -> list[RunView]:
         with self._lock:
@@ -218,14 +218,14 @@ class RunManager:
             log.warning("Some runs did not stop within %.0f s of being cancelled; leaving them behind.", timeout)
 
 
-def run_view(session: Session, run: RunRecord) -> RunView:
+def run_view(run: RunRecord) -> RunView:
     """A stored run as the API shows it (title, headline, mismatch, Markdown details)."""
     result = run.result
     return RunView(
-        run_id=run.run_id, type=run.type, title=session.title(run.type, run.params), params=run.params,
-        check_id=run.check_id, status=run.status, progress=1.0, result=result, error=run.error,
-        started_at=run.started_at, ended_at=run.ended_at,
+        run_id=run.run_id, spec=run.spec, title=title(run.spec), check_id=run.check_id, status=run.status,
+        progress=1.0, result=result, error=run.error, started_at=run.started_at, ended_at=run.ended_at,
         mismatch=None if result is None else _safe(lambda: result.mismatch),
+        conclusive=None if result is None else _safe(lambda: result.conclusive),
         headline=None if result is None else _safe(lambda: result.headline),
         details_markdown="" if result is None else (_safe(lambda: render_details(result)) or ""),
     )

@@ -6,24 +6,34 @@ import json
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
 
-from spyglass.checks.registry import AnyResult
-from spyglass.state.models import EnvironmentInfo, ErrorInfo, RawParams, RunStatus
+from spyglass.checks.registry import AnyResult, AnySpec
+from spyglass.state.models import EnvironmentInfo, ErrorInfo, RunStatus
 
 #: the most a check's params may take as JSON: every run and check stores them in the state file
 MAX_PARAMS_BYTES = 256 * 1024
 
 
-def _params_fit(params: RawParams) -> RawParams:
-    size = len(json.dumps(params, ensure_ascii=False).encode("utf-8"))
+def _fits(params_json: str) -> None:
+    size = len(params_json.encode("utf-8"))
     if size > MAX_PARAMS_BYTES:
         raise ValueError(f"params take {size:,} bytes as JSON, more than the {MAX_PARAMS_BYTES:,} a check may store")
+
+
+def _spec_fits(spec: AnySpec) -> AnySpec:
+    _fits(spec.params.model_dump_json())
+    return spec
+
+
+def _params_fit(params: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    _fits(json.dumps(params, ensure_ascii=False))
     return params
 
 
-#: params as a request sends them, refused (422) when too large to store
-BoundedParams = Annotated[RawParams, AfterValidator(_params_fit)]
+#: a spec as a request sends it: parsed (unknown type, invalid params: 422 naming the field), and refused
+#: (422) when its params are too large to store
+RequestSpec = Annotated[AnySpec, AfterValidator(_spec_fits)]
 
 
 class Body(BaseModel):
@@ -34,11 +44,6 @@ class Body(BaseModel):
 
 class View(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-class ErrorBody(View):
-    error: str
-    remedy: str = ""
 
 
 # -- lineage ----------------------------------------------------------------------------------------
@@ -70,15 +75,9 @@ class ColumnDiff(View):
     change: str
 
 
-class NodeDetail(View):
-    unique_id: str
-    name: str
-    resource_type: str
-    status: str
-    impacted: bool
-    reasons: list[str]
-    materialized: str | None
-    primary_key: str | None
+class NodeDetail(GraphNode):
+    """A node as the graph shows it, plus its relations, SQL and column changes."""
+
     base_relation: str | None
     current_relation: str | None
     base_sql: str | None
@@ -99,16 +98,14 @@ class SelectResponse(View):
 
 # -- runs -----------------------------------------------------------------------------------------
 class RunRequest(Body):
-    type: str
-    params: BoundedParams = Field(default_factory=dict)
+    spec: RequestSpec
     check_id: str | None = None
 
 
 class RunView(View):
     run_id: str
-    type: str
+    spec: AnySpec
     title: str
-    params: RawParams
     check_id: str | None
     status: RunStatus
     progress: float = 0.0
@@ -118,6 +115,9 @@ class RunView(View):
     started_at: datetime
     ended_at: datetime | None = None
     mismatch: bool | None = None
+    #: False when the result cannot prove there is no difference (a manual check, a schema diff without
+    #: catalog): a reviewer decides
+    conclusive: bool | None = None
     headline: str | None = None
     #: the same Markdown the MR summary shows for this result
     details_markdown: str = ""
@@ -125,20 +125,23 @@ class RunView(View):
 
 # -- checks ---------------------------------------------------------------------------------------
 class CheckCreate(Body):
-    """Create a check from a finished run (``run_id``) or from a type and params."""
+    """Create a check from a finished run (``run_id``) or from a spec (not run yet)."""
 
     run_id: str | None = None
-    type: str | None = None
-    params: BoundedParams | None = None
+    spec: RequestSpec | None = None
     name: str | None = Field(default=None, max_length=1_000)
     description: str = Field(default="", max_length=100_000)
 
 
 class CheckPatch(Body):
+    """Changes to a check. New ``params`` (or a whole ``spec``, of the check's own type) clear its approval."""
+
     name: str | None = Field(default=None, max_length=1_000)
     description: str | None = Field(default=None, max_length=100_000)
     approved: bool | None = None
-    params: BoundedParams | None = None
+    spec: RequestSpec | None = None
+    #: validated against the check's own type
+    params: Annotated[dict[str, JsonValue], AfterValidator(_params_fit)] | None = None
 
 
 class ReorderRequest(Body):
@@ -149,8 +152,7 @@ class CheckView(View):
     check_id: str
     name: str
     description: str
-    type: str
-    params: RawParams
+    spec: AnySpec
     approved: bool
     is_preset: bool
     created_at: datetime

@@ -1,13 +1,20 @@
-"""The server's checklist and runs: one :class:`State` in memory, saved after every change.
+"""The server's checklist and runs: one :class:`State` in memory, written to its file in the background.
 
-Every method takes the lock, builds a new frozen ``State`` and saves it (atomically, through
-:func:`spyglass.state.store.save_state`) before returning, so the file on disk always matches what the UI
-shows. Thread-safe: run workers and request handlers call it concurrently.
+Every method takes the lock, builds a new frozen ``State``, measures it and hands its text to a
+:class:`spyglass.server.writer.StateWriter` before returning; the writer's thread writes the newest state
+at most every ``save_interval`` seconds, so no request waits for the disk and a burst of changes is one
+write. Only the checks and runs that changed are serialised and measured again (:class:`StateText`,
+:class:`BoundRuns`), and the file is read back only when another program changed it (:class:`StateFile`).
+A change is on disk within ``save_interval`` (plus one write), at once after :meth:`Workspace.save`, and
+after :meth:`Workspace.close` (the server's clean shutdown); a crash loses the last ``save_interval`` of
+changes at most. A failed write is answered, like before, with the :class:`StateError` (409) of the next
+change or save, the change itself kept in memory. Thread-safe: run workers and request handlers call it
+concurrently.
 
 The state stays within :class:`StateLimits` (:mod:`spyglass.state.bounds`): each check's latest run, the
 newest ad-hoc runs, results cut to their share of the budget, and never more than ``state_bytes`` in all
-(a change that would exceed it is refused with :class:`StateTooLarge`). A re-run of a check decides its
-approval as ``spyglass run`` does (:func:`spyglass.pipeline.decide_approval`).
+(a change that would exceed it is refused with :class:`StateTooLarge`). A run of a check is settled as in
+``spyglass run`` (:func:`spyglass.pipeline.settle_check`: its latest run, approval by the same rule).
 """
 
 from __future__ import annotations
@@ -17,21 +24,15 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
 
-from pydantic import JsonValue
-
+from spyglass.checks.registry import AnySpec
 from spyglass.exceptions import NotFound, UsageError
-from spyglass.pipeline import decide_approval
-from spyglass.state.bounds import StateLimits, bound_state, check_size
+from spyglass.pipeline import settle_check
+from spyglass.server.writer import SAVE_INTERVAL, StateWriter
+from spyglass.state.bounds import BoundRuns, StateLimits, bound_state, check_size
+from spyglass.state.file import StateFile
 from spyglass.state.models import CheckRecord, EnvironmentInfo, LineageSummary, RunRecord, State
-from spyglass.state.store import dump_state
-
-
-class Saver(Protocol):
-    """Writes a state (``text`` is its :func:`dump_state`, already made): :func:`save_state`."""
-
-    def __call__(self, path: Path, state: State, *, text: str | None = None) -> None: ...
+from spyglass.state.text import StateText
 
 
 def _now() -> datetime:
@@ -39,13 +40,16 @@ def _now() -> datetime:
 
 
 class Workspace:
-    """Thread-safe holder of the current :class:`State`; persists through ``save`` when a path is set."""
+    """Thread-safe holder of the current :class:`State`; written to ``path`` when one is set."""
 
-    def __init__(self, state: State, *, path: Path | None, save: Saver, limits: StateLimits | None = None) -> None:
+    def __init__(self, state: State, *, path: Path | None, limits: StateLimits | None = None,
+                 save_interval: float = SAVE_INTERVAL) -> None:
         self._limits = limits or StateLimits()
-        self._state = bound_state(state, self._limits)  # a state file from before the bounds shrinks here
+        self._bounds = BoundRuns()  # only new runs are measured (and cut) again
+        self._state = bound_state(state, self._limits, self._bounds)  # a state from before the bounds shrinks
         self._path = path
-        self._save = save
+        self._writer = StateWriter(StateFile(path), interval=save_interval) if path is not None else None
+        self._text = StateText()
         self._lock = threading.Lock()
 
     @property
@@ -56,40 +60,50 @@ class Workspace:
     def path(self) -> Path | None:
         return self._path
 
+    @property
+    def writes(self) -> int:
+        """How many times the state file was written."""
+        return self._writer.writes if self._writer is not None else 0
+
     def snapshot(self) -> State:
         with self._lock:
             return self._state
 
     def _commit(self, state: State, *, bound: bool = False) -> State:
-        """Make ``state`` current and save it; ``bound`` when its runs changed (they are bounded again).
+        """Make ``state`` current and hand it to the writer; ``bound`` when its runs changed (they are
+        bounded again).
 
         Raises:
             StateTooLarge: the state would exceed ``limits.state_bytes``; nothing changed.
+            StateError: the last write of the state file failed; the change is kept (and written with
+                the next write that succeeds).
         """
+        state = self._publish(state, bound=bound)
+        if self._writer is not None:
+            self._writer.raise_failure()
+        return state
+
+    def _publish(self, state: State, *, bound: bool = False) -> State:
         if bound:
-            state = bound_state(state, self._limits)
+            state = bound_state(state, self._limits, self._bounds)
         state = state.model_copy(update={"updated_at": _now()})
-        text = dump_state(state)
+        text = self._text.render(state)
         check_size(text, self._limits)
-        self._state = state  # memory first: a failing save (StateError, 409) must not lose the change
-        if self._path is not None:
-            self._save(self._path, state, text=text)
+        self._state = state
+        if self._writer is not None:
+            self._writer.changed(text)
         return state
 
     # -- runs ---------------------------------------------------------------------------------------
     def record_run(self, run: RunRecord) -> None:
         """Store a finished run; a run of a check becomes that check's latest run, and the check stays
-        approved only as ``spyglass run`` would keep it (:func:`decide_approval` against the run it
-        replaces)."""
+        approved only as ``spyglass run`` would keep it (:func:`settle_check` against the run it
+        replaces, as the check is now: a reviewer may have approved it while it ran)."""
         with self._lock:
             state = self._state
             runs = [r for r in state.runs if r.run_id != run.run_id] + [run]
-            checks = [
-                c.model_copy(update={"last_run_id": run.run_id, "updated_at": _now(),
-                                     "approved": decide_approval(c, run, state.latest_run(c))})
-                if c.check_id == run.check_id else c
-                for c in state.checks
-            ]
+            checks = [settle_check(c, run, state.latest_run(c)) if c.check_id == run.check_id else c
+                      for c in state.checks]
             self._commit(state.model_copy(update={"runs": runs, "checks": checks}), bound=True)
 
     def run(self, run_id: str) -> RunRecord:
@@ -106,12 +120,11 @@ class Workspace:
         raise NotFound(f"There is no check {check_id!r}.", remedy="List the checks with GET /api/checks.")
 
     def add_check(
-        self, *, name: str, type_name: str, params: dict[str, JsonValue], description: str = "",
-        last_run_id: str | None = None,
+        self, *, name: str, spec: AnySpec, description: str = "", last_run_id: str | None = None,
     ) -> CheckRecord:
         now = _now()
-        check = CheckRecord(check_id=uuid.uuid4().hex, name=name, description=description, type=type_name,
-                            params=params, last_run_id=last_run_id, created_at=now, updated_at=now)
+        check = CheckRecord(check_id=uuid.uuid4().hex, name=name, description=description, spec=spec,
+                            last_run_id=last_run_id, created_at=now, updated_at=now)
         with self._lock:
             state = self._state
             runs = [r.model_copy(update={"check_id": check.check_id}) if r.run_id == last_run_id else r
@@ -171,10 +184,24 @@ class Workspace:
             self._commit(self._state.model_copy(update={"environment": environment, "lineage": lineage}))
 
     def save(self) -> Path:
-        """Write the state now (``POST /api/state/save``)."""
+        """Write the state now and return once it is on disk (``POST /api/state/save``).
+
+        Raises:
+            StateError: the file could not be written (the state stays in memory).
+        """
         with self._lock:
-            if self._path is None:
+            if self._path is None or self._writer is None:
                 raise UsageError("This server was started without a state file, so there is nowhere to save.",
                                  remedy="Use Export to download the state, or restart with a STATE_FILE.")
-            self._commit(self._state)
-            return self._path
+            self._publish(self._state)
+        self._writer.flush()  # outside the lock: changes go on while the file is written
+        return self._path
+
+    def close(self) -> None:
+        """Write what is not on disk yet and stop the writer (the server is stopping). Idempotent.
+
+        Raises:
+            StateError: the last write failed.
+        """
+        if self._writer is not None:
+            self._writer.close()

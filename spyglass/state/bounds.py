@@ -68,12 +68,39 @@ def bound_run(run: RunRecord, budget: int, cell_chars: int) -> RunRecord:
     return run.model_copy(update={"result": cut, "result_digest": run.result_digest or result_digest(run.result)})
 
 
-def bound_state(state: State, limits: StateLimits) -> State:
-    """``state`` holding only the runs it keeps, each result cut to its share of the budget (pure)."""
+class BoundRuns:
+    """What :func:`bound_state` learnt about the runs it returned, for its next call with the same limits:
+    such a run is already cut to the size remembered, so it needs measuring and cutting again only for a
+    smaller budget. Runs are frozen: the same object is the same run. Runs no longer returned are
+    forgotten. Not thread-safe (the server's workspace bounds under its lock)."""
+
+    def __init__(self) -> None:
+        self._sizes: dict[int, tuple[RunRecord, int]] = {}
+
+    def size(self, run: RunRecord) -> int | None:
+        entry = self._sizes.get(id(run))
+        return entry[1] if entry is not None and entry[0] is run else None  # the entry holds its run: no id reuse
+
+    def remember(self, sized: list[tuple[RunRecord, int]]) -> None:
+        self._sizes = {id(run): (run, size) for run, size in sized}
+
+
+def _stored_size(run: RunRecord) -> int:
+    return result_size(run.result) if run.result is not None else 0
+
+
+def bound_state(state: State, limits: StateLimits, known: BoundRuns | None = None) -> State:
+    """``state`` holding only the runs it keeps, each result cut to its share of the budget (pure but for
+    ``known``, which spares measuring again the runs a previous call with the same ``limits`` returned)."""
     runs = kept_runs(state, limits.recent_runs)
-    needs = [min(result_size(r.result), limits.result_bytes) if r.result is not None else 0 for r in runs]
-    budgets = water_fill(needs, limits.results_bytes)
-    bounded = [bound_run(run, max(budget, 1), limits.cell_chars) for run, budget in zip(runs, budgets, strict=True)]
+    cut = [known.size(run) if known is not None else None for run in runs]  # sizes of runs already bounded
+    sizes = [_stored_size(run) if size is None else size for run, size in zip(runs, cut, strict=True)]
+    budgets = water_fill([min(size, limits.result_bytes) for size in sizes], limits.results_bytes)
+    bounded = [run if size is not None and size <= budget else bound_run(run, max(budget, 1), limits.cell_chars)
+               for run, size, budget in zip(runs, cut, budgets, strict=True)]
+    if known is not None:
+        known.remember([(after, size if after is before else _stored_size(after))
+                        for after, before, size in zip(bounded, runs, sizes, strict=True)])
     if len(bounded) == len(state.runs) and all(a is b for a, b in zip(bounded, state.runs, strict=True)):
         return state
     return state.model_copy(update={"runs": bounded})

@@ -1,7 +1,8 @@
 """The state file's shapes. ``SCHEMA_VERSION`` bumps on any incompatible change.
 
-Fields added since version 1 have defaults (``RunRecord.result_digest``, ``truncated`` on the results' row
-tables), so files from earlier releases load unchanged and the version stays 1.
+Version 2: checks and runs carry a typed ``spec`` (``{"type": ..., "params": {...}}``) where version 1
+had ``type`` and ``params`` side by side; :mod:`spyglass.state.migrate` reads version 1 files. Fields
+added with defaults (``RunRecord.result_digest``, ``truncated`` on the results' row tables) need no bump.
 """
 
 from __future__ import annotations
@@ -9,14 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field
 
-from spyglass.checks.registry import AnyResult
+from spyglass.checks.registry import AnyResult, AnySpec
 
-SCHEMA_VERSION = 1
-
-#: Check parameters as the user wrote them (validated into the check's typed Params at run time).
-RawParams = dict[str, JsonValue]
+SCHEMA_VERSION = 2
 
 
 class RunStatus(str, Enum):
@@ -40,8 +38,7 @@ class RunRecord(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     run_id: str
-    type: str
-    params: RawParams = Field(default_factory=dict)
+    spec: AnySpec
     check_id: str | None = None
     status: RunStatus
     result: AnyResult | None = None
@@ -70,8 +67,7 @@ class CheckRecord(BaseModel):
     check_id: str
     name: str
     description: str = ""
-    type: str
-    params: RawParams = Field(default_factory=dict)
+    spec: AnySpec
     approved: bool = False
     is_preset: bool = False
     last_run_id: str | None = None

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from spyglass import __version__
 from spyglass.exceptions import StateError
+from spyglass.state.migrate import migrate
 from spyglass.state.models import SCHEMA_VERSION, State
 
 
@@ -25,7 +26,8 @@ def parse_state(text: str, path: Path) -> State:
     """Parse state file text (pure).
 
     Raises:
-        StateError: not JSON, not a state file, or written by a newer Spyglass.
+        StateError: not JSON, not a state file, written by a newer Spyglass, or a check in it cannot be
+            read (unknown type, invalid params: the check is named). An older version is migrated.
     """
     try:
         data = json.loads(text)
@@ -45,13 +47,24 @@ def parse_state(text: str, path: Path) -> State:
             remedy="Upgrade Spyglass (`pip install -U spyglass`); the file was left untouched.",
         )
     try:
-        return State.model_validate(data)
+        return State.model_validate(migrate(data, path))
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where = _located(data, first["loc"])
         raise StateError(f"The state file {path} is corrupt: {where}: {first['msg']}.",
                          remedy="Restore it from version control or delete it and run `spyglass run` again.",
                          ) from None
+
+
+def _located(data: dict[str, object], loc: tuple[int | str, ...]) -> str:
+    """Where a validation error is, naming the check when it is in one (``check 'Orders': spec...``)."""
+    where = ".".join(str(p) for p in loc)
+    checks = data.get("checks")
+    if loc[:1] == ("checks",) and len(loc) > 1 and isinstance(loc[1], int) and isinstance(checks, list):
+        check = checks[loc[1]] if loc[1] < len(checks) else None
+        if isinstance(check, dict) and isinstance(check.get("name"), str):
+            where = f"check {check['name']!r}: " + ".".join(str(p) for p in loc[2:])
+    return where
 
 
 def load_state(path: Path) -> State:
@@ -76,14 +89,23 @@ def dump_state(state: State) -> str:
     return json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def save_state(path: Path, state: State, *, text: str | None = None) -> None:
-    """Write the state atomically (temp file in the same directory + rename); ``text``, when given, is
-    ``dump_state(state)`` already made (the server measures it first).
+def save_state(path: Path, state: State) -> None:
+    """Write the state atomically (temp file in the same directory + rename).
 
     An existing file that is corrupt or from a newer Spyglass is never overwritten.
 
     Raises:
         StateError: the existing file cannot be safely replaced, or the directory is not writable.
+    """
+    ensure_replaceable(path)
+    write_atomically(path, dump_state(state))
+
+
+def ensure_replaceable(path: Path) -> None:
+    """Refuse to replace ``path`` unless it is missing, empty or a state file this Spyglass reads.
+
+    Raises:
+        StateError: the file cannot be read, or is corrupt or from a newer Spyglass.
     """
     if path.exists():
         try:
@@ -93,10 +115,14 @@ def save_state(path: Path, state: State, *, text: str | None = None) -> None:
                              remedy="Check the file's permissions.") from None
         if existing.strip():
             parse_state(existing, path)  # raises instead of clobbering a file we cannot read
-    _atomic_write(path, dump_state(state) if text is None else text)
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temp file in the same directory, synced, then renamed.
+
+    Raises:
+        StateError: the directory cannot be created or written.
+    """
     directory = path.parent if str(path.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)

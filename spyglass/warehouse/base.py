@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from spyglass.exceptions import Cancelled
-from spyglass.project.models import Env, Node
+from spyglass.project.models import Node
 from spyglass.warehouse.dialects import Dialect
 
 #: A scalar as it comes back from the warehouse.
@@ -139,16 +139,6 @@ class Warehouse(Protocol):
         """Quote an identifier (column name) the way the adapter does."""
         ...
 
-    def render(self, template: str, env: Env, *, cancel: CancelToken | None = None) -> str:
-        """Render Jinja SQL with ``ref()``/``source()`` resolved against the base or current manifest.
-
-        Raises:
-            CheckError: the template is not valid Jinja or names an unknown node.
-            RenderLimitExceeded: rendering went over its time, step or size limits.
-            Cancelled: ``cancel`` fired while rendering.
-        """
-        ...
-
     def close(self) -> None: ...
 
 
@@ -185,9 +175,6 @@ class ReadOnlyWarehouse:
 
     def quote(self, identifier: str) -> str:
         return self._warehouse.quote(identifier)
-
-    def render(self, template: str, env: Env, *, cancel: CancelToken | None = None) -> str:
-        return self._warehouse.render(template, env, cancel=cancel)
 
     def close(self) -> None:
         """Nothing to release: the underlying warehouse belongs to its opener."""

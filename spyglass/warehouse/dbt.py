@@ -29,13 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spyglass.exceptions import Cancelled, CheckError, SpyglassError, WarehouseError, WarehouseUnavailable
-from spyglass.project.models import ArtifactPair, Env, Node
+from spyglass.project.models import Node
 from spyglass.settings import ProjectSettings
 from spyglass.warehouse.base import CancelToken, QueryResult, Value
 from spyglass.warehouse.dialects import Dialect, dialect_for
 from spyglass.warehouse.errors import ErrorClassifier
 from spyglass.warehouse.profiles import TargetConfig, adapter_plugin, load_target
-from spyglass.warehouse.render import render_sql
 from spyglass.warehouse.types import coarse_types
 
 
@@ -70,9 +69,8 @@ class _Running:
 class DbtWarehouse:
     """A thread-safe warehouse over one dbt adapter instance (see module docstring)."""
 
-    def __init__(self, target: TargetConfig, artifacts: ArtifactPair | None, *, sandboxed: bool = False) -> None:
+    def __init__(self, target: TargetConfig, *, sandboxed: bool = False) -> None:
         self.target = target
-        self._artifacts = artifacts
         self._dialect = dialect_for(target.adapter_type)
         self._errors = ErrorClassifier.for_dialect(self._dialect)
         self._adapter = _instantiate(target, self._dialect)
@@ -155,12 +153,6 @@ class DbtWarehouse:
             mark = quoted[0]
             return mark + quoted[1:-1].replace(mark, mark * 2) + mark
         return quoted
-
-    def render(self, template: str, env: Env, *, cancel: CancelToken | None = None) -> str:
-        if self._artifacts is None:
-            raise CheckError("This warehouse was opened without dbt artifacts, so ref() and source() "
-                             "cannot be resolved.", remedy="Open it through a Session.")
-        return render_sql(template, self._artifacts.side(env).manifest, env.value, cancel=cancel)
 
     def close(self) -> None:
         with self._lock:
@@ -320,7 +312,7 @@ class DbtWarehouse:
             self._prepared.pop(id(connection), None)
 
 
-def open_warehouse(settings: ProjectSettings, artifacts: ArtifactPair, *, sandboxed: bool = False) -> DbtWarehouse:
+def open_warehouse(settings: ProjectSettings, *, sandboxed: bool = False) -> DbtWarehouse:
     """Open the warehouse of the profile target ``settings`` selects (checked with ``select 1``).
 
     ``sandboxed=True`` (the server) runs the dialect's ``sandbox_statements`` on every database handle
@@ -333,7 +325,7 @@ def open_warehouse(settings: ProjectSettings, artifacts: ArtifactPair, *, sandbo
         WarehouseUnavailable: the adapter is not installed or the warehouse cannot be reached.
     """
     target = load_target(settings)
-    warehouse = DbtWarehouse(target, artifacts, sandboxed=sandboxed)
+    warehouse = DbtWarehouse(target, sandboxed=sandboxed)
     try:
         _select_one(warehouse)
     except WarehouseUnavailable:
@@ -349,7 +341,7 @@ def probe(target: TargetConfig) -> float:
         WarehouseUnavailable: the adapter cannot be created or the query fails.
     """
     started = time.monotonic()
-    with DbtWarehouse(target, None) as warehouse:
+    with DbtWarehouse(target) as warehouse:
         _select_one(warehouse)
     return time.monotonic() - started
 

@@ -1,8 +1,9 @@
 """Find and render the dbt profile target the way ``dbt`` does, without dbt's global flags.
 
-Resolution order of ``profiles.yml``: ``--profiles-dir``, then ``DBT_PROFILES_DIR``, then the project
-directory, then the current directory, then ``~/.dbt``. The profile name comes from ``--profile`` or
-the project's ``dbt_project.yml``; the target from ``--target`` or the profile's ``target:``.
+``profiles.yml`` is read from ``settings.profiles_dir`` (the CLI fills it from ``--profiles-dir`` or
+``DBT_PROFILES_DIR``), else as dbt Core does: the current directory when it has one, else ``~/.dbt``
+(:func:`spyglass.settings.default_profiles_dir`). The profile name comes from ``--profile`` or the
+project's ``dbt_project.yml``; the target from ``--target`` or the profile's ``target:``.
 Every value is rendered with dbt-common's native Jinja (as dbt's ``ProfileRenderer`` does), with
 ``env_var(name, default)`` reading ``os.environ``; dbt-core's config package (slow to import, and
 bound to dbt's global flags) is not used.
@@ -19,7 +20,7 @@ from typing import Any
 import yaml
 
 from spyglass.exceptions import ConfigError, WarehouseUnavailable
-from spyglass.settings import ProjectSettings
+from spyglass.settings import ProjectSettings, default_profiles_dir
 
 DEFAULT_THREADS = 1
 
@@ -41,13 +42,7 @@ def profiles_dir(settings: ProjectSettings) -> Path:
     """The directory whose ``profiles.yml`` dbt would read for these settings."""
     if settings.profiles_dir is not None:
         return settings.profiles_dir
-    env_dir = os.environ.get("DBT_PROFILES_DIR")
-    if env_dir:
-        return Path(env_dir)
-    for candidate in (settings.project_dir, Path.cwd()):
-        if (candidate / "profiles.yml").is_file():
-            return candidate
-    return Path.home() / ".dbt"
+    return default_profiles_dir(Path.cwd(), Path.home())
 
 
 def project_profile_name(project_dir: Path) -> str | None:
@@ -79,11 +74,11 @@ def load_target(settings: ProjectSettings) -> TargetConfig:
             "has no `profile:`.",
             remedy="Pass --profile NAME or --project-dir pointing at the dbt project.",
         )
-    target_name, data = _render(directory, path, name, settings.target)
+    target_name, data = _render(path, name, settings.target)
     return _target_config(path, name, target_name, data)
 
 
-def _render(directory: Path, path: Path, name: str, target: str | None) -> tuple[str, dict[str, Any]]:
+def _render(path: Path, name: str, target: str | None) -> tuple[str, dict[str, Any]]:
     try:
         raw_profiles = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:

@@ -19,8 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+from spyglass.server.security import REQUEST_HEADER
+from spyglass.testing.gitlab import FakeGitLab
 from tests.browser.conftest import LiveServer
-from tests.fakes.gitlab import FakeGitLab
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -114,7 +115,7 @@ def test_a_page_of_another_origin_cannot_import_delete_or_disconnect(page: Any, 
                                                                       fake_gitlab: FakeGitLab) -> None:
     url = live_server.url
     _connect_gitlab(url, fake_gitlab)
-    created = httpx.post(f"{url}/api/checks", json={"type": "lineage_diff", "params": {}, "name": "Reviewed"})
+    created = httpx.post(f"{url}/api/checks", json={"spec": {"type": "lineage_diff", "params": {}}, "name": "Reviewed"})
     assert created.status_code == 201, created.text
     check_id = created.json()["check_id"]
     before = httpx.get(f"{url}/api/checks").json()
@@ -142,6 +143,7 @@ def test_a_page_of_another_origin_cannot_import_delete_or_disconnect(page: Any, 
     # and nothing changed
     assert httpx.get(f"{url}/api/checks").json() == before
     assert httpx.get(f"{url}/api/gitlab/connection").json()["connected"] is True
+    assert httpx.post(f"{url}/api/state/save", headers={REQUEST_HEADER: "1"}).status_code == 200
     saved = json.loads(live_server.state_path.read_text())
     assert [c["name"] for c in saved["checks"]] == ["Reviewed"] and saved["checks"][0]["approved"] is False
 

@@ -12,11 +12,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from spyglass.demo import DemoPaths
+from spyglass.server.security import REQUEST_HEADER
+from spyglass.testing.gitlab import FakeGitLab
 from tests.browser.conftest import LiveServer, running_server, screenshot
-from tests.fakes.gitlab import FakeGitLab
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -69,8 +71,9 @@ def test_lineage_value_diff_checklist_approve(page: Any, live_server: LiveServer
     assert page.locator("#check-detail .badge.approved").count() == 1
     assert "null" not in page.locator("#check-detail").inner_text().splitlines()
     screenshot(page, "checklist")
+    assert httpx.post(f"{live_server.url}/api/state/save", headers={REQUEST_HEADER: "1"}).status_code == 200
     saved = json.loads(live_server.state_path.read_text())
-    assert saved["checks"][0]["approved"] is True and saved["checks"][0]["type"] == "value_diff"
+    assert saved["checks"][0]["approved"] is True and saved["checks"][0]["spec"]["type"] == "value_diff"
 
 
 def _gitlab_world(fake: FakeGitLab) -> Any:

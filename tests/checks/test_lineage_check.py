@@ -8,7 +8,7 @@ import pytest
 
 from spyglass.checks.base import CheckContext
 from spyglass.checks.lineage_check import LINEAGE_DIFF, LineageDiffParams, LineageDiffResult, run, title
-from spyglass.checks.registry import lookup
+from spyglass.checks.registry import definition_of, parse_spec
 from spyglass.project.artifacts import load_pair
 from spyglass.project.lineage import diff_lineage
 from spyglass.warehouse.base import CancelToken
@@ -78,7 +78,7 @@ def test_title_and_definition() -> None:
     assert title(LineageDiffParams(select="tag:mart")) == "Lineage diff of tag:mart"
     assert title(LineageDiffParams(view_mode="all", exclude="x")) == "Lineage diff of all nodes excluding x"
     assert LINEAGE_DIFF.needs_warehouse is False
-    assert lookup("lineage_diff") is LINEAGE_DIFF
+    assert definition_of(parse_spec("lineage_diff", {})) is LINEAGE_DIFF
 
 
 def test_result_round_trips_as_json(ctx: CheckContext) -> None:

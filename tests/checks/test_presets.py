@@ -5,6 +5,9 @@ from pathlib import Path
 import pytest
 
 from spyglass.checks.presets import DEFAULT_CHECKS, load_presets
+from spyglass.checks.row_count import RowCountDiffSpec
+from spyglass.checks.schema_diff import SchemaDiffParams, SchemaDiffSpec
+from spyglass.checks.simple import SimpleSpec
 from spyglass.exceptions import ConfigError
 
 RECCE_YML = """\
@@ -26,9 +29,9 @@ checks:
 def test_defaults_without_any_config(tmp_path: Path) -> None:
     config = load_presets(tmp_path)
     assert config.source == "defaults"
-    assert [(c.type, c.params) for c in config.checks] == [
-        ("schema_diff", {"select": "state:modified"}),
-        ("row_count_diff", {"select": "state:modified,config.materialized:table"}),
+    assert [c.spec.model_dump() for c in config.checks] == [
+        {"type": "schema_diff", "params": {"select": "state:modified"}},
+        {"type": "row_count_diff", "params": {"select": "state:modified,config.materialized:table"}},
     ]
     assert config.checks == DEFAULT_CHECKS
 
@@ -38,7 +41,8 @@ def test_recce_yml_is_read_unchanged(tmp_path: Path) -> None:
     config = load_presets(tmp_path)
     assert config.source == "recce.yml"
     assert [c.name for c in config.checks] == ["Row count diff", "Customers value diff"]
-    assert config.checks[1].params == {"model": "customers", "primary_key": "customer_id"}
+    assert config.checks[1].spec.model_dump() == {"type": "value_diff",
+                                                  "params": {"model": "customers", "primary_key": "customer_id"}}
     assert config.checks[0].description == "Check the row count"
 
 
@@ -47,7 +51,7 @@ def test_spyglass_yml_wins_over_recce_yml(tmp_path: Path) -> None:
     (tmp_path / "spyglass.yml").write_text("checks:\n  - type: schema_diff\n")
     config = load_presets(tmp_path)
     assert config.source == "spyglass.yml"
-    assert [(c.name, c.type, c.params) for c in config.checks] == [(None, "schema_diff", {})]
+    assert [(c.name, c.spec) for c in config.checks] == [(None, SchemaDiffSpec(params=SchemaDiffParams()))]
 
 
 def test_empty_file_means_no_checks(tmp_path: Path) -> None:
@@ -72,3 +76,34 @@ def test_bad_config_names_the_file_and_what_to_do(tmp_path: Path, text: str, fra
     assert "spyglass.yml" in err.value.message
     assert err.value.remedy
     assert err.value.exit_code == 2
+
+
+def test_recce_aliases_and_manual_checks_are_read(tmp_path: Path) -> None:
+    """A recce.yml with `type: simple` (a manual check) or an alias (`row_count`) was an unknown type."""
+    (tmp_path / "recce.yml").write_text("checks:\n"
+                                        "  - name: Dashboards still load\n    type: simple\n"
+                                        "  - name: Rows\n    type: row_count\n    params: {select: orders}\n")
+    checks = load_presets(tmp_path).checks
+    assert isinstance(checks[0].spec, SimpleSpec) and checks[0].name == "Dashboards still load"
+    assert isinstance(checks[1].spec, RowCountDiffSpec) and checks[1].spec.type == "row_count_diff"
+    assert checks[1].spec.params.select == "orders"
+
+
+@pytest.mark.parametrize(
+    ("check", "fragments"),
+    [
+        ("{name: Counts, type: row_counts}", ["Check #2 ('Counts')", "no check type 'row_counts'"]),
+        ("{type: top_k_diff, params: {model: orders, k: many}}",
+         ["Check #2 ", "Invalid params for top_k_diff", "column_name: Field required", "k: Input should be"]),
+        ("{type: value_diff, params: [orders]}", ["Check #2 ", "params: Input should be a valid dictionary"]),
+    ],
+)
+def test_a_bad_check_is_refused_at_load_naming_it_and_the_field(tmp_path: Path, check: str,
+                                                                 fragments: list[str]) -> None:
+    """Unknown types and invalid params were accepted here and failed only when the check ran."""
+    (tmp_path / "spyglass.yml").write_text(f"checks:\n  - {{type: schema_diff}}\n  - {check}\n")
+    with pytest.raises(ConfigError) as err:
+        load_presets(tmp_path)
+    for fragment in fragments:
+        assert fragment in err.value.message
+    assert "spyglass.yml" in err.value.message and err.value.remedy

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from spyglass.checks.profile import ColumnProfile, ProfileDiffParams, ProfileDiffResult, run
+from spyglass.checks.registry import parse_spec
 from spyglass.exceptions import Cancelled
 from spyglass.report.details.profile import render
 from spyglass.state.models import RunStatus
@@ -128,20 +129,20 @@ def test_approx_mode(crafted: Crafted) -> None:
 def test_unknown_model_and_column_fail_the_run_with_a_remedy(crafted: Crafted) -> None:
     crafted.create_model("things", BASE, CURRENT)
     session = crafted.session()
-    unknown_column = session.run_check("profile_diff", {"model": "things", "columns": ["ordr"]})
+    unknown_column = session.run_check(parse_spec("profile_diff", {"model": "things", "columns": ["ordr"]}))
     assert unknown_column.status is RunStatus.FAILED and unknown_column.error is not None
     assert unknown_column.error.kind == "CheckError"
     assert "no column 'ordr'" in unknown_column.error.message
     assert "Did you mean 'order'?" in unknown_column.error.remedy
     assert "MixedCase, order, with space, ünïcode" in unknown_column.error.remedy
-    unknown_model = session.run_check("profile_diff", {"model": "thing"})
+    unknown_model = session.run_check(parse_spec("profile_diff", {"model": "thing"}))
     assert unknown_model.status is RunStatus.FAILED and unknown_model.error is not None
     assert "'thing'" in unknown_model.error.message and "things" in unknown_model.error.remedy
 
 
 def test_result_round_trips_through_json(crafted: Crafted) -> None:
     crafted.create_model("things", BASE, CURRENT)
-    record = crafted.session().run_check("profile", {"model": "things"})  # Recce's alias
+    record = crafted.session().run_check(parse_spec("profile", {"model": "things"}))  # Recce's alias
     assert record.status is RunStatus.SUCCESS and isinstance(record.result, ProfileDiffResult)
     again = type(record).model_validate_json(record.model_dump_json())
     assert again.result == record.result

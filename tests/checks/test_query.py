@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from spyglass.checks.query import ColumnInfo, QueryParams, QueryResultModel, run
+from spyglass.checks.registry import parse_spec
 from spyglass.checks.sql import to_json_scalar
 from spyglass.project.models import Env
 from spyglass.state.models import RunStatus
@@ -51,7 +52,7 @@ def test_query_errors_are_failed_runs(crafted: Crafted) -> None:
         ("select {{ 1 + }}", "CheckError"),
     ]
     for template, kind in cases:
-        record = session.run_check("query", {"sql_template": template})
+        record = session.run_check(parse_spec("query", {"sql_template": template}))
         assert record.status is RunStatus.FAILED, template
         assert record.error is not None and record.error.kind == kind, (template, record.error)
         assert record.error.message and record.error.remedy
@@ -95,7 +96,7 @@ def test_hostile_queries_are_refused_and_nothing_reaches_the_warehouse(crafted: 
     session = crafted.session()
     for template in _hostile(crafted.engine, marker):
         sql = template.replace("{rel}", "{{ ref('people') }}")
-        record = session.run_check("query", {"sql_template": sql})
+        record = session.run_check(parse_spec("query", {"sql_template": sql}))
         assert record.status is RunStatus.FAILED, sql
         assert record.error is not None and record.error.kind == "QueryRefused", (sql, record.error)
         assert record.error.message and record.error.remedy

@@ -7,6 +7,7 @@ import pytest
 from spyglass.checks.query import QueryParams
 from spyglass.checks.query import run as query_run
 from spyglass.checks.query_diff import QueryDiffParams, QueryDiffResult, RowCount, run
+from spyglass.checks.registry import parse_spec
 from spyglass.checks.value_diff_detail import DiffRow
 from spyglass.project.models import Env
 from spyglass.state.models import RunStatus
@@ -110,7 +111,7 @@ def test_bad_input_is_a_failed_run(crafted: Crafted) -> None:
           "base_sql_template": TEMPLATE}, "QueryRefused", "The current query could not be parsed"),
     ]
     for params, kind, message in cases:
-        record = session.run_check("query_diff", dict(params))
+        record = session.run_check(parse_spec("query_diff", dict(params)))
         assert record.status is RunStatus.FAILED, params
         assert record.error is not None and record.error.kind == kind, (params, record.error)
         assert message in record.error.message and record.error.remedy
@@ -132,7 +133,7 @@ def test_both_sides_empty_is_a_result(crafted: Crafted) -> None:
     assert QueryDiffResult.model_validate_json(keyed.model_dump_json()) == keyed
     one_side = _diff(crafted, sql_template=TEMPLATE + " where id = 5", base_sql_template=empty)
     assert not one_side.both_empty and one_side.mismatch
-    record = crafted.session().run_check("query_diff", {"sql_template": empty, "primary_keys": "id"})
+    record = crafted.session().run_check(parse_spec("query_diff", {"sql_template": empty, "primary_keys": "id"}))
     assert record.status is RunStatus.SUCCESS, record.error
 
 
@@ -145,7 +146,7 @@ def test_hostile_sql_on_either_side_never_runs(crafted: Crafted) -> None:
     for params in ({"sql_template": breakout}, {"sql_template": TEMPLATE, "base_sql_template": breakout},
                    {"sql_template": breakout, "primary_keys": ["id"]},
                    {"sql_template": "with d as (delete from {{ ref('things') }} returning *) select * from d"}):
-        record = session.run_check("query_diff", params)
+        record = session.run_check(parse_spec("query_diff", params))
         assert record.status is RunStatus.FAILED and record.error is not None
         assert record.error.kind == "QueryRefused", record.error
     wh = crafted.warehouse()

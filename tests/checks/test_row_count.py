@@ -9,7 +9,7 @@ import yaml
 from pydantic import TypeAdapter
 
 from spyglass.checks.base import CheckContext
-from spyglass.checks.registry import AnyResult
+from spyglass.checks.registry import AnyResult, parse_spec
 from spyglass.checks.row_count import (
     ROW_COUNT_DIFF,
     RowCountDiffParams,
@@ -109,7 +109,7 @@ def test_cancelled_token_cancels_the_check(crafted: Crafted) -> None:
 def test_through_session_with_recce_alias_and_json_round_trip(crafted: Crafted) -> None:
     _build(crafted)
     session = crafted.session()
-    record = session.run_check("row_count", {"node_names": ["filtered", "same"]})
+    record = session.run_check(parse_spec("row_count", {"node_names": ["filtered", "same"]}))
     assert record.status is RunStatus.SUCCESS, record.error
     result = record.result
     assert isinstance(result, RowCountDiffResult)
@@ -173,7 +173,7 @@ def test_demo_row_count_shows_the_filtered_models_drop(demo_build: DemoPaths) ->
 
     session = Session.load(demo_build.settings)
     try:
-        record = session.run_check("row_count_diff", {"select": "state:modified+"})
+        record = session.run_check(parse_spec("row_count_diff", {"select": "state:modified+"}))
     finally:
         session.close()
     assert record.status is RunStatus.SUCCESS, record.error
@@ -207,7 +207,7 @@ def test_permission_denied_on_one_side(crafted: Crafted, postgres_server: Postgr
     outputs["reader"] = {**outputs["dev"], "user": role}
     profiles_path.write_text(yaml.safe_dump(profiles))
     pair = crafted.pair()
-    warehouse = open_warehouse(replace(crafted.settings, target="reader"), pair)
+    warehouse = open_warehouse(replace(crafted.settings, target="reader"))
     try:
         ctx = CheckContext(artifacts=pair, lineage=diff_lineage(pair), warehouse=warehouse, cancel=CancelToken())
         row = _by_name(ROW_COUNT_DIFF.run(RowCountDiffParams(node_names=("secret",)), ctx))["secret"]

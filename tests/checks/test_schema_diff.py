@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from spyglass.checks import registry
 from spyglass.checks.base import CheckContext
-from spyglass.checks.registry import lookup
+from spyglass.checks.registry import definition_of, parse_spec
 from spyglass.checks.schema_diff import SCHEMA_DIFF, SchemaDiffParams, SchemaDiffResult, run, title
 from spyglass.exceptions import CheckError, SelectionError
 from spyglass.project.artifacts import load_pair
@@ -149,7 +150,7 @@ def test_node_id_param(tmp_path: Path) -> None:
     assert not one.mismatch
     names = _run(ctx, node_id=["stg_orders", "old_report"], select="tag:nothing")  # node_id wins
     assert [n.name for n in names.nodes] == ["old_report", "stg_orders"]
-    with pytest.raises(CheckError, match="No node 'nope'"):
+    with pytest.raises(CheckError, match="No model, seed, snapshot or source 'nope'"):
         _run(ctx, node_id="nope")
 
 
@@ -179,7 +180,7 @@ def test_title_and_definition() -> None:
     assert title(SchemaDiffParams(node_id=["model.shop.orders", "model.shop.customers"])) == \
         "Schema diff of orders, customers"
     assert SCHEMA_DIFF.needs_warehouse is False
-    assert lookup("schema_diff") is SCHEMA_DIFF
+    assert definition_of(parse_spec("schema_diff", {})) is SCHEMA_DIFF
 
 
 def test_result_round_trips_as_json(tmp_path: Path) -> None:
@@ -194,7 +195,7 @@ def test_runs_through_the_session_without_a_warehouse(tmp_path: Path) -> None:
     write_catalog(base_dir, BASE_TABLES)
     write_catalog(current_dir, CURRENT_TABLES)
     session = Session.load(ProjectSettings(project_dir=tmp_path, profiles_dir=tmp_path))
-    record = session.run_check("schema_diff", {"select": "stg_orders"})
+    record = session.run_check(parse_spec("schema_diff", {"select": "stg_orders"}))
     assert record.status.value == "success", record.error
     assert record.mismatch is True
-    assert session.title("schema_diff", {}) == "Schema diff of state:modified"
+    assert registry.title(parse_spec("schema_diff", {})) == "Schema diff of state:modified"

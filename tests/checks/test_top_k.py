@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spyglass.checks.registry import parse_spec
 from spyglass.checks.top_k import TopKDiffParams, TopKSide, TopKValue, run
 from spyglass.state.models import RunStatus
 from tests.fixtures.warehouses import Crafted
@@ -75,7 +76,7 @@ def test_empty_tables_and_missing_side(crafted: Crafted) -> None:
 
 def test_unknown_column_fails_with_the_available_columns(crafted: Crafted) -> None:
     crafted.create_model("letters", BASE, CURRENT)
-    record = crafted.session().run_check("top_k_diff", {"model": "letters", "column_name": "grp", "k": 3})
+    record = crafted.session().run_check(parse_spec("top_k_diff", {"model": "letters", "column_name": "grp", "k": 3}))
     assert record.status is RunStatus.FAILED and record.error is not None
     assert record.error.message == "Model 'letters' has no column 'grp'."
     assert record.error.remedy.endswith("Available columns: id, Group.")

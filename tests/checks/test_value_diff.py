@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from spyglass.checks.registry import parse_spec
 from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult, run
-from spyglass.exceptions import CheckError
+from spyglass.exceptions import CheckError, UsageError
 from spyglass.report.details import render_details
 from spyglass.state.models import RunRecord, RunStatus
 from tests.fixtures.warehouses import Crafted
@@ -43,7 +44,7 @@ def test_added_removed_changed_with_nulls_and_awkward_names(crafted: Crafted) ->
     assert result.mismatch
     assert result.headline == "1 added, 1 removed, 3 of 5 changed"
     assert ValueDiffResult.model_validate_json(result.model_dump_json()) == result
-    record = crafted.session().run_check("value_diff", {"model": "orders", "primary_key": "Id"})
+    record = crafted.session().run_check(parse_spec("value_diff", {"model": "orders", "primary_key": "Id"}))
     assert RunRecord.model_validate_json(record.model_dump_json()).result == result  # state file round trip
 
 
@@ -89,8 +90,8 @@ def test_where_filters_both_sides(crafted: Crafted) -> None:
         assert (result.base_rows, result.current_rows) == (5, 4)
         assert (result.added, result.removed, result.in_both, result.changed) == (0, 1, 4, 3)
         assert {c.column: c.mismatched for c in result.columns} == {"order": 2, "group": 1, "unit price ü": 0}
-    record = crafted.session().run_check("value_diff", {"model": "orders", "primary_key": "Id",
-                                                        "where": "nope > 1"})
+    record = crafted.session().run_check(parse_spec("value_diff", {"model": "orders", "primary_key": "Id",
+                                                        "where": "nope > 1"}))
     assert record.status is RunStatus.FAILED and record.error is not None
     assert record.error.kind == "QuerySyntaxError"
 
@@ -128,7 +129,7 @@ def test_both_sides_empty_is_a_result(crafted: Crafted) -> None:
         assert [(c.column, c.matched, c.mismatched, c.matched_p) for c in result.columns] == [("name", 0, 0, None)]
         assert not result.mismatch
         assert result.headline == "both sides empty: 0 rows each"
-    record = crafted.session().run_check("value_diff", {"model": "void", "primary_key": "Id"})
+    record = crafted.session().run_check(parse_spec("value_diff", {"model": "void", "primary_key": "Id"}))
     assert record.status is RunStatus.SUCCESS, record.error
     assert record.result is not None and not record.result.mismatch
     assert "0 base rows, 0 current rows" in render_details(record.result)
@@ -151,7 +152,7 @@ def test_both_sides_empty_is_a_result(crafted: Crafted) -> None:
 def test_bad_keys_fail_with_offending_values(crafted: Crafted, base_sql: str, current_sql: str,
                                              message: str) -> None:
     crafted.create_model("dupes", base_sql, current_sql)
-    record = crafted.session().run_check("value_diff", {"model": "dupes", "primary_key": "id"})
+    record = crafted.session().run_check(parse_spec("value_diff", {"model": "dupes", "primary_key": "id"}))
     assert record.status is RunStatus.FAILED
     assert record.error is not None and record.error.kind == "CheckError"
     assert message in record.error.message
@@ -167,7 +168,7 @@ def test_low_cardinality_key_on_200k_rows_is_refused_before_the_join(crafted: Cr
     """A 5-value key over 200k rows: joining on it would pair 8e9 rows (no answer after minutes on
     PostgreSQL); the key is checked first, so the run fails with the offending values instead."""
     crafted.create_model("big", LOW_CARDINALITY, LOW_CARDINALITY)
-    record = crafted.session().run_check(check_type, {"model": "big", "primary_key": "k"})
+    record = crafted.session().run_check(parse_spec(check_type, {"model": "big", "primary_key": "k"}))
     assert record.status is RunStatus.FAILED
     assert record.error is not None and record.error.kind == "CheckError"
     assert "primary key (k) of model 'big' is not unique and non-null" in record.error.message
@@ -183,22 +184,21 @@ def test_bad_input_fails_with_a_clear_message(crafted: Crafted) -> None:
     crafted.create_model("fresh", None, "select 1 as id")
     session = crafted.session()
     cases = [
-        ({"model": "nope", "primary_key": "Id"}, "in neither the base nor the current manifest"),
+        ({"model": "nope", "primary_key": "Id"}, "No model, seed, snapshot or source 'nope' in the base or current"),
         ({"model": "fresh", "primary_key": "id"}, "exists only in current"),
         ({"model": "orders", "primary_key": "missing"}, "primary key column 'missing' is not in both sides"),
         ({"model": "orders", "primary_key": "Id", "columns": ["nah"]}, "Unknown column(s) 'nah'"),
     ]
     for params, message in cases:
-        record = session.run_check("value_diff", dict(params))
+        record = session.run_check(parse_spec("value_diff", dict(params)))
         assert record.status is RunStatus.FAILED, params
         assert record.error is not None and message in record.error.message
         assert record.error.remedy
-    no_key = session.run_check("value_diff", {"model": "orders"})
+    no_key = session.run_check(parse_spec("value_diff", {"model": "orders"}))
     assert no_key.status is RunStatus.FAILED and no_key.error is not None
     assert no_key.error.message == "No primary key given for model 'orders', and none is declared in dbt."
-    invalid = session.run_check("value_diff", {"model": "orders", "primary_key": []})
-    assert invalid.status is RunStatus.FAILED and invalid.error is not None
-    assert invalid.error.kind == "UsageError"
+    with pytest.raises(UsageError, match="primary_key: Value error, primary_key must name at least one column"):
+        parse_spec("value_diff", {"model": "orders", "primary_key": []})  # refused before anything runs
 
 
 @pytest.mark.parametrize(

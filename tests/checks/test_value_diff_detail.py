@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spyglass.checks.registry import parse_spec
 from spyglass.checks.value_diff_detail import DiffRow, ValueDiffDetailParams, ValueDiffDetailResult, run
 from spyglass.state.models import RunStatus
 from tests.checks.test_value_diff import BASE_ROWS, COMPOSITE_BASE, COMPOSITE_CURRENT, CURRENT_ROWS
@@ -70,7 +71,7 @@ def test_identical_and_duplicate_keys(crafted: Crafted) -> None:
     assert (same.diff.rows, same.diff.total, same.mismatch) == ((), 0, False)
     crafted.create_model("dupes", "select * from (values (1, 'a'), (1, 'b')) as t(id, v)",
                          "select * from (values (1, 'a')) as t(id, v)")
-    record = crafted.session().run_check("value_diff_detail", {"model": "dupes", "primary_key": "id"})
+    record = crafted.session().run_check(parse_spec("value_diff_detail", {"model": "dupes", "primary_key": "id"}))
     assert record.status is RunStatus.FAILED and record.error is not None
     assert "base: id=1 (2 rows)" in record.error.message
 
@@ -78,7 +79,7 @@ def test_identical_and_duplicate_keys(crafted: Crafted) -> None:
 def test_both_sides_empty_is_a_result(crafted: Crafted) -> None:
     empty = 'select * from (values (1, \'a\')) as t("Id", "name") where 1 = 0'
     crafted.create_model("void", empty, empty)
-    record = crafted.session().run_check("value_diff_detail", {"model": "void", "primary_key": "Id"})
+    record = crafted.session().run_check(parse_spec("value_diff_detail", {"model": "void", "primary_key": "Id"}))
     assert record.status is RunStatus.SUCCESS, record.error
     assert isinstance(record.result, ValueDiffDetailResult)
     assert (record.result.diff.rows, record.result.diff.total, record.result.mismatch) == ((), 0, False)

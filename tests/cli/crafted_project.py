@@ -1,4 +1,4 @@
-"""What the ad-hoc CLI tests share: a crafted model written out as dbt artifacts, and running `spyglass`."""
+"""What the CLI tests share: crafted models written out as dbt artifacts, and running `spyglass`."""
 
 from __future__ import annotations
 
@@ -14,13 +14,24 @@ from tests.project.manifest_builder import ManifestBuilder, write_pair
 
 def orders_project(crafted: Crafted, monkeypatch: pytest.MonkeyPatch, base_sql: str, current_sql: str) -> Path:
     """The crafted ``orders`` table plus manifests on disk (target-base/, target/) naming it, no catalogs."""
-    crafted.create_model("orders", base_sql, current_sql)
+    return models_project(crafted, monkeypatch, {"orders": (base_sql, current_sql)})
+
+
+def models_project(crafted: Crafted, monkeypatch: pytest.MonkeyPatch, models: dict[str, tuple[str, str]]) -> Path:
+    """Crafted tables (name: base SQL, current SQL) plus manifests on disk (target-base/, target/) naming
+    them, no catalogs.
+
+    The working directory becomes the project's, as a dbt user works: dbt Core (and Spyglass) read
+    ``profiles.yml`` from there, not from ``--project-dir``."""
     base = ManifestBuilder("crafted", database=crafted.database, schema=crafted.schemas[Env.BASE])
-    base.model("orders", sql=base_sql, materialized="table")
     current = base.copy(schema=crafted.schemas[Env.CURRENT])
-    current.model("orders", sql=current_sql, materialized="table")
+    for name, (base_sql, current_sql) in models.items():
+        crafted.create_model(name, base_sql, current_sql)
+        base.model(name, sql=base_sql, materialized="table")
+        current.model(name, sql=current_sql, materialized="table")
     write_pair(crafted.project_dir, base, current)
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(crafted.project_dir)
     return crafted.project_dir
 
 

@@ -70,7 +70,7 @@ def test_debug_reports_a_failing_connection(tmp_path: Path) -> None:
     write_project(tmp_path, {"crafted": {"target": "dev", "outputs": {"dev": {
         "type": "postgres", "host": "127.0.0.1", "port": 1, "user": "u", "password": "pw-not-shown",
         "dbname": "d", "schema": "s", "threads": 1, "connect_timeout": 2, "retries": 0}}}})
-    code, out = _debug(["--project-dir", str(tmp_path)])
+    code, out = _debug(["--project-dir", str(tmp_path), "--profiles-dir", str(tmp_path)])
     assert code == 2
     assert "pass  Profile" in out and "'crafted'" in out
     assert "fail  Connection" in out and "fix: Check the target's connection settings" in out
@@ -80,7 +80,7 @@ def test_debug_reports_a_failing_connection(tmp_path: Path) -> None:
 def test_debug_reports_an_invalid_target(tmp_path: Path) -> None:
     write_project(tmp_path, {"crafted": {"target": "dev", "outputs": {"dev": {"type": "duckdb", "path": "x"}}}})
     (tmp_path / "profiles.yml").write_text(yaml.safe_dump({"crafted": {"outputs": {}}}))
-    code, out = _debug(["--project-dir", str(tmp_path), "--target", "prod"])
+    code, out = _debug(["--project-dir", str(tmp_path), "--profiles-dir", str(tmp_path), "--target", "prod"])
     assert code == 2
     assert "fail  Profile" in out and "prod" in out
 

@@ -117,7 +117,7 @@ def test_hostile_preset_in_spyglass_yml_is_refused(project: Path, crafted: Craft
     code, _, _ = spyglass(capsys, "run", "--project-dir", project, "-o", state, "--fail-on", "error")
     assert code == 1
     runs = json.loads(state.read_text())["runs"]
-    errors = {run["type"]: run["error"] for run in (runs.values() if isinstance(runs, dict) else runs)}
+    errors = {run["spec"]["type"]: run["error"] for run in (runs.values() if isinstance(runs, dict) else runs)}
     assert errors["query"]["kind"] == errors["query_diff"]["kind"] == "QueryRefused"
     rows = crafted.warehouse().execute(f"select count(*) from {crafted.relation('orders', Env.CURRENT)}")
     assert rows.scalar() == 3

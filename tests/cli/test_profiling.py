@@ -36,9 +36,15 @@ def test_profile_diff_table_and_json(project: Path, capsys: pytest.CaptureFixtur
 
 @pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
 def test_top_k_and_histogram(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = spyglass(capsys, "top-k-diff", "orders", "status", "-k", "1", "--project-dir", project)
+    code, out, _ = spyglass(capsys, "top-k-diff", "orders", "status", "--top", "1", "--project-dir", project)
     assert code == 0
     assert "Top 1 values of orders.Status" in out and "mismatch" in out
+    code, out, _ = spyglass(capsys, "top-k-diff", "orders", "status", "--k", "2", "--json")
+    assert code == 0 and json.loads(out)["result"]["k"] == 2
+    # one letter, one meaning: -k is --primary-key in every command, and the old `top-k-diff -k N` says so
+    code, out, err = spyglass(capsys, "top-k-diff", "orders", "status", "-k", "1")
+    assert (code, out) == (2, "")
+    assert "-k means --primary-key in every spyglass command; write --top 1" in err
     code, out, _ = spyglass(capsys, "histogram-diff", "orders", "amount", "--num-bins", "4", "--json",
                             "--project-dir", project)
     result = json.loads(out)["result"]

@@ -63,9 +63,9 @@ def test_run_on_the_demo_writes_state_and_summary(demo_build, tmp_path: Path) ->
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"State written to {state_path}" in result.stdout.replace("\n", "")
     state = json.loads(state_path.read_text())
-    assert state["schema_version"] == 1
+    assert state["schema_version"] == 2
     assert state["environment"]["base"]["adapter_type"] == "duckdb"
-    assert {c["type"] for c in state["checks"]} >= {"schema_diff", "row_count_diff", "value_diff"}
+    assert {c["spec"]["type"] for c in state["checks"]} >= {"schema_diff", "row_count_diff", "value_diff"}
     assert all(r["status"] in {"success", "skipped"} for r in state["runs"]), state["runs"]
     summary = summary_path.read_text()
     assert summary.startswith("# Spyglass summary")

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from spyglass.checks.registry import parse_spec
 from spyglass.demo import DemoPaths
 from spyglass.demo.changeset import (
     ADDED_MODELS,
@@ -19,6 +20,7 @@ from spyglass.demo.changeset import (
 )
 from spyglass.demo.runner import DbtInvocation, run_dbt
 from spyglass.exceptions import SpyglassError
+from spyglass.project.lookup import find_in_pair, find_node
 from spyglass.project.models import Env, ResourceType
 from spyglass.service import Session
 from spyglass.state.models import RunStatus
@@ -64,8 +66,7 @@ def test_unchanged_downstream_models_are_impacted_not_modified(session: Session)
 
 
 def test_base_and_current_live_in_two_schemas_of_one_file(session: Session) -> None:
-    base = session.artifacts.base.manifest.find(FILTERED_MODEL)
-    current = session.artifacts.current.manifest.find(FILTERED_MODEL)
+    base, current = find_in_pair(session.artifacts, FILTERED_MODEL).nodes
     assert base is not None and current is not None
     assert (base.schema, current.schema) == ("prod", "dev")
     assert base.database == current.database
@@ -78,16 +79,16 @@ def test_filtered_model_loses_rows(session: Session) -> None:
     counts = {}
     for env, manifest in ((Env.BASE, session.artifacts.base.manifest),
                           (Env.CURRENT, session.artifacts.current.manifest)):
-        node = manifest.find(FILTERED_MODEL)
-        assert node is not None
-        counts[env] = warehouse.execute(f"select count(*) from {warehouse.relation(node)}").scalar()
+        found = find_node(manifest, FILTERED_MODEL)
+        assert found is not None
+        counts[env] = warehouse.execute(f"select count(*) from {warehouse.relation(found.node)}").scalar()
     assert isinstance(counts[Env.BASE], int) and isinstance(counts[Env.CURRENT], int)
     # every 20th order is cancelled and the change set filters cancelled orders out
     assert counts[Env.CURRENT] == counts[Env.BASE] - counts[Env.BASE] // 20
 
 
 def test_row_count_check_shows_the_drop(session: Session) -> None:
-    run = session.run_check("row_count_diff", {"select": FILTERED_MODEL})
+    run = session.run_check(parse_spec("row_count_diff", {"select": FILTERED_MODEL}))
     assert run.status is RunStatus.SUCCESS, run.error
     assert run.result is not None and run.result.mismatch
 

@@ -78,8 +78,8 @@ def test_demo_without_no_serve_serves_the_ui(tmp_path: Path) -> None:
         checks = httpx.get(f"{base}/api/checks", timeout=30).json()
         assert [c["name"] for c in checks] == [c.name for c in load_presets(PROJECT_SOURCE).checks]
         # a run from the UI queries the demo's DuckDB file through the server's sandboxed connection
-        started = httpx.post(f"{base}/api/runs", json={"type": "row_count_diff",
-                                                       "params": {"select": FILTERED_MODEL}}, timeout=30)
+        started = httpx.post(f"{base}/api/runs", json={"spec": {"type": "row_count_diff",
+                                                                "params": {"select": FILTERED_MODEL}}}, timeout=30)
         assert started.status_code == 202, started.text
         run = httpx.get(f"{base}/api/runs/{started.json()['run_id']}/wait", timeout=120).json()
         assert run["status"] == "success", run

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from cryptography.fernet import Fernet
 
 from spyglass.cli.main import main
 from spyglass.state.store import save_state
+from spyglass.store import Store
+from tests.fixtures.stores import StoreBackend, counting_store_opens
 from tests.gitlab.conftest import PROJECT, Scenario, make_state
 
 
@@ -211,3 +214,62 @@ def test_an_impossible_mr_iid_is_a_usage_error(scenario: Scenario, tmp_path: Pat
         posted = Cli()("gitlab", "post", "--mr", iid, "--state-file", str(state_file))
         assert posted.code == 2 and "--mr" in posted.err
     assert scenario.fake.requests == []
+
+
+# -- the store: opened once per command; its secrets re-encrypted after a key change --------------------------
+
+
+def test_a_post_with_notes_and_commit_status_opens_the_store_once(
+        store_backend: StoreBackend, scenario: Scenario, tmp_path: Path) -> None:
+    cli = Cli()
+    connected = cli("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT, "--token-stdin",
+                    stdin=scenario.user_token("bot", 40) + "\n")
+    assert connected.code == 0, connected.err
+    state_file = tmp_path / "spyglass_state.json"
+    save_state(state_file, make_state({"orders"}))
+    database = store_backend.postgres
+    others = database.backends() if database else 0  # the scenario's own store may hold one
+    sessions_before = database.settled_sessions(still_open=others) if database else 0
+
+    with counting_store_opens(store_backend.home) as opens:
+        posted = cli("gitlab", "post", "--mr", "1", "--state-file", str(state_file), "--notes", "--commit-status")
+
+    assert posted.code == 0, posted.err
+    assert "Commit status `spyglass`" in posted.out and "Threads: 1 opened" in posted.out
+    assert opens.key_reads == 1  # the key is read once: the store is opened once
+    if database is None:
+        assert opens.sqlite_connections == 1
+    else:
+        assert database.settled_sessions(still_open=others) - sessions_before == 1  # one connection, reused
+    listed = json.loads(cli("gitlab", "mrs", "--json").out)
+    assert listed["merge_requests"][0]["status"] == "summary posted"  # tracked through that one store
+
+
+def test_reencrypt_moves_the_stored_secrets_to_the_new_key(
+        store_backend: StoreBackend, scenario: Scenario) -> None:
+    cli = Cli()
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    token = scenario.user_token("bot", 40)
+    with_old = {"SPYGLASS_SECRET_KEY": old_key}
+    assert cli("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT, "--token-stdin",
+               stdin=token + "\n", env=with_old).code == 0
+    assert cli("gitlab", "webhook", "install", "https://spyglass.example/api/gitlab/webhook", env=with_old).code == 0
+    with_new = {"SPYGLASS_SECRET_KEY": new_key}
+    before = cli("gitlab", "status", env=with_new)
+    assert before.code == 2 and "cannot be decrypted" in before.err and "SPYGLASS_SECRET_KEY_PREVIOUS" in before.err
+
+    stranger = Fernet.generate_key().decode()
+    unknown = cli("gitlab", "reencrypt", env={**with_new, "SPYGLASS_SECRET_KEY_PREVIOUS": stranger})
+    assert unknown.code == 2 and "cannot be decrypted" in unknown.err and "Traceback" not in unknown.err
+    assert cli("gitlab", "status", env=with_old).code == 0  # a failed re-encryption changed nothing
+
+    rotated = cli("gitlab", "reencrypt", env={**with_new, "SPYGLASS_SECRET_KEY_PREVIOUS": old_key})
+
+    assert rotated.code == 0, rotated.err
+    assert "Re-encrypted 2 stored secrets with the key from SPYGLASS_SECRET_KEY." in rotated.out
+    after = cli("gitlab", "status", "--json", env=with_new)  # the new key alone reads the token now
+    assert after.code == 0 and json.loads(after.out)["token_last4"] == token[-4:]
+    assert cli("gitlab", "status", env=with_old).code == 2  # and the old one no longer does
+    with Store.open({**os.environ, **with_new}) as store:
+        assert store.webhook_secret() == scenario.project.hooks[0]["token"]
+    assert all(token not in text for text in cli.outputs)

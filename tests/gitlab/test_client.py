@@ -17,7 +17,8 @@ from spyglass.gitlab.errors import (
     GitLabScopeError,
     GitLabUnavailable,
 )
-from tests.fakes.gitlab import FakeGitLab
+from spyglass.store import Store
+from spyglass.testing.gitlab import FakeGitLab
 from tests.gitlab.conftest import PROJECT, Scenario, build_scenario
 
 
@@ -130,7 +131,7 @@ def test_error_bodies_map_to_typed_errors(scenario: Scenario) -> None:
     assert scenario.mr.notes == []
 
 
-def test_token_only_in_the_header_never_in_urls_or_errors(fake_gitlab: FakeGitLab) -> None:
+def test_token_only_in_the_header_never_in_urls_or_errors(fake_gitlab: FakeGitLab, gitlab_store: Store) -> None:
     seen: list[httpx.Request] = []
 
     class Recording(httpx.HTTPTransport):
@@ -138,7 +139,7 @@ def test_token_only_in_the_header_never_in_urls_or_errors(fake_gitlab: FakeGitLa
             seen.append(request)
             return super().handle_request(request)
 
-    scenario = build_scenario(fake_gitlab)
+    scenario = build_scenario(fake_gitlab, gitlab_store)
     token = scenario.user_token("tim", 40, expires_at=None)
     client = GitLabClient(scenario.fake.url, token, sleep=scenario.sleeps.append, transport=Recording())
     with client, pytest.raises(GitLabNotFound) as caught:

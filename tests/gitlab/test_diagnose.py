@@ -9,7 +9,8 @@ import pytest
 
 from spyglass.gitlab.diagnose import Diagnosis, ProblemCode, status_lines
 from spyglass.gitlab.settings import ConnectionSettings
-from tests.fakes.gitlab import FakeGitLab
+from spyglass.store import Store
+from spyglass.testing.gitlab import FakeGitLab
 from tests.gitlab.conftest import PROJECT, TODAY, Scenario, build_scenario
 
 
@@ -89,8 +90,8 @@ def test_non_member_of_a_private_project_sees_no_project(scenario: Scenario) -> 
     assert _codes(d) == ["project_not_found"] and d.exit_code == 2
 
 
-def test_non_member_of_a_public_project_is_warned(fake_gitlab: FakeGitLab) -> None:
-    scenario = build_scenario(fake_gitlab)
+def test_non_member_of_a_public_project_is_warned(fake_gitlab: FakeGitLab, gitlab_store: Store) -> None:
+    scenario = build_scenario(fake_gitlab, gitlab_store)
     scenario.project.visibility = "public"
     d = _diagnose(scenario, scenario.user_token("pat", None))
     assert _codes(d) == ["role_below_maintainer"] and d.access_level is None and d.exit_code == 0
@@ -121,8 +122,8 @@ def test_old_gitlab_without_token_introspection_falls_back_to_user(scenario: Sce
     assert "scopes unknown" in status_lines(d)[2].detail
 
 
-def test_base_url_with_a_path_prefix(fake_gitlab_factory: Callable[..., FakeGitLab]) -> None:
-    scenario = build_scenario(fake_gitlab_factory(prefix="/gitlab", today=TODAY))
+def test_base_url_with_a_path_prefix(fake_gitlab_factory: Callable[..., FakeGitLab], gitlab_store: Store) -> None:
+    scenario = build_scenario(fake_gitlab_factory(prefix="/gitlab", today=TODAY), gitlab_store)
     assert scenario.fake.url.endswith("/gitlab")
     d = _diagnose(scenario, scenario.user_token("pia", 40, bot=True))
     assert d.exit_code == 0 and d.bot and d.url == scenario.fake.url

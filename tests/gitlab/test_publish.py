@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import pytest
 
@@ -12,8 +11,7 @@ from spyglass.gitlab.errors import GitLabForbidden, GitLabReadOnly, GitLabUnusab
 from spyglass.gitlab.service import GitLabService
 from spyglass.gitlab.tracking import TrackingStatus
 from spyglass.state.models import EnvironmentInfo, EnvSide, MergeRequestRef
-from spyglass.store.db import Store
-from tests.fakes.gitlab_data import FakeNote
+from spyglass.testing.gitlab_world import FakeNote
 from tests.gitlab.conftest import PROJECT, Scenario, make_state
 
 
@@ -134,8 +132,7 @@ def test_tracking_after_posting_and_new_commits(scenario: Scenario) -> None:
     assert listing[1].status_text.startswith(f"summary posted (note {posted.note_id})")
     scenario.mr.sha = "c3" * 20
     assert service.merge_requests().merge_requests[-1].status is TrackingStatus.STALE
-    with Store.open(os.environ) as store:
-        validations = store.validations(PROJECT, 1)
+    validations = scenario.store.validations(PROJECT, 1)
     assert [(v.sha, v.checks, v.mismatches) for v in validations] == [("a1" * 20, 3, 1)]
 
 
@@ -160,8 +157,7 @@ def test_webhook_install_needs_maintainer(scenario: Scenario) -> None:
     maintainer = _service(scenario, scenario.user_token("bot", 40))
     hook = maintainer.install_webhook("https://spyglass.example/api/gitlab/webhook")
     assert hook.warning is None and scenario.project.hooks[0]["merge_requests_events"] is True
-    with Store.open(os.environ) as store:
-        assert store.webhook_secret() == scenario.project.hooks[0]["token"]
+    assert scenario.store.webhook_secret() == scenario.project.hooks[0]["token"]
     developer = _service(scenario, scenario.user_token("dev", 30))
     with pytest.raises(GitLabForbidden) as caught:
         developer.install_webhook("https://spyglass.example/api/gitlab/webhook")

@@ -36,11 +36,11 @@ from spyglass.state.models import (
     LineageNode,
     LineageSummary,
     MergeRequestRef,
-    RunRecord,
     RunStatus,
     State,
 )
 from spyglass.state.store import new_state
+from tests.records import check_record, run_record, spec_of
 from tests.report.markdown_audit import MERMAID_LINE, REFERENCE, SUMMARY_LINE, Audit, audit, rendered_text
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -104,13 +104,13 @@ def _state(mr_url: str) -> State:
     results = _results()
     checks, runs = [], []
     for i, result in enumerate([*results, None, None]):
-        checks.append(CheckRecord(check_id=f"c{i}", name=f"{EVIL} {i}", description=EVIL_LINES,
-                                  type=getattr(result, "kind", EVIL),
-                                  last_run_id=f"r{i}" if i <= len(results) else None, created_at=T0, updated_at=T0))
+        spec = spec_of("query", sql_template=EVIL)  # the spec's type is never user text: a known name
+        checks.append(check_record(f"c{i}", name=f"{EVIL} {i}", description=EVIL_LINES, spec=spec,
+                                   last_run_id=f"r{i}" if i <= len(results) else None, at=T0))
         error = ErrorInfo(kind=EVIL, message=EVIL_LINES, remedy=EVIL_LINES) if result is None else None
-        runs.append(RunRecord(run_id=f"r{i}", type=checks[-1].type, check_id=f"c{i}",
-                              status=RunStatus.FAILED if result is None else RunStatus.SUCCESS,
-                              result=result, error=error, started_at=T0, ended_at=T0))
+        runs.append(run_record(f"r{i}", spec=spec, check_id=f"c{i}",
+                               status=RunStatus.FAILED if result is None else RunStatus.SUCCESS,
+                               result=result, error=error, at=T0, ended_at=T0))
     side = EnvSide(target_path=EVIL_LINES, dbt_version=EVIL, adapter_type=EVIL, manifest_generated_at=EVIL,
                    catalog_generated_at=EVIL, schema_names=[EVIL, EVIL_LINES])
     env = EnvironmentInfo(base=side, current=side, git_branch=EVIL, git_sha=EVIL,

@@ -16,19 +16,23 @@ from spyglass.state.models import (
     State,
 )
 from spyglass.state.store import new_state
+from tests.records import check_record, run_record, spec_of
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
 
-def _check(i: int, type_: str = "row_count_diff") -> CheckRecord:
-    return CheckRecord(check_id=f"c{i}", name=f"Check {i}", description=f"About check {i}.", type=type_,
-                       last_run_id=f"r{i}", created_at=T0, updated_at=T0)
+COUNTS = spec_of("row_count_diff")
+
+
+def _check(i: int) -> CheckRecord:
+    return check_record(f"c{i}", name=f"Check {i}", description=f"About check {i}.", spec=COUNTS,
+                        last_run_id=f"r{i}", at=T0)
 
 
 def _run(i: int, status: RunStatus, message: str = "boom") -> RunRecord:
     error = ErrorInfo(kind="RelationMissing", message=message, remedy="Run dbt build.")
-    return RunRecord(run_id=f"r{i}", type="row_count_diff", check_id=f"c{i}", status=status,
-                     error=error if status is not RunStatus.SUCCESS else None, started_at=T0, ended_at=T0)
+    return run_record(f"r{i}", spec=COUNTS, check_id=f"c{i}", status=status,
+                      error=error if status is not RunStatus.SUCCESS else None, at=T0, ended_at=T0)
 
 
 def _lineage(n: int) -> LineageSummary:

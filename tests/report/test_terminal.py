@@ -8,17 +8,19 @@ from datetime import datetime, timezone
 from rich.console import Console
 
 from spyglass.report.terminal import run_table
-from spyglass.state.models import CheckRecord, ErrorInfo, RunRecord, RunStatus
+from spyglass.state.models import ErrorInfo, RunStatus
 from spyglass.state.store import new_state
+from tests.records import check_record, run_record, spec_of
 
 T0 = datetime(2026, 1, 2, tzinfo=timezone.utc)
 HOSTILE = "orders \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\ \x1b[2J [bold red]loud[/] [link=https://x]y[/link]"
 
 
 def test_user_text_in_the_run_table_is_plain() -> None:
-    check = CheckRecord(check_id="c", name=HOSTILE, type=HOSTILE, last_run_id="r", created_at=T0, updated_at=T0)
-    run = RunRecord(run_id="r", type="query", check_id="c", status=RunStatus.FAILED, started_at=T0, ended_at=T0,
-                    error=ErrorInfo(kind="QuerySyntaxError", message=HOSTILE))
+    query = spec_of("query", sql_template=HOSTILE)
+    check = check_record(name=HOSTILE, spec=query, last_run_id="r", at=T0)
+    run = run_record(spec=query, check_id="c", status=RunStatus.FAILED, at=T0, ended_at=T0,
+                     error=ErrorInfo(kind="QuerySyntaxError", message=HOSTILE))
     state = new_state(T0).model_copy(update={"checks": [check], "runs": [run]})
     out = io.StringIO()
 
@@ -26,4 +28,4 @@ def test_user_text_in_the_run_table_is_plain() -> None:
 
     printed = out.getvalue()
     assert "\x1b]8;" not in printed and "\x1b[2J" not in printed  # no hyperlink, no screen clearing
-    assert printed.count("[bold red]loud[/]") == 3 and printed.count("[link=https://x]y[/link]") == 3
+    assert printed.count("[bold red]loud[/]") == 2 and printed.count("[link=https://x]y[/link]") == 2

@@ -20,7 +20,7 @@ from spyglass.server.config import ServerConfig
 from spyglass.server.launch import build_app
 from spyglass.service import Session
 from spyglass.settings import ProjectSettings
-from tests.fakes.gitlab import FakeGitLab
+from spyglass.testing.gitlab import FakeGitLab
 from tests.fixtures.live_server import serve_in_thread
 
 Live = Callable[..., str]
@@ -107,7 +107,7 @@ def _read_all(conn: socket.socket) -> bytes:
 # -- cross-site requests ---------------------------------------------------------------------------------
 def _attacker_state(url: str) -> bytes:
     """An exported state holding one approved check, as an attacker would craft it."""
-    created = httpx.post(f"{url}/api/checks", json={"type": "lineage_diff", "params": {}, "name": "attacker check"})
+    created = httpx.post(f"{url}/api/checks", json={"spec": {"type": "lineage_diff"}, "name": "attacker check"})
     assert created.status_code == 201, created.text
     check_id = created.json()["check_id"]
     state = json.loads(httpx.get(f"{url}/api/state/export").content)
@@ -156,7 +156,7 @@ def test_same_origin_requests_work(live: Live) -> None:
     assert httpx.post(f"{url}/api/state/import", content=attack,
                       headers={**own, "Content-Type": "application/json"}).status_code == 200
     assert httpx.post(f"{url}/api/state/save", headers={"Referer": f"{url}/#/checks", **X_SPYGLASS}).status_code == 200
-    assert httpx.post(f"{url}/api/checks", json={"type": "lineage_diff", "params": {}}, headers=own).status_code == 201
+    assert httpx.post(f"{url}/api/checks", json={"spec": {"type": "lineage_diff"}}, headers=own).status_code == 201
 
 
 def test_a_cross_site_page_cannot_disconnect_gitlab(live: Live, fake_gitlab: FakeGitLab) -> None:

@@ -14,7 +14,7 @@ from tests.server.conftest import MakeClient
 
 
 def _run(client: TestClient, type_name: str, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    started = client.post("/api/runs", json={"type": type_name, "params": params, **extra})
+    started = client.post("/api/runs", json={"spec": {"type": type_name, "params": params}, **extra})
     assert started.status_code == 202, started.text
     view = client.get(f"/api/runs/{started.json()['run_id']}/wait", params={"timeout": 30}).json()
     assert view["status"] != "running"
@@ -53,29 +53,30 @@ def test_a_failed_connect_is_retried_by_the_next_run(client: TestClient, shop_pr
 
 def test_create_and_patch_validate_as_runs_do(client: TestClient) -> None:
     """POST /api/checks took an unknown type and PATCH took invalid params (201/200), while POST /api/runs
-    refused them: every route now gives the same 400 with what to fix."""
-    run = client.post("/api/runs", json={"type": "nonsense", "params": {}})
-    create = client.post("/api/checks", json={"type": "nonsense", "params": {}})
-    assert (run.status_code, create.status_code) == (400, 400)
+    refused them: every route now refuses a spec that does not fit with the same 422 saying what to fix."""
+    run = client.post("/api/runs", json={"spec": {"type": "nonsense", "params": {}}})
+    create = client.post("/api/checks", json={"spec": {"type": "nonsense", "params": {}}})
+    assert (run.status_code, create.status_code) == (422, 422)
     assert create.json() == run.json()
-    assert create.json()["error"] == "Spyglass has no check type 'nonsense'."
-    assert "row_count_diff" in create.json()["remedy"]
+    assert "'nonsense'" in create.json()["error"] and "'row_count_diff'" in create.json()["error"]
 
     bad = {"model": "customers", "k": "many"}
-    run = client.post("/api/runs", json={"type": "top_k_diff", "params": bad})
-    create = client.post("/api/checks", json={"type": "top_k_diff", "params": bad})
-    assert (run.status_code, create.status_code) == (400, 400)
+    run = client.post("/api/runs", json={"spec": {"type": "top_k_diff", "params": bad}})
+    create = client.post("/api/checks", json={"spec": {"type": "top_k_diff", "params": bad}})
+    assert (run.status_code, create.status_code) == (422, 422)
     assert create.json() == run.json()
-    assert create.json()["error"].startswith("Invalid params for top_k_diff: ")
+    assert "params.k: Input should be a valid integer" in create.json()["error"]
 
-    check = client.post("/api/checks", json={"type": "top_k_diff", "params": {"model": "customers",
-                                                                              "column_name": "city"}})
+    city = {"model": "customers", "column_name": "city"}
+    check = client.post("/api/checks", json={"spec": {"type": "top_k_diff", "params": city}})
     assert check.status_code == 201, check.text
     check_id = check.json()["check_id"]
     patched = client.patch(f"/api/checks/{check_id}", json={"params": bad})
-    assert patched.status_code == 400
-    assert patched.json() == run.json()
-    assert client.get(f"/api/checks/{check_id}").json()["params"] == {"model": "customers", "column_name": "city"}
+    assert patched.status_code == 422
+    assert patched.json()["error"].startswith("Invalid params for top_k_diff: column_name: Field required; k: ")
+    other = client.patch(f"/api/checks/{check_id}", json={"spec": {"type": "profile_diff", "params": city}})
+    assert other.status_code == 400 and "a patch cannot make it a profile_diff" in other.json()["error"]
+    assert client.get(f"/api/checks/{check_id}").json()["spec"] == {"type": "top_k_diff", "params": city}
     assert client.patch("/api/checks/nope", json={"params": bad}).status_code == 404
     assert client.get("/api/checks").json() == [check.json()]  # nothing invalid was stored
 
@@ -86,8 +87,8 @@ def test_check_lifecycle_create_approve_rerun_reorder_delete(client: TestClient,
     assert first.status_code == 201, first.text
     check = first.json()
     assert check["last_run"]["run_id"] == run["run_id"]
-    assert check["type"] == "schema_diff" and check["params"] == {"select": "customers"}
-    second = client.post("/api/checks", json={"type": "lineage_diff", "params": {}, "name": "Lineage"}).json()
+    assert check["spec"] == {"type": "schema_diff", "params": {"select": "customers"}}
+    second = client.post("/api/checks", json={"spec": {"type": "lineage_diff"}, "name": "Lineage"}).json()
     assert second["name"] == "Lineage" and second["last_run"] is None
 
     approved = client.patch(f"/api/checks/{check['check_id']}", json={"approved": True}).json()
@@ -107,6 +108,7 @@ def test_check_lifecycle_create_approve_rerun_reorder_delete(client: TestClient,
     assert [c["check_id"] for c in client.post("/api/checks/reorder", json={"check_ids": order}).json()] == order
     assert client.post("/api/checks/reorder", json={"check_ids": order[:1]}).status_code == 400
 
+    assert client.post("/api/state/save").status_code == 200  # written in the background otherwise
     saved = json.loads((tmp_path / "state.json").read_text())
     assert [c["check_id"] for c in saved["checks"]] == order
     assert saved["checks"][1]["name"] == "Customers schema"
@@ -114,6 +116,7 @@ def test_check_lifecycle_create_approve_rerun_reorder_delete(client: TestClient,
     assert client.delete(f"/api/checks/{check['check_id']}").status_code == 204
     assert client.get(f"/api/checks/{check['check_id']}").status_code == 404
     assert [c["check_id"] for c in client.get("/api/checks").json()] == [second["check_id"]]
+    assert client.post("/api/state/save").status_code == 200
     saved = json.loads((tmp_path / "state.json").read_text())
     assert [c["check_id"] for c in saved["checks"]] == [second["check_id"]]
 
@@ -134,6 +137,7 @@ def test_export_then_import_into_another_server(client: TestClient, make_client:
     assert imported.json() == {"checks": 1, "runs": 1}
     checks = other.get("/api/checks").json()
     assert checks[0]["name"] == "Kept" and checks[0]["last_run"]["result"]["kind"] == "schema_diff"
+    assert other.post("/api/state/save").status_code == 200
     assert json.loads((tmp_path / "other.json").read_text())["checks"][0]["name"] == "Kept"
 
 
@@ -145,7 +149,8 @@ def test_import_of_a_non_state_file_is_refused(client: TestClient) -> None:
 
 def test_server_loads_an_existing_state_file(make_client: MakeClient, tmp_path: Path) -> None:
     first = make_client(state_path=tmp_path / "kept.json")
-    first.post("/api/checks", json={"type": "lineage_diff", "params": {}, "name": "From before"})
+    first.post("/api/checks", json={"spec": {"type": "lineage_diff", "params": {}}, "name": "From before"})
+    assert first.post("/api/state/save").status_code == 200  # as when it stops
     second = make_client(state_path=tmp_path / "kept.json")
     assert [c["name"] for c in second.get("/api/checks").json()] == ["From before"]
 

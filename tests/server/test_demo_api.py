@@ -40,8 +40,8 @@ def _wait(client: TestClient, run_id: str) -> dict[str, Any]:
 
 def test_value_diff_with_the_prefilled_key(demo_client: TestClient) -> None:
     node = demo_client.get("/api/nodes/model.spyglass_demo.dim_customers").json()
-    started = demo_client.post("/api/runs", json={"type": "value_diff", "params": {
-        "model": node["name"], "primary_key": node["primary_key"]}})
+    started = demo_client.post("/api/runs", json={"spec": {"type": "value_diff", "params": {
+        "model": node["name"], "primary_key": node["primary_key"]}}})
     view = _wait(demo_client, started.json()["run_id"])
     assert view["status"] == "success", view
     assert view["result"]["primary_key"] == ["customer_id"]
@@ -50,15 +50,15 @@ def test_value_diff_with_the_prefilled_key(demo_client: TestClient) -> None:
 
 
 def test_several_runs_at_once(demo_client: TestClient) -> None:
-    ids = [demo_client.post("/api/runs", json={"type": "row_count_diff", "params": {"select": name}}).json()["run_id"]
-           for name in ("fct_orders", "dim_customers", "stg_orders")]
+    ids = [demo_client.post("/api/runs", json={"spec": {"type": "row_count_diff", "params": {"select": name}}})
+           .json()["run_id"] for name in ("fct_orders", "dim_customers", "stg_orders")]
     views = [_wait(demo_client, run_id) for run_id in ids]
     assert [v["status"] for v in views] == ["success"] * 3
     assert {v["result"]["rows"][0]["name"] for v in views} == {"fct_orders", "dim_customers", "stg_orders"}
 
 
 def test_cancel_stops_the_warehouse_query(demo_client: TestClient) -> None:
-    started = demo_client.post("/api/runs", json={"type": "query", "params": {"sql_template": SLOW_SQL}})
+    started = demo_client.post("/api/runs", json={"spec": {"type": "query", "params": {"sql_template": SLOW_SQL}}})
     run_id = started.json()["run_id"]
     time.sleep(1.0)
     assert demo_client.get(f"/api/runs/{run_id}").json()["status"] == "running"

@@ -21,21 +21,22 @@ def test_malformed_json_is_a_400(client: TestClient) -> None:
 
 
 def test_unknown_field_is_a_422_naming_it(client: TestClient) -> None:
-    response = client.post("/api/runs", json={"type": "schema_diff", "parms": {}})
+    response = client.post("/api/runs", json={"spec": {"type": "schema_diff"}, "parms": {}})
     assert response.status_code == 422
     assert "parms" in response.json()["error"]
 
 
-def test_unknown_check_type_is_a_400(client: TestClient) -> None:
-    response = client.post("/api/runs", json={"type": "nonsense", "params": {}})
-    assert response.status_code == 400
-    assert "nonsense" in response.json()["error"] and response.json()["remedy"]
+def test_unknown_check_type_is_a_422_listing_the_known_ones(client: TestClient) -> None:
+    response = client.post("/api/runs", json={"spec": {"type": "nonsense", "params": {}}})
+    assert response.status_code == 422
+    assert "'nonsense'" in response.json()["error"] and "'row_count_diff'" in response.json()["error"]
+    assert response.json()["remedy"]
 
 
-def test_bad_params_are_a_400(client: TestClient) -> None:
-    response = client.post("/api/runs", json={"type": "top_k_diff", "params": {"model": "customers", "k": "many"}})
-    assert response.status_code == 400
-    assert "Invalid params for top_k_diff" in response.json()["error"]
+def test_bad_params_are_a_422_naming_the_field(client: TestClient) -> None:
+    response = client.post("/api/runs", json={"spec": {"type": "top_k_diff", "params": {"model": "c", "k": "many"}}})
+    assert response.status_code == 422
+    assert "spec.top_k_diff.params.k: Input should be a valid integer" in response.json()["error"]
 
 
 def test_unknown_run_and_check_are_404(client: TestClient) -> None:
@@ -44,7 +45,7 @@ def test_unknown_run_and_check_are_404(client: TestClient) -> None:
     assert client.post("/api/runs/nope/cancel").status_code == 404
     assert client.patch("/api/checks/nope", json={"approved": True}).status_code == 404
     assert client.delete("/api/checks/nope").status_code == 404
-    response = client.post("/api/runs", json={"type": "schema_diff", "params": {}, "check_id": "nope"})
+    response = client.post("/api/runs", json={"spec": {"type": "schema_diff", "params": {}}, "check_id": "nope"})
     assert response.status_code == 404
 
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from spyglass.store import Store, TrackedMergeRequest, WebhookEvent
-from tests.fakes.gitlab import FakeGitLab
+from spyglass.store.postgres import MAX_CONNECTIONS as POSTGRES_MAX_CONNECTIONS
+from spyglass.store.sqlite import MAX_CONNECTIONS as SQLITE_MAX_CONNECTIONS
+from spyglass.testing.gitlab import FakeGitLab
+from tests.fixtures.stores import StoreBackend, counting_store_opens
 from tests.server.conftest import MakeClient
 from tests.store.faults import failing_tracking, postgres_store_url
 
@@ -393,3 +399,42 @@ def test_connect_with_an_unusable_url_is_a_400_not_a_500(
     assert refused.status_code == 400, refused.text
     assert "GitLab URL" in refused.json()["error"] and refused.json()["remedy"] and "hunter2" not in refused.text
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR or "hunter2" in r.getMessage()]
+
+
+# -- the store: opened once for the server's life, closed when it shuts down ---------------------------------
+
+
+def _open_store_files(home: Path) -> list[str]:
+    """The files of the SQLite store this process holds open right now (read from /proc/self/fd)."""
+    targets = []
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):  # an fd closed while listing
+            targets.append(os.readlink(fd))
+    return [target for target in targets if target.startswith(str(home / "spyglass.db"))]
+
+
+def test_the_server_opens_the_store_once_for_its_life_and_closes_it_at_shutdown(
+        store_backend: StoreBackend, make_client: MakeClient, world: FakeGitLab) -> None:
+    database = store_backend.postgres
+    sessions_before = database.settled_sessions() if database else 0
+    with counting_store_opens(store_backend.home) as opens:
+        client = make_client()
+        headers = _install_hook(client, world)
+        calls = ([partial(client.get, "/api/gitlab/connection")] * 10
+                 + [partial(client.post, WEBHOOK, content=_hook(1, "c" * 40))] * 10  # unauthenticated
+                 + [partial(client.post, WEBHOOK, content=_hook(1, f"{n:040x}"),
+                            headers={**headers, "Idempotency-Key": f"delivery-{n}"}) for n in range(10)])
+        with ThreadPoolExecutor(8) as pool:
+            statuses = [response.status_code for response in pool.map(lambda call: call(), calls)]
+        live = database.backends() if database else 0
+        client.__exit__(None, None, None)  # the server shuts down
+
+    assert sorted(statuses) == [200] * 20 + [401] * 10
+    assert opens.key_reads == 1  # one open (the key is read once) for start-up, 30 requests and shutdown
+    if database is None:
+        assert 1 <= opens.sqlite_connections <= SQLITE_MAX_CONNECTIONS
+        assert _open_store_files(store_backend.home) == []  # closed at shutdown
+    else:
+        assert 1 <= live <= POSTGRES_MAX_CONNECTIONS  # pooled connections, kept between requests
+        # every connection the server ever made, and all closed at shutdown (settled waits for that)
+        assert database.settled_sessions() - sessions_before <= POSTGRES_MAX_CONNECTIONS

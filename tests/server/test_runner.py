@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from spyglass.checks.registry import parse_spec
 from spyglass.exceptions import Cancelled
-from spyglass.project.models import ArtifactPair
 from spyglass.server.config import ServerConfig
 from spyglass.server.launch import open_workspace
 from spyglass.server.runner import RunManager
@@ -54,7 +54,7 @@ def test_cancelled_endless_templates_free_the_run_pool(project: ProjectSettings,
     client = make_client(config=ServerConfig(reload_interval=0.1, run_workers=2), settings=project)
     ids = []
     for _ in range(5):  # more than the pool has workers
-        response = client.post("/api/runs", json={"type": "query", "params": {"sql_template": ENDLESS}})
+        response = client.post("/api/runs", json={"spec": {"type": "query", "params": {"sql_template": ENDLESS}}})
         assert response.status_code == 202, response.text
         ids.append(response.json()["run_id"])
     time.sleep(0.3)  # the first two are rendering now
@@ -69,7 +69,7 @@ def test_cancelled_endless_templates_free_the_run_pool(project: ProjectSettings,
 def test_runs_over_the_time_limit_are_stopped_and_free_the_pool(project: ProjectSettings,
                                                                 make_client: MakeClient) -> None:
     client = make_client(config=ServerConfig(reload_interval=0.1, run_workers=2, run_seconds=1.0), settings=project)
-    ids = [client.post("/api/runs", json={"type": "query", "params": {"sql_template": LONG_QUERY["duckdb"]}})
+    ids = [client.post("/api/runs", json={"spec": {"type": "query", "params": {"sql_template": LONG_QUERY["duckdb"]}}})
            .json()["run_id"] for _ in range(3)]
     started = time.monotonic()
     answer = _select_one(client)
@@ -86,14 +86,14 @@ def test_shutdown_cancels_running_queries(project: ProjectSettings) -> None:
     session = Session.load(project)
     runs = RunManager(session, open_workspace(session, None), workers=2)
     try:
-        ids = [runs.submit("query", {"sql_template": LONG_QUERY["duckdb"]}) for _ in range(3)]
+        ids = [runs.submit(parse_spec("query", {"sql_template": LONG_QUERY["duckdb"]})) for _ in range(3)]
         time.sleep(0.5)
         started = time.monotonic()
         runs.shutdown(timeout=30)
         assert time.monotonic() - started < 15
         assert {runs.view(run_id).status for run_id in ids} == {RunStatus.CANCELLED}
         with pytest.raises(Cancelled, match="stopping"):
-            runs.submit("query", {"sql_template": "select 1"})
+            runs.submit(parse_spec("query", {"sql_template": "select 1"}))
     finally:
         session.close()
 
@@ -102,14 +102,14 @@ def test_shutdown_returns_even_when_a_run_cannot_be_stopped(project: ProjectSett
     """A warehouse whose connect never returns (an unreachable host without a timeout) holds its worker."""
     release = threading.Event()
 
-    def hanging_connect(settings: ProjectSettings, artifacts: ArtifactPair) -> Warehouse:
+    def hanging_connect(settings: ProjectSettings) -> Warehouse:
         release.wait(120)
         raise Cancelled("The connect was abandoned.")
 
     session = Session.load(project, open_warehouse=hanging_connect)
     runs = RunManager(session, open_workspace(session, None), workers=1)
     try:
-        runs.submit("query", {"sql_template": "select 1"})
+        runs.submit(parse_spec("query", {"sql_template": "select 1"}))
         time.sleep(0.3)
         started = time.monotonic()
         runs.shutdown(timeout=1)

@@ -45,7 +45,7 @@ def test_api_needs_the_token_when_one_is_set(make_client: MakeClient) -> None:
     assert TOKEN not in refused.text
     assert client.get("/api/lineage", headers={"Authorization": "Bearer wrong-token"}).status_code == 401
     assert client.get("/api/lineage", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
-    assert client.post("/api/checks", json={"type": "lineage_diff"}).status_code == 401
+    assert client.post("/api/checks", json={"spec": {"type": "lineage_diff"}}).status_code == 401
     # the UI itself loads (it then asks for the token), health answers, the webhook checks its own secret
     assert client.get("/").status_code == 200
     assert client.get("/static/js/main.js").status_code == 200

@@ -46,8 +46,7 @@ class Servers:
     def start(self, name: str, *, limits: StateLimits | None = None, config: ServerConfig | None = None,
               ) -> TestClient:
         path = self._tmp / f"{name}.json"
-        workspace = Workspace(load_state(path) if path.exists() else new_state(), path=path, save=save_state,
-                              limits=limits)
+        workspace = Workspace(load_state(path) if path.exists() else new_state(), path=path, limits=limits)
         if self._session is None:
             self._session = sandboxed_session(self._crafted.session())
         app = create_app(self._session, workspace, config=in_process_config(config or ServerConfig()))
@@ -126,7 +125,7 @@ def test_the_import_accepts_what_a_state_may_hold_whatever_the_generic_body_limi
         shop_project: ProjectSettings, tmp_path: Path) -> None:
     limits = StateLimits(result_bytes=4_096, results_bytes=8_192, state_bytes=64 * 1024)
     session = Session.load(shop_project)
-    workspace = Workspace(new_state(), path=tmp_path / "state.json", save=save_state, limits=limits)
+    workspace = Workspace(new_state(), path=tmp_path / "state.json", limits=limits)
     app = create_app(session, workspace, config=in_process_config(ServerConfig(max_body_bytes=1024)))
     checks = [_check(f"c{i}", None).model_copy(update={"description": "d" * 2_000}) for i in range(20)]
     exported = dump_state(new_state().model_copy(update={"checks": checks}))
@@ -138,30 +137,32 @@ def test_the_import_accepts_what_a_state_may_hold_whatever_the_generic_body_limi
         too_large = client.post("/api/state/import", content=b" " * (limits.state_bytes + 1),
                                 headers={"Content-Type": "application/json"})
         assert too_large.status_code == 413 and "larger than" in too_large.json()["error"]
-        assert client.post("/api/checks", json={"type": "lineage_diff", "description": "d" * 2_000}).status_code == 413
+        too_many = client.post("/api/checks", json={"spec": {"type": "lineage_diff"}, "description": "d" * 2_000})
+        assert too_many.status_code == 413
     session.close()
 
 
 def test_ad_hoc_runs_are_kept_in_a_bounded_recent_list(make_client: MakeClient, tmp_path: Path) -> None:
     client = make_client()
-    check = client.post("/api/checks", json={"type": "lineage_diff", "params": {}, "name": "Lineage"}).json()
+    check = client.post("/api/checks", json={"spec": {"type": "lineage_diff", "params": {}}, "name": "Lineage"}).json()
     rerun = client.post(f"/api/checks/{check['check_id']}/run").json()
     _wait(client, rerun["run_id"])
     ids = []
     for _ in range(StateLimits().recent_runs + 5):
-        started = client.post("/api/runs", json={"type": "lineage_diff", "params": {}}).json()
+        started = client.post("/api/runs", json={"spec": {"type": "lineage_diff", "params": {}}}).json()
         ids.append(_wait(client, started["run_id"])["run_id"])
     listed = [r["run_id"] for r in client.get("/api/runs").json()]
     assert listed[:StateLimits().recent_runs] == ids[::-1][:StateLimits().recent_runs]
     assert len(listed) == StateLimits().recent_runs + 1  # and the check's latest run
     assert client.get(f"/api/runs/{ids[0]}").status_code == 404
+    assert client.post("/api/state/save").status_code == 200  # on disk now (else within half a second)
     saved = load_state(tmp_path / "state.json")
     assert len(saved.runs) == StateLimits().recent_runs + 1
 
 
 def test_oversized_params_and_checklists_are_refused_with_a_clear_error(make_client: MakeClient) -> None:
     client = make_client()
-    huge = client.post("/api/runs", json={"type": "query", "params": {"sql_template": "select 1 " * 40_000}})
+    huge = client.post("/api/runs", json={"spec": {"type": "query", "params": {"sql_template": "select 1 " * 40_000}}})
     assert huge.status_code == 422 and "params take" in huge.json()["error"]
 
 
@@ -169,7 +170,7 @@ def test_oversized_params_and_checklists_are_refused_with_a_clear_error(make_cli
 def test_a_checklist_past_the_state_bound_is_refused_and_nothing_changes(servers: Servers) -> None:
     client = servers.start("tight", limits=StateLimits(result_bytes=4_096, results_bytes=8_192, state_bytes=60_000))
     for i in range(60):
-        response = client.post("/api/checks", json={"type": "lineage_diff", "params": {}, "name": f"c{i}",
+        response = client.post("/api/checks", json={"spec": {"type": "lineage_diff", "params": {}}, "name": f"c{i}",
                                                      "description": "d" * 2_000})
         if response.status_code != 201:
             break
@@ -202,8 +203,8 @@ def test_a_rerun_keeps_an_approval_only_for_the_same_result(crafted: Crafted, se
     # results this small are cut to a few rows: the approval must still see changes in the others
     client = servers.start("approve", limits=StateLimits(result_bytes=4_096, results_bytes=8_192,
                                                           state_bytes=1024 * 1024))
-    check = client.post("/api/checks", json={"type": "value_diff_detail",
-                                             "params": {"model": "orders", "primary_key": "id"}}).json()
+    check = client.post("/api/checks", json={"spec": {"type": "value_diff_detail",
+                                                      "params": {"model": "orders", "primary_key": "id"}}}).json()
     first = _rerun(client, check["check_id"])
     assert first["approved"] is False and first["last_run"]["mismatch"] is True
     stored = first["last_run"]["result"]["diff"]
@@ -222,9 +223,9 @@ def test_a_rerun_keeps_an_approval_only_for_the_same_result(crafted: Crafted, se
     crafted.execute(f"update {current} set note = 'v' || cast(id as varchar)")  # no difference left
     settled = _rerun(client, check["check_id"])
     assert settled["last_run"]["mismatch"] is False and settled["approved"] is True  # as `spyglass run` does
-    assert load_state(servers_path(client)).checks[0].approved is True
+    assert load_state(saved_path(client)).checks[0].approved is True
 
 
-def servers_path(client: TestClient) -> Path:
-    info = client.get("/api/info").json()
-    return Path(info["state_file"])
+def saved_path(client: TestClient) -> Path:
+    """Where the server keeps its state, once it wrote it (it writes in the background otherwise)."""
+    return Path(client.post("/api/state/save").json()["path"])

@@ -15,10 +15,11 @@ from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult, RowCount
 from spyglass.checks.top_k import TopKDiffResult, TopKSide, TopKValue
 from spyglass.checks.value_diff_detail import DiffRow, DiffRows, ValueDiffDetailResult
 from spyglass.exceptions import StateTooLarge
-from spyglass.state.bounds import StateLimits, bound_state, check_size, kept_runs, same_result
+from spyglass.state.bounds import BoundRuns, StateLimits, bound_state, check_size, kept_runs, same_result
 from spyglass.state.cut import cut_result, result_size, shorten
 from spyglass.state.models import CheckRecord, RunRecord, State
 from spyglass.state.store import dump_state, load_state, new_state, save_state
+from tests.records import check_record, spec_of
 
 T0 = datetime(2026, 1, 2, tzinfo=timezone.utc)
 CELLS = 1_000
@@ -38,15 +39,19 @@ def _diff_rows(n: int) -> DiffRows:
                     removed=3, changed=n + 40)
 
 
+QUERY = spec_of("query", sql_template="select 1")
+#: a spec of each result's type
+SPECS = {"query": QUERY, "value_diff_detail": spec_of("value_diff_detail", model="m")}
+
+
 def _run(run_id: str, result: Result | None = None, check_id: str | None = None, minute: int = 0) -> RunRecord:
     return RunRecord.model_validate({
-        "run_id": run_id, "type": "query" if result is None else result.kind, "check_id": check_id,
+        "run_id": run_id, "spec": SPECS[getattr(result, "kind", "query")], "check_id": check_id,
         "status": "success", "result": result, "started_at": T0 + timedelta(minutes=minute)})
 
 
 def _check(check_id: str, last_run_id: str | None, approved: bool = False) -> CheckRecord:
-    return CheckRecord(check_id=check_id, name=check_id, type="query", last_run_id=last_run_id, approved=approved,
-                       created_at=T0, updated_at=T0)
+    return check_record(check_id, spec=QUERY, last_run_id=last_run_id, approved=approved, at=T0)
 
 
 # -- cutting one result ----------------------------------------------------------------------------------
@@ -149,6 +154,21 @@ def test_a_bounded_state_holds_every_result_within_its_share() -> None:
     kept_small = bound_state(new_state(T0).model_copy(update={"runs": [small]}), limits)
     assert kept_small.runs[0] is small and small.result_digest is None  # small results stay whole
     check_size(dump_state(bounded), limits)  # fits the whole-state bound too
+
+
+def test_bounding_again_with_what_was_learnt_is_bounding_afresh() -> None:
+    """The server bounds after every change; runs it bounded before are not measured again, with the same
+    outcome as bounding from scratch as runs arrive, shares shrink and runs leave."""
+    limits = StateLimits(result_bytes=200_000, results_bytes=1_000_000, state_bytes=2_000_000, recent_runs=6)
+    known = BoundRuns()
+    state = new_state(T0)
+    for i in range(10):
+        result = QueryResultModel(table=_table(2_000 if i % 3 else 3, 100 + i))
+        state = state.model_copy(update={"runs": [*state.runs, _run(f"r{i}", result, minute=i)]})
+        again = bound_state(state, limits, known)
+        assert again == bound_state(state, limits)
+        state = again
+    assert [r.run_id for r in state.runs] == [f"r{i}" for i in range(4, 10)]
 
 
 def test_a_state_too_large_for_an_import_is_refused() -> None:

@@ -7,18 +7,18 @@ from pathlib import Path
 import pytest
 
 from spyglass.exceptions import StateError
-from spyglass.state.models import SCHEMA_VERSION, CheckRecord, ErrorInfo, RunRecord, RunStatus
+from spyglass.state.models import SCHEMA_VERSION, ErrorInfo, RunStatus, State
 from spyglass.state.store import dump_state, load_state, new_state, save_state
+from tests.records import check_record, run_record, spec_of
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 
 
-def _state_with_a_check():  # type: ignore[no-untyped-def]
-    check = CheckRecord(check_id="c1", name="Row counts", type="row_count_diff", params={"select": "a"},
-                        last_run_id="r1", created_at=T0, updated_at=T0)
-    run = RunRecord(run_id="r1", type="row_count_diff", params={"select": "a"}, check_id="c1",
-                    status=RunStatus.FAILED, error=ErrorInfo(kind="RelationMissing", message="gone"),
-                    started_at=T0, ended_at=T0)
+def _state_with_a_check() -> State:
+    counts = spec_of("row_count_diff", select="a")
+    check = check_record("c1", name="Row counts", spec=counts, last_run_id="r1", at=T0)
+    run = run_record("r1", spec=counts, check_id="c1", status=RunStatus.FAILED,
+                     error=ErrorInfo(kind="RelationMissing", message="gone"), at=T0, ended_at=T0)
     return new_state(T0).model_copy(update={"checks": [check], "runs": [run]})
 
 

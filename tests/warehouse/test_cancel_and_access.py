@@ -12,7 +12,7 @@ from spyglass.exceptions import Cancelled, PermissionDenied
 from spyglass.settings import ProjectSettings
 from spyglass.warehouse.base import CancelToken, QueryResult
 from spyglass.warehouse.dbt import open_warehouse
-from tests.fixtures.warehouses import Crafted, PostgresServer, empty_pair, write_project
+from tests.fixtures.warehouses import Crafted, PostgresServer, write_project
 
 #: a query that runs for minutes unless cancelled
 LONG_QUERY = {
@@ -82,7 +82,7 @@ def test_permission_denied_for_role_without_select(postgres_server: PostgresServ
     write_project(project, {"crafted": {"target": "reader", "outputs": {"reader": {
         "type": "postgres", "host": postgres_server.host, "port": postgres_server.port, "user": role,
         "password": "", "dbname": postgres_server.database, "schema": "public", "threads": 2}}}})
-    wh = open_warehouse(ProjectSettings(project_dir=project), empty_pair())
+    wh = open_warehouse(ProjectSettings(project_dir=project, profiles_dir=project))
     try:
         with pytest.raises(PermissionDenied) as info:
             wh.execute(f"select * from {schema}.secret")
@@ -99,10 +99,9 @@ def test_sandboxed_duckdb_cannot_read_files(tmp_path: Path) -> None:
     project = tmp_path / "proj"
     write_project(project, {"crafted": {"target": "dev", "outputs": {"dev": {
         "type": "duckdb", "path": str(tmp_path / "sandbox.duckdb"), "threads": 2}}}})
-    pair = empty_pair()
-    with open_warehouse(ProjectSettings(project_dir=project), pair) as open_wh:
+    with open_warehouse(ProjectSettings(project_dir=project, profiles_dir=project)) as open_wh:
         assert open_wh.execute(f"select count(*) from read_csv('{secret}')").scalar() == 1
-    with open_warehouse(ProjectSettings(project_dir=project), pair, sandboxed=True) as wh:
+    with open_warehouse(ProjectSettings(project_dir=project, profiles_dir=project), sandboxed=True) as wh:
         with pytest.raises(PermissionDenied):
             wh.execute(f"select * from read_csv('{secret}')")
         with pytest.raises(PermissionDenied):
@@ -115,13 +114,12 @@ def test_sandboxed_duckdb_cannot_read_files(tmp_path: Path) -> None:
 
 
 def test_two_duckdb_warehouses_in_one_process_stay_separate(tmp_path: Path) -> None:
-    pair = empty_pair()
     warehouses = []
     for name in ("one", "two"):
         project = tmp_path / name
         write_project(project, {"crafted": {"target": "dev", "outputs": {"dev": {
             "type": "duckdb", "path": str(tmp_path / f"{name}.duckdb"), "threads": 2}}}})
-        wh = open_warehouse(ProjectSettings(project_dir=project), pair)
+        wh = open_warehouse(ProjectSettings(project_dir=project, profiles_dir=project))
         wh.execute(f"create table marker as select '{name}' as who")
         warehouses.append(wh)
     one, two = warehouses

@@ -10,6 +10,7 @@ import pytest
 
 from spyglass.exceptions import CheckError, QuerySyntaxError, RelationMissing, WarehouseError
 from spyglass.project.models import Env
+from spyglass.project.render import SqlRenderer
 from spyglass.warehouse.base import QueryResult
 from tests.fixtures.warehouses import Crafted
 
@@ -95,8 +96,9 @@ def test_quoting_mixed_case_reserved_words_spaces_unicode(crafted: Crafted) -> N
 def test_relation_and_render_resolve_per_environment(crafted: Crafted) -> None:
     crafted.create_model("orders", "select 1 as id", "select 1 as id union all select 2")
     wh = crafted.warehouse()
-    base_sql = wh.render("select count(*) from {{ ref('orders') }}", Env.BASE)
-    current_sql = wh.render("select count(*) from {{ ref('crafted', 'orders') }}", Env.CURRENT)
+    renderer = SqlRenderer(crafted.pair())
+    base_sql = renderer.render("select count(*) from {{ ref('orders') }}", Env.BASE)
+    current_sql = renderer.render("select count(*) from {{ ref('crafted', 'orders') }}", Env.CURRENT)
     assert crafted.relation("orders", Env.BASE) in base_sql
     assert crafted.relation("orders", Env.CURRENT) in current_sql
     assert wh.execute(base_sql).scalar() == 1
@@ -106,11 +108,11 @@ def test_relation_and_render_resolve_per_environment(crafted: Crafted) -> None:
 
 
 def test_render_unknown_ref_names_it(crafted: Crafted) -> None:
-    wh = crafted.warehouse()
+    renderer = SqlRenderer(crafted.pair())
     with pytest.raises(CheckError, match="nope"):
-        wh.render("select * from {{ ref('nope') }}", Env.BASE)
+        renderer.render("select * from {{ ref('nope') }}", Env.BASE)
     with pytest.raises(CheckError, match="not valid Jinja"):
-        wh.render("select {{ 1 + }}", Env.BASE)
+        renderer.render("select {{ 1 + }}", Env.BASE)
 
 
 def test_relation_of_ephemeral_node_is_check_error(crafted: Crafted) -> None:
@@ -120,7 +122,7 @@ def test_relation_of_ephemeral_node_is_check_error(crafted: Crafted) -> None:
     with pytest.raises(CheckError, match="not materialized"):
         wh.relation(node)
     with pytest.raises(CheckError, match="not materialized"):
-        wh.render("select * from {{ ref('eph') }}", Env.BASE)
+        SqlRenderer(crafted.pair()).render("select * from {{ ref('eph') }}", Env.BASE)
 
 
 def test_closed_warehouse_refuses_queries(crafted: Crafted) -> None:

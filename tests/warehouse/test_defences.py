@@ -19,7 +19,7 @@ from spyglass.exceptions import PermissionDenied, WarehouseError
 from spyglass.project.models import Env
 from spyglass.settings import ProjectSettings
 from spyglass.warehouse.dbt import DbtWarehouse, open_warehouse
-from tests.fixtures.warehouses import Crafted, PostgresServer, empty_pair, write_project
+from tests.fixtures.warehouses import Crafted, PostgresServer, write_project
 
 PEOPLE = "select * from (values (1, 'a'), (2, 'b')) as t(id, name)"
 REPO = Path(__file__).resolve().parents[2]
@@ -78,7 +78,8 @@ def test_duckdb_sandbox_holds_on_every_handle(tmp_path: Path, keep_open: bool) -
     project = tmp_path / "proj"
     write_project(project, {"crafted": {"target": "dev", "outputs": {"dev": {
         "type": "duckdb", "path": str(tmp_path / "sandbox.duckdb"), "threads": 2, "keep_open": keep_open}}}})
-    opened = _in_thread(lambda: open_warehouse(ProjectSettings(project_dir=project), empty_pair(), sandboxed=True))
+    settings = ProjectSettings(project_dir=project, profiles_dir=project)
+    opened = _in_thread(lambda: open_warehouse(settings, sandboxed=True))
     assert isinstance(opened, DbtWarehouse)
     with opened as wh:
         for i in range(4):  # queries on threads that end: each one's connection closes on the next use
@@ -101,8 +102,8 @@ def test_query_of_a_killed_client_is_aborted_by_the_server(crafted: Crafted, pos
     marker = f"spyglass_killed_{uuid.uuid4().hex[:8]}"
     script = (
         "import sys\nfrom pathlib import Path\nfrom spyglass.settings import ProjectSettings\n"
-        "from spyglass.warehouse.dbt import open_warehouse\nfrom tests.fixtures.warehouses import empty_pair\n"
-        "wh = open_warehouse(ProjectSettings(project_dir=Path(sys.argv[1])), empty_pair())\n"
+        "from spyglass.warehouse.dbt import open_warehouse\n"
+        "wh = open_warehouse(ProjectSettings(project_dir=Path(sys.argv[1]), profiles_dir=Path(sys.argv[1])))\n"
         f"wh.execute('select pg_sleep(60) as {marker}')\n"
     )
     child = subprocess.Popen([sys.executable, "-c", script, str(crafted.project_dir)], cwd=REPO,

@@ -11,7 +11,14 @@ from spyglass.exceptions import ConfigError, WarehouseUnavailable
 from spyglass.settings import ProjectSettings
 from spyglass.warehouse.dbt import open_warehouse
 from spyglass.warehouse.profiles import load_target, profiles_dir
-from tests.fixtures.warehouses import empty_pair, write_project
+from tests.fixtures.warehouses import write_project
+
+
+@pytest.fixture(autouse=True)
+def _in_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs from its project directory, as a dbt user does: dbt Core reads profiles.yml from the
+    working directory, never from the project directory."""
+    monkeypatch.chdir(tmp_path)
 
 
 def _duckdb_profile(path: str, threads: int = 3) -> dict[str, object]:
@@ -32,14 +39,18 @@ def test_env_var_in_profiles_is_rendered(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_target_override_and_profiles_dir_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project, elsewhere = tmp_path / "project", tmp_path / "profiles"
+    project, home = tmp_path / "project", tmp_path / "home"
     write_project(project, _duckdb_profile(str(tmp_path / "in-project.duckdb")))
-    elsewhere.mkdir()
-    (elsewhere / "profiles.yml").write_text(yaml.safe_dump(_duckdb_profile(str(tmp_path / "env.duckdb"), 5)))
-    monkeypatch.delenv("DBT_PROFILES_DIR", raising=False)
-    assert profiles_dir(ProjectSettings(project_dir=project)) == project
-    monkeypatch.setenv("DBT_PROFILES_DIR", str(elsewhere))
+    (home / ".dbt").mkdir(parents=True)
+    (home / ".dbt" / "profiles.yml").write_text(yaml.safe_dump(_duckdb_profile(str(tmp_path / "home.duckdb"), 5)))
+    monkeypatch.setenv("HOME", str(home))
+    # DBT_PROFILES_DIR is --profiles-dir's environment variable: the CLI reads it, not the library
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(project))
+    # dbt Core: the working directory (tmp_path, no profiles.yml here), then ~/.dbt; never the project directory
+    assert profiles_dir(ProjectSettings(project_dir=project)) == home / ".dbt"
     assert load_target(ProjectSettings(project_dir=project)).threads == 5
+    monkeypatch.chdir(project)
+    assert profiles_dir(ProjectSettings(project_dir=project)).resolve() == project.resolve()
     explicit = ProjectSettings(project_dir=project, profiles_dir=project, target="other")
     target = load_target(explicit)
     assert (target.target_name, target.threads) == ("other", 1)
@@ -83,7 +94,7 @@ def test_unreachable_postgres_is_unavailable_without_leaking_password(tmp_path: 
         "type": "postgres", "host": "127.0.0.1", "port": 1, "user": "u", "password": "hunter2-secret",
         "dbname": "d", "schema": "s", "threads": 1, "connect_timeout": 2, "retries": 0}}}})
     with pytest.raises(WarehouseUnavailable) as info:
-        open_warehouse(ProjectSettings(project_dir=tmp_path), empty_pair())
+        open_warehouse(ProjectSettings(project_dir=tmp_path))
     assert "hunter2-secret" not in str(info.value)
     assert info.value.remedy
 

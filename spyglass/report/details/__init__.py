@@ -17,10 +17,12 @@ from spyglass.report.details import (
     query_diff,
     row_count,
     schema,
+    simple,
     top_k,
     value_diff,
     value_diff_detail,
 )
+from spyglass.report.escape import md_text
 
 # Any: each renderer takes its own result type; dispatch is by the result's ``kind``.
 RENDERERS: dict[str, Callable[[Any], str]] = {
@@ -34,10 +36,13 @@ RENDERERS: dict[str, Callable[[Any], str]] = {
     "profile_diff": profile.render,
     "top_k_diff": top_k.render,
     "histogram_diff": histogram.render,
+    "simple": simple.render,
 }
 
 
 def render_details(result: Any) -> str:
-    """Markdown body for one result (empty string when the type has no renderer)."""
+    """Markdown body for one result: its notes (which node a name meant ...), then what its type's
+    renderer writes (empty string when there is neither)."""
     renderer = RENDERERS.get(getattr(result, "kind", ""))
-    return renderer(result) if renderer else ""
+    notes = "".join(f"_Note:_ {md_text(note)}\n\n" for note in getattr(result, "notes", ()))
+    return notes + (renderer(result) if renderer else "")

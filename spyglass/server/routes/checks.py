@@ -1,14 +1,14 @@
-"""The checklist: create from a run, edit, approve, re-run, reorder, delete."""
+"""The checklist: create from a run, edit, approve, re-run (one check or all), reorder, delete."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from spyglass.checks.registry import AnySpec, parse_spec, title
 from spyglass.exceptions import UsageError
 from spyglass.server.context import ServerContext
 from spyglass.server.runner import run_view
 from spyglass.server.schemas import CheckCreate, CheckPatch, CheckView, ReorderRequest, RunView
-from spyglass.service import validate_check
 from spyglass.state.models import CheckRecord
 
 
@@ -16,10 +16,9 @@ def check_view(ctx: ServerContext, check: CheckRecord) -> CheckView:
     """A check with its latest run, as the checklist shows it."""
     run = ctx.workspace.snapshot().latest_run(check)
     return CheckView(
-        check_id=check.check_id, name=check.name, description=check.description, type=check.type,
-        params=check.params, approved=check.approved, is_preset=check.is_preset,
-        created_at=check.created_at, updated_at=check.updated_at,
-        last_run=run_view(ctx.session, run) if run is not None else None,
+        check_id=check.check_id, name=check.name, description=check.description, spec=check.spec,
+        approved=check.approved, is_preset=check.is_preset, created_at=check.created_at,
+        updated_at=check.updated_at, last_run=run_view(run) if run is not None else None,
     )
 
 
@@ -40,20 +39,24 @@ def _list_and_create(api: APIRouter, ctx: ServerContext) -> None:
 
     @api.post("", response_model=CheckView, status_code=201)
     def create(body: CheckCreate) -> CheckView:
-        """From a finished run (``run_id``), or from ``type`` + ``params`` (not run yet)."""
+        """From a finished run (``run_id``), or from a ``spec`` (not run yet)."""
         if body.run_id is not None:
-            run = ctx.workspace.run(body.run_id)
-            type_name, params = run.type, run.params
-        elif body.type is not None:
-            type_name, params = body.type, body.params or {}
+            spec: AnySpec = ctx.workspace.run(body.run_id).spec
+        elif body.spec is not None:
+            spec = body.spec
         else:
-            raise UsageError("A check needs a run_id, or a type and params.",
-                             remedy="Send {\"run_id\": ...} to keep a run as a check.")
-        validate_check(type_name, params)  # the same rule as POST /api/runs: 400 with what to fix
-        name = body.name or ctx.session.title(type_name, params)
-        check = ctx.workspace.add_check(name=name, type_name=type_name, params=params,
-                                        description=body.description, last_run_id=body.run_id)
+            raise UsageError("A check needs a run_id, or a spec.",
+                             remedy='Send {"run_id": ...} to keep a run as a check, or '
+                                    '{"spec": {"type": ..., "params": {...}}}.')
+        check = ctx.workspace.add_check(name=body.name or title(spec), spec=spec, description=body.description,
+                                        last_run_id=body.run_id)
         return view(check)
+
+    @api.post("/run", response_model=list[RunView], status_code=202)
+    def rerun_all() -> list[RunView]:
+        """Re-run every check (after a rebuild), in the checklist's order; each run becomes its check's
+        latest once finished, approved as ``spyglass run`` would approve it."""
+        return ctx.runs.submit_checks(ctx.workspace.snapshot().checks)
 
     @api.post("/reorder", response_model=list[CheckView])
     def reorder(body: ReorderRequest) -> list[CheckView]:
@@ -70,12 +73,12 @@ def _per_check(api: APIRouter, ctx: ServerContext) -> None:
 
     @api.patch("/{check_id}", response_model=CheckView)
     def patch(check_id: str, body: CheckPatch) -> CheckView:
-        """Rename, describe, approve/unapprove or change params (changing params clears approval)."""
-        changes = body.model_dump(exclude_none=True)
-        if "params" in changes:
-            validate_check(ctx.workspace.check(check_id).type, changes["params"])  # 404, then 400
-        if "params" in changes and "approved" not in changes:
-            changes["approved"] = False
+        """Rename, describe, approve/unapprove or change the spec or its params (which clears approval)."""
+        changes: dict[str, object] = body.model_dump(exclude_none=True, exclude={"spec", "params"})
+        spec = _new_spec(ctx.workspace.check(check_id), body)  # 404, then 400
+        if spec is not None:
+            changes["spec"] = spec
+            changes.setdefault("approved", False)
         return view(ctx.workspace.update_check(check_id, changes))
 
     @api.delete("/{check_id}", status_code=204)
@@ -86,5 +89,21 @@ def _per_check(api: APIRouter, ctx: ServerContext) -> None:
     @api.post("/{check_id}/run", response_model=RunView, status_code=202)
     def rerun(check_id: str) -> RunView:
         """Re-run the check with its params; the new run becomes its latest once finished."""
-        check = ctx.workspace.check(check_id)
-        return ctx.runs.view(ctx.runs.submit(check.type, check.params, check_id=check.check_id))
+        return ctx.runs.submit_checks([ctx.workspace.check(check_id)])[0]
+
+
+def _new_spec(check: CheckRecord, body: CheckPatch) -> AnySpec | None:
+    """The spec a PATCH gives the check (None: unchanged); a check keeps its type.
+
+    Raises:
+        UsageError: both ``spec`` and ``params``, a spec of another type, or params invalid for the type.
+    """
+    if body.spec is not None and body.params is not None:
+        raise UsageError("Send either a spec or params, not both.",
+                         remedy='Send {"params": {...}} to change the params of the check\'s own type.')
+    if body.spec is not None:
+        if body.spec.type != check.spec.type:
+            raise UsageError(f"The check is a {check.spec.type}; a patch cannot make it a {body.spec.type}.",
+                             remedy="Create a new check of that type instead (POST /api/checks).")
+        return body.spec
+    return parse_spec(check.spec.type, body.params) if body.params is not None else None

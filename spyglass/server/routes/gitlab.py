@@ -9,15 +9,15 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import Field
 
 from spyglass.gitlab.diagnose import Diagnosis
+from spyglass.gitlab.errors import WebhookTooLarge
+from spyglass.gitlab.receiver import MAX_WEBHOOK_BYTES, WebhookOutcome
 from spyglass.gitlab.service import ConnectResult, PostResult, WebhookResult
 from spyglass.gitlab.settings import MAX_IID
 from spyglass.gitlab.tracking import MergeRequestView
 from spyglass.server.context import ServerContext
-from spyglass.server.gitlab_port import ConnectionView, GitLabPort, WebhookOutcome, WebhookTooLarge
+from spyglass.server.gitlab_port import ConnectionView, GitLabPort
 from spyglass.server.schemas import Body, View
 
-#: GitLab's merge request hook bodies are a few kB (up to a few MB with a huge description)
-MAX_WEBHOOK_BYTES = 16 * 2**20
 READ_ONLY_REASON = ("This token has the read_api scope: Spyglass can view and track merge requests but cannot "
                     "post summaries or notes. Connect a token with the api scope to post.")
 
@@ -118,9 +118,9 @@ def _webhook_routes(api: APIRouter, gitlab: GitLabPort) -> None:
     ) -> WebhookOutcome:
         """GitLab's Merge Request Hook: checks X-Gitlab-Token (before reading the body), refuses another
         project's deliveries, idempotent on Idempotency-Key."""
-        await asyncio.to_thread(gitlab.authorize_webhook, x_gitlab_token)
+        await asyncio.to_thread(gitlab.webhooks.authorize, x_gitlab_token)
         body = await _read_body(request, MAX_WEBHOOK_BYTES)
-        return await asyncio.to_thread(gitlab.receive_webhook, token=x_gitlab_token,
+        return await asyncio.to_thread(gitlab.webhooks.receive, token=x_gitlab_token,
                                        idempotency_key=idempotency_key, event=x_gitlab_event, body=body)
 
 

@@ -7,7 +7,7 @@ import asyncio
 from fastapi import APIRouter, Query
 
 from spyglass import __version__
-from spyglass.checks.base import CheckType
+from spyglass.checks.registry import DEFINITIONS
 from spyglass.server.context import ServerContext
 from spyglass.server.schemas import InfoResponse
 
@@ -30,7 +30,7 @@ def router(ctx: ServerContext) -> APIRouter:
             adapter_type=environment.current.adapter_type,
             warehouse=warehouse.dialect.name if warehouse is not None else None,
             auth_required=ctx.config.auth_token is not None,
-            check_types=[t.value for t in CheckType], artifacts_version=ctx.watcher.version,
+            check_types=list(DEFINITIONS), artifacts_version=ctx.watcher.version,
             environment=environment,
         )
 

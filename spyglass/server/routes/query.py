@@ -8,26 +8,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
+from spyglass.checks.query import QueryParams, QuerySpec
+from spyglass.checks.query_diff import QueryDiffParams, QueryDiffSpec
 from spyglass.exceptions import UsageError
 from spyglass.server.context import ServerContext
 from spyglass.server.schemas import QueryRequest, RunView
-from spyglass.state.models import RawParams
 
 
-def query_params(body: QueryRequest) -> tuple[str, RawParams]:
-    """The check type and params for a query request (pure)."""
+def query_spec(body: QueryRequest) -> QuerySpec | QueryDiffSpec:
+    """The check spec for a query request (pure)."""
     if body.env == "diff":
-        params: RawParams = {"sql_template": body.sql_template}
-        if body.base_sql_template:
-            params["base_sql_template"] = body.base_sql_template
-        if body.primary_keys:
-            params["primary_keys"] = list(body.primary_keys)
-        return "query_diff", params
+        return QueryDiffSpec(params=QueryDiffParams(sql_template=body.sql_template,
+                                                    base_sql_template=body.base_sql_template or None,
+                                                    primary_keys=list(body.primary_keys or ()) or None))
     if body.env in ("base", "current"):
-        params = {"sql_template": body.sql_template}
-        if body.env == "base":
-            params["base"] = True
-        return "query", params
+        return QuerySpec(params=QueryParams(sql_template=body.sql_template, base=body.env == "base"))
     raise UsageError(f"Unknown query target {body.env!r}.", remedy="Use env: base, current or diff.")
 
 
@@ -37,8 +32,7 @@ def router(ctx: ServerContext) -> APIRouter:
     @api.post("/query", response_model=RunView)
     async def query(body: QueryRequest, timeout: float = Query(60.0, ge=0, le=600)) -> RunView:
         """Run the SQL and wait up to ``timeout`` seconds (then poll ``/api/runs/{id}/wait``)."""
-        type_name, params = query_params(body)
-        run_id = ctx.runs.submit(type_name, params)
+        run_id = ctx.runs.submit(query_spec(body))
         return await ctx.runs.wait(run_id, timeout)
 
     return api

@@ -17,13 +17,13 @@ def router(ctx: ServerContext) -> APIRouter:
         """Start a run in the background; poll ``GET /api/runs/{id}`` or wait on ``/wait``."""
         if body.check_id is not None:
             ctx.workspace.check(body.check_id)
-        run_id = ctx.runs.submit(body.type, body.params, check_id=body.check_id)
+        run_id = ctx.runs.submit(body.spec, check_id=body.check_id)
         return ctx.runs.view(run_id)
 
     @api.get("", response_model=list[RunView])
     def runs() -> list[RunView]:
         """Runs still running, then finished runs (newest first)."""
-        finished = [run_view(ctx.session, r) for r in reversed(ctx.workspace.snapshot().runs)]
+        finished = [run_view(r) for r in reversed(ctx.workspace.snapshot().runs)]
         return ctx.runs.running() + finished
 
     @api.get("/{run_id}", response_model=RunView)

@@ -61,9 +61,9 @@ export const api = {
   raw: (method, path, body) => request(method, path, body, { raw: true }),
 };
 
-// Start a run and wait for it; onProgress gets each intermediate view.
-export async function runAndWait(type, params, { checkId = null, onProgress = null, onStart = null } = {}) {
-  let view = await api.post("/api/runs", { type, params, check_id: checkId });
+// Start a run of a spec ({type, params}) and wait for it; onProgress gets each intermediate view.
+export async function runAndWait(spec, { checkId = null, onProgress = null, onStart = null } = {}) {
+  let view = await api.post("/api/runs", { spec, check_id: checkId });
   if (onStart) onStart(view);
   while (view.status === "running") {
     if (onProgress) onProgress(view);

@@ -93,7 +93,7 @@ function showCheck(container, check, refresh) {
     rerun.disabled = true;
     rerun.textContent = "Running…";
     try {
-      await runAndWait(check.type, check.params, { checkId: check.check_id });
+      await runAndWait(check.spec, { checkId: check.check_id });
     } catch (err) {
       container.prepend(errorBox(err));
     }
@@ -116,7 +116,7 @@ function showCheck(container, check, refresh) {
       h("h2", {}, check.name, check.approved ? h("span", { class: "badge approved" }, "approved") : null),
       h("span", { class: "actions" }, approve, rerun, remove)),
     check.description ? h("p", {}, check.description) : null,
-    h("p", { class: "muted small mono" }, `${check.type} ${JSON.stringify(check.params)}`),
+    h("p", { class: "muted small mono" }, `${check.spec.type} ${JSON.stringify(check.spec.params)}`),
     check.last_run ? runCard(check.last_run) : h("p", { class: "muted" }, "Not run yet: press Re-run."),
   ].filter(Boolean));
 }

@@ -37,18 +37,18 @@ export function addToChecklistButton(run) {
   return button;
 }
 
-export async function showRun(container, type, params) {
+export async function showRun(container, spec) {
   clear(container);
   const cancel = h("button", { type: "button", class: "cancel" }, "Cancel");
-  const label = h("span", {}, `Running ${type}… `);
+  const label = h("span", {}, `Running ${spec.type}… `);
   container.append(h("div", { class: "running" }, h("span", { class: "spinner" }), label, cancel));
   let runId = null;
   cancel.addEventListener("click", () => runId && api.post(`/api/runs/${runId}/cancel`));
   const onProgress = (v) => {
-    label.textContent = `Running ${type}… ${Math.round((v.progress || 0) * 100)}% ${v.progress_message || ""} `;
+    label.textContent = `Running ${spec.type}… ${Math.round((v.progress || 0) * 100)}% ${v.progress_message || ""} `;
   };
   try {
-    const run = await runAndWait(type, params, { onStart: (v) => { runId = v.run_id; }, onProgress });
+    const run = await runAndWait(spec, { onStart: (v) => { runId = v.run_id; }, onProgress });
     clear(container).append(runCard(run, { actions: run.status === "success" || run.status === "failed" ? [addToChecklistButton(run)] : [] }));
     return run;
   } catch (err) {
@@ -61,7 +61,7 @@ function diffButtons(detail, output) {
   const columns = detail.columns.filter((c) => c.current_type !== null && c.base_type !== null).map((c) => c.name);
   const pk = h("input", { id: "pk-input", value: detail.primary_key || "", placeholder: "primary key (a, b)", "aria-label": "Primary key", size: 14 });
   const column = h("select", { id: "column-select", "aria-label": "Column" }, columns.map((c) => h("option", { value: c }, c)));
-  const run = (type, params) => showRun(output, type, params);
+  const run = (type, params) => showRun(output, { type, params });
   const model = detail.name;
   const keys = () => pk.value.split(",").map((k) => k.trim()).filter(Boolean);
   const canQuery = detail.resource_type !== "exposure";

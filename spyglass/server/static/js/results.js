@@ -109,16 +109,19 @@ export function resultView(run) {
   }
   if (!parts.length && run.details_markdown) parts.push(renderMarkdown(run.details_markdown));
   if (!parts.length && run.result) parts.push(h("pre", { class: "json" }, JSON.stringify(run.result, null, 2)));
-  return h("div", { class: "result" }, parts);
+  // which node a model name meant, when it could mean another (packages, versions)
+  const notes = ((run.result && run.result.notes) || []).map((note) => h("p", { class: "muted note" }, note));
+  return h("div", { class: "result" }, notes, parts);
 }
 
 export function runCard(run, { actions = [] } = {}) {
   const seconds = run.ended_at ? (new Date(run.ended_at) - new Date(run.started_at)) / 1000 : null;
   return h("section", { class: `run-card run-${run.status}`, dataset: { runId: run.run_id } },
     h("header", {},
-      h("h3", {}, run.title || run.type), statusBadge(run.status),
+      h("h3", {}, run.title || run.spec.type), statusBadge(run.status),
       run.mismatch === true ? h("span", { class: "badge mismatch" }, "mismatch") : null,
-      run.mismatch === false && run.type !== "query" ? h("span", { class: "badge match" }, "no difference") : null,
+      run.mismatch === false && run.conclusive === false ? h("span", { class: "badge review" }, "a reviewer decides") : null,
+      run.mismatch === false && run.conclusive !== false && run.spec.type !== "query" ? h("span", { class: "badge match" }, "no difference") : null,
       seconds !== null ? h("span", { class: "muted small" }, `${seconds.toFixed(2)} s`) : null,
       h("span", { class: "actions" }, actions)),
     run.headline ? h("p", { class: "headline" }, run.headline) : null,
