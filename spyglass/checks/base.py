@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import builtins
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from rich.console import RenderableType
+from rich.text import Text
 
 from spyglass.checks.scope import CheckNodes
 from spyglass.exceptions import SpyglassError, WarehouseUnavailable
@@ -137,13 +139,31 @@ class CheckSpec(BaseModel, Generic[P]):
     params: P
 
 
+#: a result's view in a terminal: rich renderables printed one after another
+TerminalView = Sequence[RenderableType]
+
+
+def headline_view(result: Result) -> TerminalView:
+    """The terminal view of a type without one of its own: its headline."""
+    return [Text(result.headline)]
+
+
 @dataclass(frozen=True)
 class CheckDefinition(Generic[P, R]):
-    """One check type: its spec model, how to run it and how to name it."""
+    """One check type, whole: its spec model (type name + params), how to run it, its result model,
+    how to name a check of it, and how to show its result (Markdown for the summary, merge request notes
+    and the UI; a terminal view for the CLI). :mod:`spyglass.checks.registry` lists the definitions.
+    """
 
     spec_model: builtins.type[CheckSpec[P]]
+    result_model: builtins.type[R]
     run: Callable[[P, CheckContext], R]
     title: Callable[[P], str]
+    #: the ``<details>`` body of the result (pure; every user-controlled text escaped with
+    #: :mod:`spyglass.markup.escape`)
+    markdown: Callable[[R], str] | None = None
+    #: what the CLI prints for the result
+    terminal: Callable[[R], TerminalView] = headline_view
     needs_warehouse: bool = True
 
     @property
@@ -152,3 +172,10 @@ class CheckDefinition(Generic[P, R]):
         name = self.spec_model.model_fields["type"].default
         assert isinstance(name, str), f"{self.spec_model.__name__}.type needs its name as default"
         return name
+
+    @property
+    def kind(self) -> str:
+        """The ``kind`` its results carry (the key of the result union)."""
+        kind = self.result_model.model_fields["kind"].default
+        assert isinstance(kind, str), f"{self.result_model.__name__}.kind needs its name as default"
+        return kind

@@ -23,13 +23,13 @@ from spyglass.checks.sql import (
     not_null,
     or_all,
     to_json_scalar,
-    type_family,
 )
 from spyglass.checks.user_sql import parse_condition
 from spyglass.exceptions import CheckError
 from spyglass.project.lookup import find_in_pair
 from spyglass.project.models import Artifacts, Node
 from spyglass.warehouse.base import ResultColumn, Warehouse
+from spyglass.warehouse.families import type_family
 
 #: aliases of the two sides in every generated query
 BASE, CURRENT = "b", "c"

@@ -247,4 +247,4 @@ class HistogramDiffSpec(CheckSpec[HistogramDiffParams]):
     type: Literal["histogram_diff"] = "histogram_diff"
 
 
-HISTOGRAM_DIFF = CheckDefinition(spec_model=HistogramDiffSpec, run=run, title=title)
+HISTOGRAM_DIFF = CheckDefinition(spec_model=HistogramDiffSpec, result_model=HistogramDiffResult, run=run, title=title)

@@ -111,4 +111,6 @@ class LineageDiffSpec(CheckSpec[LineageDiffParams]):
     type: Literal["lineage_diff"] = "lineage_diff"
 
 
-LINEAGE_DIFF = CheckDefinition(spec_model=LineageDiffSpec, run=run, title=title, needs_warehouse=False)
+LINEAGE_DIFF = CheckDefinition(
+    spec_model=LineageDiffSpec, result_model=LineageDiffResult, run=run, title=title, needs_warehouse=False,
+)

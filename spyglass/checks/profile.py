@@ -188,4 +188,4 @@ class ProfileDiffSpec(CheckSpec[ProfileDiffParams]):
     type: Literal["profile_diff"] = "profile_diff"
 
 
-PROFILE_DIFF = CheckDefinition(spec_model=ProfileDiffSpec, run=run, title=title)
+PROFILE_DIFF = CheckDefinition(spec_model=ProfileDiffSpec, result_model=ProfileDiffResult, run=run, title=title)

@@ -116,4 +116,4 @@ class QuerySpec(CheckSpec[QueryParams]):
     type: Literal["query"] = "query"
 
 
-QUERY = CheckDefinition(spec_model=QuerySpec, run=run, title=title)
+QUERY = CheckDefinition(spec_model=QuerySpec, result_model=QueryResultModel, run=run, title=title)

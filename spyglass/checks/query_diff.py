@@ -224,4 +224,4 @@ class QueryDiffSpec(CheckSpec[QueryDiffParams]):
     type: Literal["query_diff"] = "query_diff"
 
 
-QUERY_DIFF = CheckDefinition(spec_model=QueryDiffSpec, run=run, title=title)
+QUERY_DIFF = CheckDefinition(spec_model=QueryDiffSpec, result_model=QueryDiffResult, run=run, title=title)

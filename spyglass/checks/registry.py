@@ -8,41 +8,43 @@ older aliases accepted and normalised); from there every layer passes it typed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
 
-from spyglass.checks.base import CheckDefinition
-from spyglass.checks.histogram import HISTOGRAM_DIFF, HistogramDiffResult, HistogramDiffSpec
-from spyglass.checks.lineage_check import LINEAGE_DIFF, LineageDiffResult, LineageDiffSpec
-from spyglass.checks.profile import PROFILE_DIFF, ProfileDiffResult, ProfileDiffSpec
-from spyglass.checks.query import QUERY, QueryResultModel, QuerySpec
-from spyglass.checks.query_diff import QUERY_DIFF, QueryDiffResult, QueryDiffSpec
-from spyglass.checks.row_count import ROW_COUNT_DIFF, RowCountDiffResult, RowCountDiffSpec
-from spyglass.checks.schema_diff import SCHEMA_DIFF, SchemaDiffResult, SchemaDiffSpec
-from spyglass.checks.simple import SIMPLE, SimpleResult, SimpleSpec
-from spyglass.checks.top_k import TOP_K_DIFF, TopKDiffResult, TopKDiffSpec
-from spyglass.checks.value_diff import VALUE_DIFF, ValueDiffResult, ValueDiffSpec
-from spyglass.checks.value_diff_detail import VALUE_DIFF_DETAIL, ValueDiffDetailResult, ValueDiffDetailSpec
+from spyglass.checks.base import CheckDefinition, CheckSpec, Result
+from spyglass.checks.histogram import HISTOGRAM_DIFF
+from spyglass.checks.lineage_check import LINEAGE_DIFF
+from spyglass.checks.profile import PROFILE_DIFF
+from spyglass.checks.query import QUERY
+from spyglass.checks.query_diff import QUERY_DIFF
+from spyglass.checks.row_count import ROW_COUNT_DIFF
+from spyglass.checks.schema_diff import SCHEMA_DIFF
+from spyglass.checks.simple import SIMPLE
+from spyglass.checks.top_k import TOP_K_DIFF
+from spyglass.checks.value_diff import VALUE_DIFF
+from spyglass.checks.value_diff_detail import VALUE_DIFF_DETAIL
 from spyglass.exceptions import InvalidSpec
 
+#: THE list of check types: adding a type is one module (its definition) plus one line here.
+_ALL: tuple[CheckDefinition[Any, Any], ...] = (
+    LINEAGE_DIFF,
+    SCHEMA_DIFF,
+    ROW_COUNT_DIFF,
+    VALUE_DIFF,
+    VALUE_DIFF_DETAIL,
+    QUERY,
+    QUERY_DIFF,
+    PROFILE_DIFF,
+    TOP_K_DIFF,
+    HISTOGRAM_DIFF,
+    SIMPLE,
+)
+
 # Any: each definition has its own Params/Result pair; callers reach one through definition_of(spec).
-DEFINITIONS: dict[str, CheckDefinition[Any, Any]] = {
-    d.type: d
-    for d in (
-        LINEAGE_DIFF,
-        SCHEMA_DIFF,
-        ROW_COUNT_DIFF,
-        VALUE_DIFF,
-        VALUE_DIFF_DETAIL,
-        QUERY,
-        QUERY_DIFF,
-        PROFILE_DIFF,
-        TOP_K_DIFF,
-        HISTOGRAM_DIFF,
-        SIMPLE,
-    )
-}
+DEFINITIONS: dict[str, CheckDefinition[Any, Any]] = {d.type: d for d in _ALL}
+#: the same definitions by the ``kind`` their results carry
+BY_KIND: dict[str, CheckDefinition[Any, Any]] = {d.kind: d for d in _ALL}
 
 #: Recce's older aliases for the same types.
 ALIASES: dict[str, str] = {"row_count": ROW_COUNT_DIFF.type, "profile": PROFILE_DIFF.type}
@@ -64,36 +66,15 @@ def _normalise(value: object) -> object:
     return spec
 
 
-AnySpec = Annotated[
-    LineageDiffSpec
-    | SchemaDiffSpec
-    | RowCountDiffSpec
-    | ValueDiffSpec
-    | ValueDiffDetailSpec
-    | QuerySpec
-    | QueryDiffSpec
-    | ProfileDiffSpec
-    | TopKDiffSpec
-    | HistogramDiffSpec
-    | SimpleSpec,
-    Field(discriminator="type"),
-    BeforeValidator(_normalise),
-]
-
-AnyResult = Annotated[
-    LineageDiffResult
-    | SchemaDiffResult
-    | RowCountDiffResult
-    | ValueDiffResult
-    | ValueDiffDetailResult
-    | QueryResultModel
-    | QueryDiffResult
-    | ProfileDiffResult
-    | TopKDiffResult
-    | HistogramDiffResult
-    | SimpleResult,
-    Field(discriminator="kind"),
-]
+if TYPE_CHECKING:
+    # what callers may rely on statically: a spec's ``type`` and ``params``, a result's verdict
+    AnySpec: TypeAlias = CheckSpec[Any]
+    AnyResult: TypeAlias = Result
+else:
+    # at run time, the unions of every definition's models, discriminated by ``type`` / ``kind``
+    AnySpec = Annotated[Union[tuple(d.spec_model for d in _ALL)], Field(discriminator="type"),  # noqa: UP007
+                        BeforeValidator(_normalise)]
+    AnyResult = Annotated[Union[tuple(d.result_model for d in _ALL)], Field(discriminator="kind")]  # noqa: UP007
 
 _SPECS: TypeAdapter[AnySpec] = TypeAdapter(AnySpec)
 

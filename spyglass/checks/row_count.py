@@ -226,4 +226,4 @@ class RowCountDiffSpec(CheckSpec[RowCountDiffParams]):
     type: Literal["row_count_diff"] = "row_count_diff"
 
 
-ROW_COUNT_DIFF = CheckDefinition(spec_model=RowCountDiffSpec, run=run, title=title)
+ROW_COUNT_DIFF = CheckDefinition(spec_model=RowCountDiffSpec, result_model=RowCountDiffResult, run=run, title=title)

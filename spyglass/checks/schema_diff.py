@@ -246,4 +246,6 @@ class SchemaDiffSpec(CheckSpec[SchemaDiffParams]):
     type: Literal["schema_diff"] = "schema_diff"
 
 
-SCHEMA_DIFF = CheckDefinition(spec_model=SchemaDiffSpec, run=run, title=title, needs_warehouse=False)
+SCHEMA_DIFF = CheckDefinition(
+    spec_model=SchemaDiffSpec, result_model=SchemaDiffResult, run=run, title=title, needs_warehouse=False,
+)

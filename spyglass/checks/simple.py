@@ -46,4 +46,4 @@ class SimpleSpec(CheckSpec[SimpleParams]):
     type: Literal["simple"] = "simple"
 
 
-SIMPLE = CheckDefinition(spec_model=SimpleSpec, run=run, title=title, needs_warehouse=False)
+SIMPLE = CheckDefinition(spec_model=SimpleSpec, result_model=SimpleResult, run=run, title=title, needs_warehouse=False)

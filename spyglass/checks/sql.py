@@ -19,50 +19,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from enum import Enum
 
 from sqlglot import exp
 
 from spyglass.checks.user_sql import UserQuery
 from spyglass.warehouse.base import QueryResult, Value, Warehouse
 from spyglass.warehouse.dialects import Dialect
-
-
-class TypeFamily(str, Enum):
-    """What a column's type means for comparing values."""
-
-    INTEGER = "integer"
-    NUMBER = "number"
-    TEXT = "text"
-    BOOLEAN = "boolean"
-    DATE = "date"
-    DATETIME = "datetime"
-    UNKNOWN = "unknown"
-
-    @property
-    def numeric(self) -> bool:
-        return self in (TypeFamily.INTEGER, TypeFamily.NUMBER)
-
-
-_FAMILY_PATTERNS: tuple[tuple[TypeFamily, re.Pattern[str]], ...] = (
-    (TypeFamily.DATETIME, re.compile(r"timestamp|datetime")),
-    (TypeFamily.DATE, re.compile(r"^date\b")),
-    (TypeFamily.INTEGER, re.compile(r"^(tiny|small|big|huge|u)?int|^integer|^(u)?bigint|^int\d|^serial|^long")),
-    (TypeFamily.NUMBER, re.compile(r"^(numeric|decimal|double|float|real|number)")),
-    (TypeFamily.TEXT, re.compile(r"char|text|string|^varchar|^bpchar|^name$|^uuid")),
-    (TypeFamily.BOOLEAN, re.compile(r"^bool")),
-)
-
-
-def type_family(type_name: str | None) -> TypeFamily:
-    """Classify a warehouse type name (``BIGINT``, ``character varying(20)``) or a coarse type."""
-    if not type_name:
-        return TypeFamily.UNKNOWN
-    name = type_name.strip().lower()
-    for family, pattern in _FAMILY_PATTERNS:
-        if pattern.search(name):
-            return family
-    return TypeFamily.UNKNOWN
+from spyglass.warehouse.families import TypeFamily, type_family
 
 
 def _normalize_type(type_name: str) -> str:

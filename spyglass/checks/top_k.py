@@ -159,4 +159,4 @@ class TopKDiffSpec(CheckSpec[TopKDiffParams]):
     type: Literal["top_k_diff"] = "top_k_diff"
 
 
-TOP_K_DIFF = CheckDefinition(spec_model=TopKDiffSpec, run=run, title=title)
+TOP_K_DIFF = CheckDefinition(spec_model=TopKDiffSpec, result_model=TopKDiffResult, run=run, title=title)

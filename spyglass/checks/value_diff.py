@@ -216,4 +216,4 @@ class ValueDiffSpec(CheckSpec[ValueDiffParams]):
     type: Literal["value_diff"] = "value_diff"
 
 
-VALUE_DIFF = CheckDefinition(spec_model=ValueDiffSpec, run=run, title=title)
+VALUE_DIFF = CheckDefinition(spec_model=ValueDiffSpec, result_model=ValueDiffResult, run=run, title=title)

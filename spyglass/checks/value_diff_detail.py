@@ -186,4 +186,6 @@ class ValueDiffDetailSpec(CheckSpec[ValueDiffDetailParams]):
     type: Literal["value_diff_detail"] = "value_diff_detail"
 
 
-VALUE_DIFF_DETAIL = CheckDefinition(spec_model=ValueDiffDetailSpec, run=run, title=title)
+VALUE_DIFF_DETAIL = CheckDefinition(
+    spec_model=ValueDiffDetailSpec, result_model=ValueDiffDetailResult, run=run, title=title,
+)

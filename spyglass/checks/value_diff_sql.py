@@ -17,7 +17,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from spyglass.checks.compare import BASE, CURRENT, ComparePlan, Side, Tolerance, column_equal, joined, present
-from spyglass.checks.sql import SqlBuilder, TypeFamily, count_if, flag, type_family
+from spyglass.checks.sql import SqlBuilder, count_if, flag
+from spyglass.warehouse.families import TypeFamily, type_family
 
 _ORDERED = frozenset({TypeFamily.INTEGER, TypeFamily.NUMBER, TypeFamily.TEXT, TypeFamily.DATE,
                       TypeFamily.DATETIME})

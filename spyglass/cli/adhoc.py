@@ -17,7 +17,7 @@ import click
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from spyglass.checks.registry import AnySpec
+from spyglass.checks.registry import AnySpec, definition_of
 from spyglass.cli.interrupt import run_interruptibly
 from spyglass.cli.options import settings_from
 from spyglass.report.terminal import output_console
@@ -40,11 +40,11 @@ def output_options(func: F) -> F:
     return _json_option(_fail_on_option(func))
 
 
-#: Turns a result into what to print (tables, text); each command passes its own.
+#: Turns a result into what to print (tables, text): by default the check type's own terminal view.
 Renderer = Callable[[Any], Sequence[RenderableType]]
 
 
-def run_and_print(spec: AnySpec, kwargs: dict[str, Any], render: Renderer) -> None:
+def run_and_print(spec: AnySpec, kwargs: dict[str, Any], render: Renderer | None = None) -> None:
     """Run one check, print it, exit 1 when it did not succeed (after saying what to do).
 
     Ctrl+C or SIGTERM cancels the check's warehouse queries and exits 130 (see :mod:`spyglass.cli.interrupt`).
@@ -58,7 +58,7 @@ def run_and_print(spec: AnySpec, kwargs: dict[str, Any], render: Renderer) -> No
     elif record.result is not None:
         for note in record.result.notes:  # which node a model name meant, when it could mean another
             console.print("Note: ", Text(note), sep="", highlight=False)
-        for renderable in render(record.result):
+        for renderable in (render or definition_of(spec).terminal)(record.result):
             console.print(renderable)
         verdict = "[bold red]mismatch[/]" if record.result.mismatch else "[green]no change[/]"
         console.print(f"{verdict}: ", Text(record.result.headline), sep="", highlight=False)

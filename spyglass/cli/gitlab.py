@@ -23,7 +23,7 @@ from spyglass.gitlab import ci_template
 from spyglass.gitlab.diagnose import Diagnosis, status_lines
 from spyglass.gitlab.service import GitLabService, MergeRequestList, PostResult
 from spyglass.gitlab.settings import MAX_IID, TOKEN_ENV
-from spyglass.report.escape import one_line
+from spyglass.markup.escape import one_line
 from spyglass.state.store import load_state
 from spyglass.store.db import Store
 from spyglass.store.secrets import PREVIOUS_KEYS_ENV

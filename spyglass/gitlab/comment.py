@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spyglass.gitlab.models import Discussion, Note
-from spyglass.report.escape import md_code, md_paragraphs
+from spyglass.markup.escape import md_code, md_paragraphs
 from spyglass.report.markdown import render_summary
 from spyglass.report.text import ERROR, MISMATCH, escape_cell, outcome_of
 from spyglass.state.models import State

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spyglass.markup.escape import html_code, md_code, md_paragraphs, md_url
 from spyglass.report.details import render_details
-from spyglass.report.escape import html_code, md_code, md_paragraphs, md_url
 from spyglass.report.mermaid import render_lineage
 from spyglass.report.text import escape_cell, outcome_of
 from spyglass.state.models import CheckRecord, EnvironmentInfo, RunRecord, State

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spyglass.report.escape import mermaid_label
+from spyglass.markup.escape import mermaid_label
 from spyglass.state.models import LineageNode, LineageSummary
 
 MAX_NODES = 60

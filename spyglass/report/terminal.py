@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from spyglass.report.escape import one_line
+from spyglass.markup.escape import one_line
 from spyglass.report.markdown import ordered_checks
 from spyglass.report.text import outcome_of
 from spyglass.state.models import State

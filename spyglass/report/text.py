@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spyglass.report.escape import md_text
+from spyglass.markup.escape import md_text
 from spyglass.state.models import RunRecord, RunStatus
 
 
@@ -45,6 +45,6 @@ def outcome_of(run: RunRecord | None) -> Outcome:
 def escape_cell(text: str) -> str:
     """Make user text inert inside Markdown: a table cell, a paragraph or a list item (one line).
 
-    The same as :func:`spyglass.report.escape.md_text`; see that module for code, HTML and links.
+    The same as :func:`spyglass.markup.escape.md_text`; see that module for code, HTML and links.
     """
     return md_text(text)

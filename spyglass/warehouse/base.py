@@ -7,15 +7,17 @@ implementation lives in :mod:`spyglass.warehouse.dbt`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cached_property
 from typing import Protocol
 
 from spyglass.exceptions import Cancelled
 from spyglass.project.models import Node
 from spyglass.warehouse.dialects import Dialect
+from spyglass.warehouse.families import TypeFamily
 
 #: A scalar as it comes back from the warehouse.
 Value = str | int | float | bool | Decimal | date | datetime | time | bytes | None
@@ -24,8 +26,75 @@ Value = str | int | float | bool | Decimal | date | datetime | time | bytes | No
 @dataclass(frozen=True)
 class ResultColumn:
     name: str
-    #: a coarse type: "integer", "number", "text", "boolean", "date", "datetime", "unknown"
-    type: str = "unknown"
+    type: TypeFamily = TypeFamily.UNKNOWN
+
+
+def as_int(value: Value) -> int:
+    """A count or sum from the warehouse as an int: NULL (an empty sum) is 0; decimals and floats that
+    hold a whole number are exact; anything else is a bug in the SQL that produced it (ValueError)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal | float) and value == int(value):
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value)
+    raise ValueError(f"expected a whole number from the warehouse, got {value!r}")
+
+
+def as_float(value: Value) -> float | None:
+    """A number from the warehouse as a float (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, bool | int | float | Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return float(value)
+    raise ValueError(f"expected a number from the warehouse, got {value!r}")
+
+
+class Record(Mapping[str, Value]):
+    """One row of a :class:`QueryResult`, read by output name.
+
+    Names match case-insensitively (engines fold unquoted aliases: PostgreSQL to lower case, Snowflake
+    to upper case), so SQL builders give every output a distinct lower-case alias and readers ask for it
+    by that name; asking for a name the query did not produce is a KeyError naming the ones it did.
+    """
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: Mapping[str, int], values: Sequence[Value]) -> None:
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, name: str) -> Value:
+        position = self._index.get(name.lower())
+        if position is None:
+            raise KeyError(f"no output named {name!r} (the query produced: {', '.join(self._index)})")
+        if position < 0:
+            raise KeyError(f"the query produced several outputs named {name!r}")
+        return self._values[position]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def as_int(self, name: str) -> int:
+        """The named count or sum (NULL is 0)."""
+        return as_int(self[name])
+
+    def as_optional_int(self, name: str) -> int | None:
+        """The named whole number, None when NULL."""
+        value = self[name]
+        return None if value is None else as_int(value)
+
+    def as_float(self, name: str) -> float | None:
+        return as_float(self[name])
 
 
 @dataclass(frozen=True)
@@ -38,6 +107,22 @@ class QueryResult:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for position, name in enumerate(self.column_names):
+            key = name.lower()
+            index[key] = -1 if key in index else position  # -1: ambiguous, refused when asked for
+        return index
+
+    def records(self) -> tuple[Record, ...]:
+        """Every row, read by output name (see :class:`Record`)."""
+        return tuple(Record(self._index, row) for row in self.rows)
+
+    def record(self, position: int = 0) -> Record:
+        """One row read by output name; an aggregate query's only row by default (IndexError if none)."""
+        return Record(self._index, self.rows[position])
 
     def scalar(self) -> Value:
         """The first value of the first row (``None`` when there is no row)."""

@@ -5,29 +5,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from spyglass.warehouse.base import ResultColumn, Value
 from spyglass.warehouse.dialects import Dialect
-
-
-def value_type(value: Value) -> str:
-    """The coarse type of one non-null Python value (times of day and bytes are ``unknown``)."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float | Decimal):
-        return "number"
-    if isinstance(value, datetime):
-        return "datetime"
-    if isinstance(value, date):
-        return "date"
-    if isinstance(value, str):
-        return "text"
-    return "unknown"
+from spyglass.warehouse.families import TypeFamily, value_family
 
 
 def coarse_types(
@@ -38,13 +20,13 @@ def coarse_types(
     dbapi = _dbapi(dialect)
     columns = []
     for index, column in enumerate(description):
-        seen = {value_type(row[index]) for row in rows if row[index] is not None}
+        seen = {value_family(row[index]) for row in rows if row[index] is not None}
         if len(seen) == 1:
             kind = seen.pop()
-        elif seen == {"integer", "number"}:
-            kind = "number"
+        elif seen == {TypeFamily.INTEGER, TypeFamily.NUMBER}:
+            kind = TypeFamily.NUMBER
         else:
-            kind = _from_type_code(column[1], dbapi) if not seen else "unknown"
+            kind = _from_type_code(column[1], dbapi) if not seen else TypeFamily.UNKNOWN
         columns.append(ResultColumn(name=str(column[0]), type=kind))
     return tuple(columns)
 
@@ -58,11 +40,12 @@ def _dbapi(dialect: Dialect) -> Any:
         return None
 
 
-def _from_type_code(type_code: Any, dbapi: Any) -> str:
+def _from_type_code(type_code: Any, dbapi: Any) -> TypeFamily:
     if dbapi is None:
-        return "unknown"
-    for attribute, kind in (("NUMBER", "number"), ("STRING", "text"), ("DATETIME", "datetime")):
+        return TypeFamily.UNKNOWN
+    for attribute, kind in (("NUMBER", TypeFamily.NUMBER), ("STRING", TypeFamily.TEXT),
+                            ("DATETIME", TypeFamily.DATETIME)):
         type_object = getattr(dbapi, attribute, None)
         if type_object is not None and type_code == type_object:
             return kind
-    return "unknown"
+    return TypeFamily.UNKNOWN

@@ -25,7 +25,7 @@ from spyglass.checks.top_k import TopKDiffResult, TopKSide, TopKValue
 from spyglass.checks.value_diff import ColumnMatch, ValueDiffResult
 from spyglass.checks.value_diff_detail import DiffRow, DiffRows, ValueDiffDetailResult
 from spyglass.gitlab.comment import Finding, check_marker, discussion_body
-from spyglass.report.escape import md_code, md_paragraphs, md_text, md_url, one_line
+from spyglass.markup.escape import md_code, md_paragraphs, md_text, md_url, one_line
 from spyglass.report.markdown import render_summary
 from spyglass.report.text import outcome_of
 from spyglass.state.models import (

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from spyglass.checks.base import Result
+from spyglass.checks.registry import BY_KIND
+from spyglass.markup.escape import md_text
 from spyglass.report.details import (
     histogram,
     lineage,
@@ -22,7 +25,6 @@ from spyglass.report.details import (
     value_diff,
     value_diff_detail,
 )
-from spyglass.report.escape import md_text
 
 # Any: each renderer takes its own result type; dispatch is by the result's ``kind``.
 RENDERERS: dict[str, Callable[[Any], str]] = {
@@ -40,9 +42,11 @@ RENDERERS: dict[str, Callable[[Any], str]] = {
 }
 
 
-def render_details(result: Any) -> str:
+def render_details(result: Result) -> str:
     """Markdown body for one result: its notes (which node a name meant ...), then what its type's
-    renderer writes (empty string when there is neither)."""
-    renderer = RENDERERS.get(getattr(result, "kind", ""))
+    definition renders (empty string when there is neither)."""
+    definition = BY_KIND.get(getattr(result, "kind", ""))
+    renderer = definition.markdown if definition is not None and definition.markdown is not None else None
+    renderer = renderer or RENDERERS.get(getattr(result, "kind", ""))  # types whose renderer has not moved yet
     notes = "".join(f"_Note:_ {md_text(note)}\n\n" for note in getattr(result, "notes", ()))
     return notes + (renderer(result) if renderer else "")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from spyglass.checks.query import DataTable, QueryResultModel
 from spyglass.checks.sql import JsonScalar
-from spyglass.report.escape import md_code
+from spyglass.markup.escape import md_code
 from spyglass.report.text import escape_cell
 
 #: rows shown in a ``<details>`` block (the state file holds more)

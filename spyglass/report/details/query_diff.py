@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult, multiset_counts
+from spyglass.markup.escape import md_code
 from spyglass.report.details.query import SHOWN_ROWS, cell, cut_note, more_line, table
 from spyglass.report.details.value_diff_detail import diff_rows
-from spyglass.report.escape import md_code
 
 
 def _multiset(diff: MultisetDiff) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.row_count import RowCountDiffResult, RowCountRow, SideCount, SideStatus
-from spyglass.report.escape import md_code
+from spyglass.markup.escape import md_code
 from spyglass.report.text import escape_cell
 
 #: at most this many nodes get a row, so one check cannot flood a merge request note

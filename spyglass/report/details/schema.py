@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.schema_diff import NodeSchemaDiff, SchemaDiffResult
-from spyglass.report.escape import md_code
+from spyglass.markup.escape import md_code
 from spyglass.report.text import escape_cell
 
 #: at most this many nodes get a table, and this many rows per table, so one check cannot flood a note

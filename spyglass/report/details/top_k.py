@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.top_k import TopKDiffResult
-from spyglass.report.escape import md_code
+from spyglass.markup.escape import md_code
 from spyglass.report.text import escape_cell
 
 

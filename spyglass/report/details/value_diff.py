@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from spyglass.checks.sql import JsonScalar
 from spyglass.checks.value_diff import ColumnMatch, ValueDiffResult
+from spyglass.markup.escape import md_code
 from spyglass.report.details.query import cell_code, table
-from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from spyglass.checks.value_diff_detail import DiffRow, DiffRows, ValueDiffDetailResult
+from spyglass.markup.escape import md_code
 from spyglass.report.details.query import SHOWN_ROWS, cell, cut_note, more_line, table
-from spyglass.report.escape import md_code
 from spyglass.report.text import escape_cell
 
 
