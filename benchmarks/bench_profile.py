@@ -21,13 +21,13 @@ from pathlib import Path
 from benchmarks.duckdb_project import DATABASE, SCHEMAS, single_model_pair, write_project
 from benchmarks.timing import interleaved_medians
 from spyglass.checks.base import CheckContext
-from spyglass.checks.profile import ProfileDiffParams, ProfileDiffResult, run
-from spyglass.checks.profile_sql import profile_statement
-from spyglass.checks.profile_target import Column, coarse_type
+from spyglass.checks.profile import ProfileDiffParams, ProfileDiffResult
+from spyglass.checks.profile.run import run
+from spyglass.checks.profile.sql import profile_statement
+from spyglass.checks.sides import Column, Side
+from spyglass.checks.sql import SqlBuilder
 from spyglass.project.lineage import diff_lineage
-from spyglass.project.models import (
-    ArtifactPair,
-)
+from spyglass.project.models import ArtifactPair, Env
 from spyglass.warehouse.base import CancelToken, Warehouse
 from spyglass.warehouse.dbt import open_warehouse
 
@@ -61,17 +61,18 @@ def _generate(warehouse: Warehouse, rows: int, columns: list[tuple[str, str, str
 
 
 def _baselines(warehouse: Warehouse, columns: list[Column]) -> dict[str, Callable[[], object]]:
+    sql = SqlBuilder.for_warehouse(warehouse)
     relations = [f'"{DATABASE}"."{schema}"."wide"' for schema in SCHEMAS.values()]
-    quote, dialect = warehouse.quote, warehouse.dialect
+    sides = [Side(env=Env.BASE, from_item=sql.relation(r), columns=tuple(columns), relation=r) for r in relations]
 
     def per_column() -> None:
-        for relation in relations:
+        for side in sides:
             for column in columns:
-                warehouse.execute(profile_statement(relation, [column], quote, dialect, approx=False).sql)
+                warehouse.execute(profile_statement(side, [column], sql, approx=False).sql)
 
     def batched() -> None:
-        for relation in relations:
-            warehouse.execute(profile_statement(relation, columns, quote, dialect, approx=False).sql)
+        for side in sides:
+            warehouse.execute(profile_statement(side, columns, sql, approx=False).sql)
 
     return {"per-column (Recce-style), sequential": per_column, "batched, one query per side": batched}
 
@@ -102,7 +103,7 @@ def _report(warehouse: Warehouse, pair: ArtifactPair, spec: list[tuple[str, str,
     print(f"generated {args.rows:,} rows x {args.columns + 1} columns per side "
           f"in {time.perf_counter() - started:.1f} s (threads={args.threads})", flush=True)
     ctx = CheckContext(artifacts=pair, lineage=diff_lineage(pair), warehouse=warehouse, cancel=CancelToken())
-    columns = [Column("id", "integer")] + [Column(name, coarse_type(kind)) for name, kind, _ in spec]
+    columns = [Column("id", "BIGINT")] + [Column(name, kind) for name, kind, _ in spec]
     _check(run(ProfileDiffParams(model="wide"), ctx), args.columns + 1)
     actions: dict[str, Callable[[], object]] = {
         "spyglass profile_diff (exact)": lambda: run(ProfileDiffParams(model="wide"), ctx),

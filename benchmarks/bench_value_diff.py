@@ -29,7 +29,8 @@ from pathlib import Path
 from benchmarks.duckdb_project import DATABASE, SCHEMAS, single_model_pair, write_project
 from benchmarks.timing import interleaved_medians
 from spyglass.checks.base import CheckContext
-from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult, run
+from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult
+from spyglass.checks.value_diff.run import run
 from spyglass.project.lineage import diff_lineage
 from spyglass.project.models import ArtifactPair
 from spyglass.settings import ProjectSettings

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from spyglass.checks.lineage_check import LineageDiffParams, LineageDiffResult, LineageDiffSpec
+from spyglass.checks.lineage_diff import LineageDiffParams, LineageDiffResult, LineageDiffSpec
 from spyglass.checks.presets import PresetCheck
 from spyglass.checks.query import QueryParams, QuerySpec
 from spyglass.pipeline import checks_from_presets, run_all

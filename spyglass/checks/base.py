@@ -1,8 +1,10 @@
 """What every check type shares: its spec (type name + params), context, result base class, definition.
 
-A check type is one module declaring its ``Params``, its ``CheckSpec`` (the type name as a ``Literal`` and
-the params), its ``Result`` and a :class:`CheckDefinition`; :mod:`spyglass.checks.registry` lists them.
-Specs are parsed once, where they enter (API, state file, presets, CLI), and travel typed from there.
+A check type is one package ``spyglass.checks.<type>`` declaring its ``Params``, its ``CheckSpec`` (the
+type name as a ``Literal`` and the params), its ``Result``, how to run it, its views (Markdown, and a
+terminal view unless the headline will do) and a :class:`CheckDefinition` tying them together;
+:mod:`spyglass.checks.registry` lists the definitions. Specs are parsed once, where they enter (API,
+state file, presets, CLI), and travel typed from there.
 """
 
 from __future__ import annotations
@@ -144,7 +146,8 @@ TerminalView = Sequence[RenderableType]
 
 
 def headline_view(result: Result) -> TerminalView:
-    """The terminal view of a type without one of its own: its headline."""
+    """The terminal view of a type without one of its own: its headline (which the CLI's verdict line
+    already carries, so it prints nothing more)."""
     return [Text(result.headline)]
 
 
@@ -159,10 +162,10 @@ class CheckDefinition(Generic[P, R]):
     result_model: builtins.type[R]
     run: Callable[[P, CheckContext], R]
     title: Callable[[P], str]
-    #: the ``<details>`` body of the result (pure; every user-controlled text escaped with
-    #: :mod:`spyglass.markup.escape`)
-    markdown: Callable[[R], str] | None = None
-    #: what the CLI prints for the result
+    #: the ``<details>`` body of the result, used by the summary, merge request notes and the UI (pure;
+    #: every user-controlled text escaped with :mod:`spyglass.markup.escape`)
+    markdown: Callable[[R], str]
+    #: what the CLI prints for the result (the headline unless the type has its own view)
     terminal: Callable[[R], TerminalView] = headline_view
     needs_warehouse: bool = True
 

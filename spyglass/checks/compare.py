@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from spyglass.checks.base import CheckContext
+from spyglass.checks.sides import Side, catalog_table, typed_columns
 from spyglass.checks.sql import (
+    Numbered,
     SqlBuilder,
     and_all,
     checked,
@@ -27,9 +29,9 @@ from spyglass.checks.sql import (
 from spyglass.checks.user_sql import parse_condition
 from spyglass.exceptions import CheckError
 from spyglass.project.lookup import find_in_pair
-from spyglass.project.models import Artifacts, Node
-from spyglass.warehouse.base import ResultColumn, Warehouse
-from spyglass.warehouse.families import type_family
+from spyglass.project.models import Env, Node
+from spyglass.warehouse.base import Record, ResultColumn, Value, Warehouse
+from spyglass.warehouse.families import TypeFamily, type_family
 
 #: aliases of the two sides in every generated query
 BASE, CURRENT = "b", "c"
@@ -37,17 +39,9 @@ BASE, CURRENT = "b", "c"
 KEY_EXAMPLES = 5
 
 
-@dataclass(frozen=True)
-class Side:
-    """One side of a comparison: what to select from, its columns, and their types."""
-
-    from_item: exp.Expr
-    columns: tuple[ResultColumn, ...]
-    types: Mapping[str, str]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
+def alias_of(side: Side) -> str:
+    """The alias a side has in the generated queries."""
+    return BASE if side.env is Env.BASE else CURRENT
 
 
 @dataclass(frozen=True)
@@ -64,6 +58,14 @@ class ColumnPair:
     @property
     def numeric(self) -> bool:
         return type_family(self.base_type).numeric and type_family(self.current_type).numeric
+
+    @property
+    def base_family(self) -> TypeFamily:
+        return type_family(self.base_type)
+
+    def on(self, alias: str) -> str:
+        """The column's name on the side aliased ``alias`` (:data:`BASE` or :data:`CURRENT`)."""
+        return self.base if alias == BASE else self.current
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def _pair(name: str, base: Side, current: Side, sql: SqlBuilder) -> ColumnPair |
     b, c = find_column(base.names, name), find_column(current.names, name)
     if b is None or c is None:
         return None
-    bt, ct = base.types.get(b), current.types.get(c)
+    bt, ct = base.type_of(b), current.type_of(c)
     return ColumnPair(name=b, base=b, current=c, base_type=bt, current_type=ct,
                       cast=comparison_type(bt, ct, sql.dialect))
 
@@ -143,12 +145,12 @@ def _listing(names: Sequence[str]) -> str:
 # -- SQL pieces ----------------------------------------------------------------------------------------
 def side_col(sql: SqlBuilder, pair: ColumnPair, alias: str) -> exp.Expr:
     """The column of one side, cast to the comparison type when the two sides' types differ."""
-    return sql.cast(sql.col(pair.base if alias == BASE else pair.current, alias), pair.cast)
+    return sql.cast(sql.col(pair.on(alias), alias), pair.cast)
 
 
 def present(sql: SqlBuilder, plan: ComparePlan, alias: str) -> exp.Expr:
     """True when the joined row has this side (every key column is non-null)."""
-    return and_all(not_null(sql.col(k.base if alias == BASE else k.current, alias)) for k in plan.keys)
+    return and_all(not_null(sql.col(k.on(alias), alias)) for k in plan.keys)
 
 
 def join_on(sql: SqlBuilder, plan: ComparePlan) -> exp.Expr:
@@ -189,19 +191,6 @@ def model_nodes(ctx: CheckContext, model: str) -> ModelPair:
     return ModelPair(found.base, found.current, found.notes)
 
 
-def catalog_types(artifacts: Artifacts, node: Node, columns: Sequence[ResultColumn]) -> dict[str, str]:
-    """Column types from the catalog when it has the table, else the driver's coarse types."""
-    table = artifacts.catalog.tables.get(node.unique_id) if artifacts.catalog else None
-    types: dict[str, str] = {}
-    for col in columns:
-        listed = table.column(col.name) if table else None
-        if listed is not None:
-            types[col.name] = listed.type
-        elif col.type != "unknown":
-            types[col.name] = col.type
-    return types
-
-
 def probe_sides(
     warehouse: Warehouse, sql: SqlBuilder, base_from: exp.Expr, current_from: exp.Expr, ctx: CheckContext
 ) -> tuple[tuple[ResultColumn, ...], tuple[ResultColumn, ...]]:
@@ -222,19 +211,27 @@ def model_sides(ctx: CheckContext, sql: SqlBuilder, nodes: ModelPair, where: str
     else:
         base_from, current_from = sql.relation(base_rel, BASE), sql.relation(current_rel, CURRENT)
     base_cols, current_cols = probe_sides(warehouse, sql, base_from, current_from, ctx)
-    return (Side(base_from, base_cols, catalog_types(ctx.artifacts.base, base_node, base_cols)),
-            Side(current_from, current_cols, catalog_types(ctx.artifacts.current, current_node, current_cols)))
+    return (Side(Env.BASE, base_from, typed_columns(base_cols, catalog_table(ctx.artifacts.base, base_node)),
+                 relation=base_rel),
+            Side(Env.CURRENT, current_from,
+                 typed_columns(current_cols, catalog_table(ctx.artifacts.current, current_node)),
+                 relation=current_rel))
 
 
 # -- key validation ----------------------------------------------------------------------------------------
+#: what a key problem query selects: each key column, and how many rows hold that key
+_KEY, _KEY_ROWS = Numbered("key"), "key_rows"
+
+
 def key_problem_query(sql: SqlBuilder, side: Side, keys: Sequence[str]) -> str:
     """Up to 5 key values that are duplicated or NULL on one side, with their row counts."""
     cols = [sql.col(k) for k in keys]
-    source = side.from_item.copy()
     count = exp.Count(this=exp.Star())
     having = exp.or_(exp.GT(this=count.copy(), expression=exp.Literal.number(1)), or_all(is_null(c) for c in cols))
-    query = (exp.select(*cols, count.copy().as_("spyglass_n")).from_(source).group_by(*[c.copy() for c in cols])
-             .having(having).order_by(exp.Ordered(this=count.copy(), desc=True)).limit(KEY_EXAMPLES))
+    outputs = [c.copy().as_(_KEY(j)) for j, c in enumerate(cols)]
+    query = (exp.select(*outputs, count.copy().as_(_KEY_ROWS)).from_(side.from_item.copy())
+             .group_by(*[c.copy() for c in cols]).having(having)
+             .order_by(exp.Ordered(this=count.copy(), desc=True)).limit(KEY_EXAMPLES))
     return sql.render(query)
 
 
@@ -244,13 +241,14 @@ def check_keys(warehouse: Warehouse, sql: SqlBuilder, plan: ComparePlan, base: S
     base_q = key_problem_query(sql, base, [k.base for k in plan.keys])
     current_q = key_problem_query(sql, current, [k.current for k in plan.keys])
     base_res, current_res = warehouse.execute_many([base_q, current_q], cancel=ctx.cancel)
-    problems = {"base": checked(base_res).rows, "current": checked(current_res).rows}
+    problems = {"base": checked(base_res).records(), "current": checked(current_res).records()}
     if any(problems.values()):
         raise key_error(plan, problems, what)
 
 
-def key_error(plan: ComparePlan, problems: Mapping[str, Sequence[Sequence[object]]], what: str) -> CheckError:
-    """The error for a key that is not unique or has NULLs (pure)."""
+def key_error(plan: ComparePlan, problems: Mapping[str, Sequence[Record]], what: str) -> CheckError:
+    """The error for a key that is not unique or has NULLs (pure); ``problems`` are
+    :func:`key_problem_query`'s rows per side."""
     names = [k.name for k in plan.keys]
     parts = []
     for side, rows in problems.items():
@@ -265,12 +263,12 @@ def key_error(plan: ComparePlan, problems: Mapping[str, Sequence[Sequence[object
     )
 
 
-def _describe_key(names: Sequence[str], row: Sequence[object]) -> str:
-    values = ", ".join(f"{n}={_show(v)}" for n, v in zip(names, row, strict=False))
-    count = row[len(names)]
+def _describe_key(names: Sequence[str], row: Record) -> str:
+    values = ", ".join(f"{n}={_show(row[_KEY(j)])}" for j, n in enumerate(names))
+    count = row.as_int(_KEY_ROWS)
     return f"{values} ({count} row{'s' if count != 1 else ''})"
 
 
-def _show(value: object) -> str:
-    scalar = to_json_scalar(value)  # type: ignore[arg-type]
+def _show(value: Value) -> str:
+    scalar = to_json_scalar(value)
     return "NULL" if scalar is None else repr(scalar) if isinstance(scalar, str) else str(scalar)

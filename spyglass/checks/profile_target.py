@@ -1,84 +1,60 @@
 """What the profile, top-k and histogram diffs look at: one model's relation and typed columns per side.
 
 Resolution is the same for the three checks: find the model in each manifest (as dbt resolves
-``ref()``: :mod:`spyglass.project.lookup`), get its relation from the warehouse, and its columns with a
-coarse type (from the catalog when it lists the table, else from a ``limit 0`` query). A model may exist
-on one side only (added or removed); then that side is None.
+``ref()``: :mod:`spyglass.project.lookup`), get its relation from the warehouse, and its columns with
+their types (from the catalog when it lists the table, else from the information schema, else from a
+query returning no row). Each side is the one :class:`~spyglass.checks.sides.Side` of every two-sided
+check, its FROM item the model's relation. A model may exist on one side only (added or removed); then
+that side is None. What a column's type allows here is :func:`profiled_family`.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass
 
-from spyglass.checks.sql import find_column
+from sqlglot import exp
+
+from spyglass.checks.base import Params
+from spyglass.checks.scope import CheckNodes
+from spyglass.checks.sides import Column, Side, catalog_table, typed_columns
+from spyglass.checks.sql import SqlBuilder, and_all
 from spyglass.exceptions import CheckError
 from spyglass.project.lookup import find_in_pair
 from spyglass.project.models import ArtifactPair, Artifacts, Env, Node
-from spyglass.warehouse.base import CancelToken, QueryResult, Warehouse
+from spyglass.warehouse.base import CancelToken, Warehouse
+from spyglass.warehouse.families import TypeFamily, type_family
 
-#: coarse types with an order (min/max/avg/median make sense)
-NUMERIC_TYPES = frozenset({"integer", "number"})
-TEMPORAL_TYPES = frozenset({"date", "datetime"})
-
-_TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("datetime", ("timestamp", "datetime")),
-    ("date", ("date",)),
-    ("boolean", ("bool",)),
-    ("integer", ("int", "serial")),
-    ("number", ("decimal", "numeric", "double", "float", "real", "number")),
-    ("text", ("char", "text", "string", "clob")),
-)
+#: type names whose values have no min/max/avg/median or histogram bin on every engine
+_UNPROFILED = re.compile(r"interval|\[|^(struct|map|list|array|union|uuid)\b")
 
 
-def coarse_type(raw: str) -> str:
-    """A catalog type name (``BIGINT``, ``character varying(20)``, ``TIMESTAMP WITH TIME ZONE``) as
-    one of ``integer number text boolean date datetime unknown``.
+def profiled_family(type_name: str | None) -> TypeFamily:
+    """The family a column is profiled as: its :func:`type_family`, stricter on purpose.
 
-    Stricter than :func:`spyglass.checks.sql.type_family` on purpose: intervals, arrays, structs and
-    uuids are ``unknown`` here, because min/max/avg/median and histogram bins are not defined for them
-    on every engine (Postgres has no ``min(uuid)``).
+    Intervals, arrays, structs, maps and uuids are ``unknown`` here (and times of day are everywhere),
+    because min/max/avg/median and histogram bins are not defined for them on every engine (PostgreSQL
+    has no ``min(uuid)``).
     """
-    lowered = raw.lower()
-    if "interval" in lowered or "[]" in lowered or lowered.startswith(("struct", "map", "list", "array")):
-        return "unknown"
-    if lowered.startswith("time") and not lowered.startswith("timestamp"):
-        return "unknown"
-    for coarse, words in _TYPE_WORDS:
-        if any(word in lowered for word in words):
-            return coarse
-    return "unknown"
+    if type_name and _UNPROFILED.search(type_name.strip().lower()):
+        return TypeFamily.UNKNOWN
+    return type_family(type_name)
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    #: ``integer number text boolean date datetime unknown``
-    type: str
+class ModelParams(Params):
+    """The params every check over one model shares."""
 
-    @property
-    def is_numeric(self) -> bool:
-        return self.type in NUMERIC_TYPES
+    model: str
 
-    @property
-    def is_ordered(self) -> bool:
-        """Min and max are meaningful (and supported by every engine)."""
-        return self.type in NUMERIC_TYPES | TEMPORAL_TYPES | {"text"}
+    def nodes(self) -> CheckNodes:
+        return CheckNodes(names=(self.model,))
 
 
-@dataclass(frozen=True)
-class Side:
-    """One environment's relation of the model and its columns in warehouse order."""
+class ColumnParams(ModelParams):
+    """The params every check over one column of one model shares."""
 
-    env: Env
-    relation: str
-    columns: tuple[Column, ...]
-
-    def find(self, name: str) -> Column | None:
-        """The column named ``name``: exact match first, then case-insensitive."""
-        found = find_column([c.name for c in self.columns], name)
-        return next((c for c in self.columns if c.name == found), None)
+    column_name: str
 
 
 @dataclass(frozen=True)
@@ -118,9 +94,11 @@ class Target:
             remedy=f"{hint}Available columns: {', '.join(available) or '(none)'}.",
         )
 
-    def column(self, env: Env, name: str) -> Column | None:
-        side = self.base if env is Env.BASE else self.current
-        return side.find(name) if side else None
+    def having(self, column: str) -> Target:
+        """The same target with only the sides that have ``column`` (a side without it, added or removed
+        by the change, is left out like a missing model)."""
+        base, current = (s if s is not None and s.find(column) is not None else None for s in (self.base, self.current))
+        return Target(model=self.model, base=base, current=current, notes=self.notes)
 
 
 def load_target(
@@ -135,63 +113,54 @@ def load_target(
         raise CheckError(f"{model!r} is {shown.unique_id}, which is not materialized in the warehouse "
                          f"({shown.materialized or shown.resource_type.value}) on either side.",
                          remedy="Choose a table, view, incremental, seed or snapshot node.")
+    sql = SqlBuilder.for_warehouse(warehouse)
     sides: list[Side | None] = []
     for env, node in zip((Env.BASE, Env.CURRENT), nodes, strict=True):
         if node is None:
             sides.append(None)
             continue
         relation = warehouse.relation(node)
-        columns = _catalog_columns(artifacts.side(env), node) or _warehouse_columns(warehouse, node, cancel)
+        columns = _catalog_columns(artifacts.side(env), node) or _warehouse_columns(warehouse, sql, node, cancel)
         if not columns:
-            probe = warehouse.execute(f"select * from {relation} limit 0", cancel=cancel)
-            columns = _result_columns(probe)
-        sides.append(Side(env=env, relation=relation, columns=columns))
+            columns = typed_columns(warehouse.execute(sql.probe(sql.relation(relation)), cancel=cancel).columns, None)
+        sides.append(Side(env=env, from_item=sql.relation(relation), columns=columns, relation=relation))
     return Target(model=model, base=sides[0], current=sides[1], notes=found.notes)
 
 
 def _catalog_columns(artifacts: Artifacts, node: Node) -> tuple[Column, ...] | None:
-    if artifacts.catalog is None:
-        return None
-    table = artifacts.catalog.tables.get(node.unique_id)
+    table = catalog_table(artifacts, node)
     if table is None or not table.columns:
         return None
-    ordered = sorted(table.columns, key=lambda c: c.index)
-    return tuple(Column(name=c.name, type=coarse_type(c.type)) for c in ordered)
+    return tuple(Column(name=c.name, type=c.type) for c in sorted(table.columns, key=lambda c: c.index))
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+#: the outputs of :func:`columns_sql`
+COLUMN_NAME, DATA_TYPE = "column_name", "data_type"
 
 
-def columns_sql(node: Node) -> str | None:
+def columns_sql(node: Node) -> exp.Expr | None:
     """The information-schema query listing a relation's columns and declared types, in order."""
-    table = node.alias or node.name
     if not node.schema:
         return None
-    catalog = f" and table_catalog = {_literal(node.database)}" if node.database else ""
-    return (f"select column_name, data_type from information_schema.columns "
-            f"where table_schema = {_literal(node.schema)} and table_name = {_literal(table)}{catalog} "
-            f"order by ordinal_position")
+    table = node.alias or node.name
+
+    def equals(name: str, value: str) -> exp.Expr:
+        return exp.EQ(this=exp.column(name), expression=exp.Literal.string(value))
+
+    conditions = [equals("table_schema", node.schema), equals("table_name", table)]
+    if node.database:
+        conditions.append(equals("table_catalog", node.database))
+    return (exp.select(exp.column(COLUMN_NAME), exp.column(DATA_TYPE))
+            .from_(exp.table_("columns", db="information_schema"))
+            .where(and_all(conditions)).order_by(exp.column("ordinal_position")))
 
 
-def _warehouse_columns(warehouse: Warehouse, node: Node, cancel: CancelToken | None) -> tuple[Column, ...]:
+def _warehouse_columns(warehouse: Warehouse, sql: SqlBuilder, node: Node,
+                       cancel: CancelToken | None) -> tuple[Column, ...]:
     """Columns from the warehouse's information schema (empty when it lists none)."""
-    sql = columns_sql(node)
-    if sql is None:
+    query = columns_sql(node)
+    if query is None:
         return ()
-    rows = warehouse.execute(sql, cancel=cancel).rows
-    return tuple(Column(name=str(name), type=coarse_type(str(kind))) for name, kind in rows)
+    records = warehouse.execute(sql.render(query), cancel=cancel).records()
+    return tuple(Column(name=str(r[COLUMN_NAME]), type=str(r[DATA_TYPE])) for r in records)
 
-
-def _result_columns(result: QueryResult) -> tuple[Column, ...]:
-    return tuple(Column(name=c.name, type=c.type) for c in result.columns)
-
-
-def first_error(results: Sequence[QueryResult | Exception]) -> list[QueryResult]:
-    """The results of ``execute_many``, raising the first failure."""
-    out: list[QueryResult] = []
-    for item in results:
-        if isinstance(item, Exception):
-            raise item
-        out.append(item)
-    return out

@@ -14,7 +14,7 @@ from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
 
 from spyglass.checks.base import CheckDefinition, CheckSpec, Result
 from spyglass.checks.histogram import HISTOGRAM_DIFF
-from spyglass.checks.lineage_check import LINEAGE_DIFF
+from spyglass.checks.lineage_diff import LINEAGE_DIFF
 from spyglass.checks.profile import PROFILE_DIFF
 from spyglass.checks.query import QUERY
 from spyglass.checks.query_diff import QUERY_DIFF
@@ -26,7 +26,8 @@ from spyglass.checks.value_diff import VALUE_DIFF
 from spyglass.checks.value_diff_detail import VALUE_DIFF_DETAIL
 from spyglass.exceptions import InvalidSpec
 
-#: THE list of check types: adding a type is one module (its definition) plus one line here.
+#: THE list of check types: adding a type is its package (``spyglass.checks.<type>``, exporting its definition)
+#: plus its entry here (the import above and one line below).
 _ALL: tuple[CheckDefinition[Any, Any], ...] = (
     LINEAGE_DIFF,
     SCHEMA_DIFF,

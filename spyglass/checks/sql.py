@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 
+import sqlglot
 from sqlglot import exp
 
-from spyglass.checks.user_sql import UserQuery
 from spyglass.warehouse.base import QueryResult, Value, Warehouse
 from spyglass.warehouse.dialects import Dialect
 from spyglass.warehouse.families import TypeFamily, type_family
@@ -77,9 +78,40 @@ def count_if(condition: exp.Expr) -> exp.Expr:
     return exp.func("COALESCE", exp.Sum(this=flag(condition)), exp.Literal.number(0))
 
 
+@dataclass(frozen=True)
+class Numbered:
+    """The output names of one kind, one per column or key, that a statement selects and its reader reads:
+    ``Numbered("mismatched")(2) == "mismatched_2"`` (distinct, lower case)."""
+
+    prefix: str
+
+    def __call__(self, position: int) -> str:
+        return f"{self.prefix}_{position}"
+
+
 def flag(condition: exp.Expr) -> exp.Expr:
     """``CASE WHEN cond THEN 1 ELSE 0 END``: a condition as a 0/1 number (portable across drivers)."""
     return exp.case().when(condition, exp.Literal.number(1)).else_(exp.Literal.number(0))
+
+
+def divide(left: exp.Expr, right: exp.Expr) -> exp.Expr:
+    """``left / right`` with the engine's own division, as written (sqlglot adds no cast to it)."""
+    return exp.Div(this=left, expression=right, typed=True, safe=False)
+
+
+#: stands for the expression of a dialect's template while the template is parsed
+_PLACEHOLDER = "spyglass_template_expr"
+
+
+@lru_cache(maxsize=64)
+def _parsed_template(text: str, dialect: str) -> exp.Expr:
+    return sqlglot.parse_one(text, read=dialect or None)
+
+
+@lru_cache(maxsize=64)
+def _data_type(type_name: str, dialect: str) -> exp.DataType:
+    """A type name parsed in a dialect (parsed once; callers copy it into their trees)."""
+    return exp.DataType.build(type_name, dialect=dialect or None)
 
 
 def is_null(expr: exp.Expr) -> exp.Expr:
@@ -126,7 +158,7 @@ class SqlBuilder:
         """``CAST(expr AS type_name)``, or ``expr`` unchanged when ``type_name`` is None."""
         if type_name is None:
             return expr
-        return exp.Cast(this=expr, to=exp.DataType.build(type_name, dialect=self.dialect.sqlglot or None))
+        return exp.Cast(this=expr, to=_data_type(type_name, self.dialect.sqlglot).copy())
 
     def cast_text(self, expr: exp.Expr) -> exp.Expr:
         return self.cast(expr, self.dialect.text_type)
@@ -158,6 +190,27 @@ class SqlBuilder:
         present = exp.and_(not_null(left), not_null(right), exp.paren(or_all(tests)))
         return exp.paren(exp.or_(exp.paren(both_null), exp.paren(present)))
 
+    def template(self, template: str, expr: exp.Expr, **words: str) -> exp.Expr:
+        """A dialect's ``{expr}`` template (``median({expr})``, ``date_trunc('{unit}', {expr})``) as a tree
+        around ``expr``: parsed in the dialect with a placeholder for ``{expr}``, which is then replaced.
+        ``words`` fill the template's other fields; they are a fixed vocabulary (``month``), never user text."""
+        parsed = _parsed_template(template.format(expr=_PLACEHOLDER, **words), self.dialect.sqlglot)
+        return parsed.transform(
+            lambda node: expr.copy() if isinstance(node, exp.Column) and node.name == _PLACEHOLDER else node)
+
+    def template_args(self, template: str, exprs: Sequence[exp.Expr]) -> exp.Expr:
+        """A dialect's template whose ``{expr}`` is an argument list (``hash({expr})``) as a tree with
+        ``exprs`` as those arguments (ValueError when ``{expr}`` is not in an argument list)."""
+        parsed = _parsed_template(template.format(expr=_PLACEHOLDER), self.dialect.sqlglot).copy()
+        for node in parsed.find_all(exp.Column):
+            parent, key = node.parent, node.arg_key
+            args = parent.args.get(key) if parent is not None and key is not None else None
+            if node.name == _PLACEHOLDER and parent is not None and key is not None and isinstance(args, list):
+                at = next(i for i, arg in enumerate(args) if arg is node)
+                parent.set(key, [*args[:at], *(e.copy() for e in exprs), *args[at + 1:]])
+                return parsed
+        raise ValueError(f"{template!r} has no {{expr}} argument list")
+
     def key_text(self, columns: Sequence[exp.Expr]) -> exp.Expr:
         """One text value for a (composite) key: ``a`` or ``a || '|' || b`` (keys are non-null)."""
         parts = [self.cast_text(c.copy()) for c in columns]
@@ -171,21 +224,9 @@ class SqlBuilder:
         """The SQL text of a tree in this warehouse's dialect."""
         return expr.sql(dialect=self.dialect.sqlglot or None)
 
-    def limited(self, query: UserQuery, limit: int) -> str:
-        """``SELECT * FROM (query) AS q LIMIT n``: at most ``limit`` rows computed in the warehouse."""
-        return self.render(exp.select("*").from_(query.subquery(_QUERY_ALIAS)).limit(limit))
-
-    def counted(self, query: UserQuery) -> str:
-        """``SELECT COUNT(*) FROM (query) AS q``."""
-        return self.render(exp.select(exp.Count(this=exp.Star())).from_(query.subquery(_QUERY_ALIAS)))
-
     def probe(self, from_item: exp.Expr) -> str:
         """A query returning no rows, only the column names and types of ``from_item``."""
         return self.render(exp.select("*").from_(from_item).where(exp.false()).limit(0))
-
-
-#: the alias of a user's query inside the statements that wrap it
-_QUERY_ALIAS = "spyglass_q"
 
 
 def _number(value: float) -> exp.Expr:

@@ -2,21 +2,23 @@
 
 ``--json`` prints the run record (``status``, ``error`` with its remedy, ``result``) with the verdict at
 the top level (``mismatch``, ``headline``), so a script sees a failure as data too; otherwise the
-command's renderer prints tables and the verdict. Exit codes: 1 when the check failed, or found a
-difference and ``--fail-on mismatch`` was given; 0 otherwise (2 and 130 come from :mod:`spyglass.cli.main`).
+check type's terminal view (its definition's ``terminal``) prints its tables, then the verdict. Exit
+codes: 1 when the check failed, or found a difference and ``--fail-on mismatch`` was given; 0 otherwise
+(2 and 130 come from :mod:`spyglass.cli.main`).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console, RenderableType
+from rich.console import Console
 from rich.text import Text
 
+from spyglass.checks.base import headline_view
 from spyglass.checks.registry import AnySpec, definition_of
 from spyglass.cli.interrupt import run_interruptibly
 from spyglass.cli.options import settings_from
@@ -40,11 +42,7 @@ def output_options(func: F) -> F:
     return _json_option(_fail_on_option(func))
 
 
-#: Turns a result into what to print (tables, text): by default the check type's own terminal view.
-Renderer = Callable[[Any], Sequence[RenderableType]]
-
-
-def run_and_print(spec: AnySpec, kwargs: dict[str, Any], render: Renderer | None = None) -> None:
+def run_and_print(spec: AnySpec, kwargs: dict[str, Any]) -> None:
     """Run one check, print it, exit 1 when it did not succeed (after saying what to do).
 
     Ctrl+C or SIGTERM cancels the check's warehouse queries and exits 130 (see :mod:`spyglass.cli.interrupt`).
@@ -58,7 +56,8 @@ def run_and_print(spec: AnySpec, kwargs: dict[str, Any], render: Renderer | None
     elif record.result is not None:
         for note in record.result.notes:  # which node a model name meant, when it could mean another
             console.print("Note: ", Text(note), sep="", highlight=False)
-        for renderable in (render or definition_of(spec).terminal)(record.result):
+        view = definition_of(spec).terminal
+        for renderable in view(record.result) if view is not headline_view else ():  # the verdict has it
             console.print(renderable)
         verdict = "[bold red]mismatch[/]" if record.result.mismatch else "[green]no change[/]"
         console.print(f"{verdict}: ", Text(record.result.headline), sep="", highlight=False)

@@ -13,24 +13,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
-from rich.console import RenderableType
-from rich.table import Table
-from rich.text import Text
 
-from spyglass.checks.query import QUERY_LIMIT, DataTable, QueryParams, QueryResultModel, QuerySpec
-from spyglass.checks.query_diff import MultisetDiff, QueryDiffParams, QueryDiffResult, QueryDiffSpec
-from spyglass.checks.sql import JsonScalar
-from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult, ValueDiffSpec
-from spyglass.checks.value_diff_detail import (
-    DEFAULT_LIMIT,
-    DiffRows,
-    ValueDiffDetailParams,
-    ValueDiffDetailResult,
-    ValueDiffDetailSpec,
-)
+from spyglass.checks.query import QUERY_LIMIT, QueryParams, QuerySpec
+from spyglass.checks.query_diff import QueryDiffParams, QueryDiffSpec
+from spyglass.checks.value_diff import ValueDiffParams, ValueDiffSpec
+from spyglass.checks.value_diff_detail import DEFAULT_LIMIT, ValueDiffDetailParams, ValueDiffDetailSpec
 from spyglass.cli.adhoc import output_options, run_and_print
 from spyglass.cli.options import project_options
-from spyglass.report.details.value_diff import percent
 
 _limit_option = click.option("--limit", type=click.IntRange(1, 100_000), default=None,
                              help="How many rows to return (default: 2,000; 1,000 for --detail).")
@@ -47,102 +36,6 @@ def _sql_argument(sql: str) -> str:
     if not text.strip():
         raise click.UsageError("The SQL is empty." + (" (nothing was read from standard input)" if sql == "-" else ""))
     return text
-
-
-# -- tables ------------------------------------------------------------------------------------------------
-def _text(value: JsonScalar) -> Text:
-    return Text("NULL", style="dim italic") if value is None else Text(str(value))
-
-
-def value_diff_view(result: ValueDiffResult) -> list[RenderableType]:
-    table = Table(title=f"Value diff of {result.model} by {', '.join(result.primary_key)}", title_justify="left")
-    for name in ("column", "matched", "mismatched", "matched %", "e.g. key"):
-        table.add_column(name, justify="left" if name in ("column", "e.g. key") else "right")
-    for col in result.columns:
-        style = "bold yellow" if col.mismatched else ""
-        table.add_row(Text(col.column, style=style), f"{col.matched:,}", f"{col.mismatched:,}",
-                      percent(col.matched_p), _text(col.example_key) if col.mismatched else "")
-    counts = Text(f"base {result.base_rows:,} rows, current {result.current_rows:,} rows: {result.added:,} added, "
-                  f"{result.removed:,} removed, {result.in_both:,} in both, {result.changed:,} changed")
-    views: list[RenderableType] = [table, counts]
-    for side, columns in (("base", result.base_only_columns), ("current", result.current_only_columns)):
-        if columns:
-            views.append(Text(f"Only in {side} (not compared): {', '.join(columns)}"))
-    return views
-
-
-def diff_rows_view(diff: DiffRows, title: str) -> list[RenderableType]:
-    table = Table(title=title, title_justify="left")
-    for key in diff.primary_key:
-        table.add_column(key)
-    table.add_column("change")
-    for name in diff.columns:
-        table.add_column(name)
-    styles = {"added": "green", "removed": "red", "changed": "yellow"}
-    for row in diff.rows:
-        cells: list[Text] = [_text(v) for v in row.key] + [Text(row.status, style=styles[row.status])]
-        for i, name in enumerate(diff.columns):
-            cells.append(_cell_change(row.base[i] if row.base else None, row.current[i] if row.current else None,
-                                      name in row.changed_columns, row.status))
-        table.add_row(*cells)
-    more = f" (first {len(diff.rows):,})" if diff.more else ""
-    return [table, Text(f"{diff.total:,} differing rows{more}: {diff.added:,} added, {diff.removed:,} removed, "
-                        f"{diff.changed:,} changed")]
-
-
-def _cell_change(base: JsonScalar, current: JsonScalar, changed: bool, status: str) -> Text:
-    if status == "added":
-        return _text(current)
-    if status == "removed" or not changed:
-        return _text(base)
-    return Text.assemble(_styled(base, "red"), " → ", _styled(current, "green"))
-
-
-def _styled(value: JsonScalar, style: str) -> Text:
-    text = _text(value)
-    text.stylize(style)
-    return text
-
-
-def value_diff_detail_view(result: ValueDiffDetailResult) -> list[RenderableType]:
-    return diff_rows_view(result.diff, f"Differing rows of {result.model}")
-
-
-def data_table_view(data: DataTable, title: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    for column in data.columns:
-        table.add_column(column.name, justify="right" if column.type in ("integer", "number") else "left")
-    for row in data.rows:
-        table.add_row(*[_text(v) for v in row])
-    return table
-
-
-def query_view(result: QueryResultModel) -> list[RenderableType]:
-    shown = f", first {len(result.table.rows):,} shown" if result.table.more else ""
-    return [data_table_view(result.table, f"{result.table.total_row_count:,} rows ({result.env.value}{shown})")]
-
-
-def multiset_view(diff: MultisetDiff) -> Table:
-    table = Table(title="Rows whose count differs", title_justify="left")
-    for name in diff.columns:
-        table.add_column(name)
-    table.add_column("base", justify="right")
-    table.add_column("current", justify="right")
-    for row in diff.rows:
-        table.add_row(*[_text(v) for v in row.values], f"{row.base_count:,}", f"{row.current_count:,}")
-    return table
-
-
-def query_diff_view(result: QueryDiffResult) -> list[RenderableType]:
-    views: list[RenderableType] = []
-    if result.keyed is not None:
-        views += diff_rows_view(result.keyed, "Differing rows")
-    elif result.multiset is not None:
-        views.append(multiset_view(result.multiset))
-    for side, columns in (("base", result.base_only_columns), ("current", result.current_only_columns)):
-        if columns:
-            views.append(Text(f"Columns only in {side}: {', '.join(columns)}"))
-    return views
 
 
 # -- commands ------------------------------------------------------------------------------------------------
@@ -172,9 +65,9 @@ def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[
                              rel_tolerance=rel_tolerance)
     if detail:
         detail_params = ValueDiffDetailParams(**params.model_dump(), limit=limit or DEFAULT_LIMIT)
-        run_and_print(ValueDiffDetailSpec(params=detail_params), kwargs, value_diff_detail_view)
+        run_and_print(ValueDiffDetailSpec(params=detail_params), kwargs)
     else:
-        run_and_print(ValueDiffSpec(params=params), kwargs, value_diff_view)
+        run_and_print(ValueDiffSpec(params=params), kwargs)
 
 
 @click.command("query")
@@ -186,7 +79,7 @@ def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[
 def query_command(sql: str, base: bool, limit: int | None, **kwargs: Any) -> None:
     """Run SQL (Jinja with ref() and source(); `-` reads it from stdin) and show the first rows."""
     params = QueryParams(sql_template=_sql_argument(sql), base=base, limit=limit or QUERY_LIMIT)
-    run_and_print(QuerySpec(params=params), kwargs, query_view)
+    run_and_print(QuerySpec(params=params), kwargs)
 
 
 @click.command("query-diff")
@@ -202,7 +95,7 @@ def query_diff_command(sql: str, base_sql: str | None, primary_key: tuple[str, .
     """Run SQL on base and current and show the rows that differ (columns are matched by name)."""
     params = QueryDiffParams(sql_template=_sql_argument(sql), base_sql_template=base_sql,
                              primary_keys=_names(primary_key) or None, limit=limit or QUERY_LIMIT)
-    run_and_print(QueryDiffSpec(params=params), kwargs, query_diff_view)
+    run_and_print(QueryDiffSpec(params=params), kwargs)
 
 
 def register(group: click.Group) -> None:

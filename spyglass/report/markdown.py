@@ -1,5 +1,7 @@
 """The Markdown summary posted on a merge request (pure and deterministic: same state, same bytes).
 
+Each check's ``<details>`` block holds what its check type's definition renders (:func:`render_details`).
+
 It never exceeds ``max_chars`` (GitLab's note limit is 1,000,000 characters): when it must cut, it drops
 whole sections, least important first, and says so at the end.
 """
@@ -8,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spyglass.markup.escape import html_code, md_code, md_paragraphs, md_url
-from spyglass.report.details import render_details
+from spyglass.checks.base import Result
+from spyglass.checks.registry import BY_KIND
+from spyglass.markup.escape import html_code, md_code, md_paragraphs, md_text, md_url
 from spyglass.report.mermaid import render_lineage
 from spyglass.report.text import escape_cell, outcome_of
 from spyglass.state.models import CheckRecord, EnvironmentInfo, RunRecord, State
@@ -125,6 +128,14 @@ def _details_block(check: CheckRecord, run: RunRecord | None) -> str:
             body_parts.append(rendered.rstrip("\n"))
     body = "\n\n".join(body_parts) or "_No further detail._"
     return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>\n"
+
+
+def render_details(result: Result) -> str:
+    """Markdown body for one result (in the summary, merge request notes and the UI): its notes (which node
+    a name meant ...), then its check type's own Markdown view (``CheckDefinition.markdown``)."""
+    notes = "".join(f"_Note:_ {md_text(note)}\n\n" for note in result.notes)
+    definition = BY_KIND.get(getattr(result, "kind", ""))
+    return notes + (definition.markdown(result) if definition is not None else "")
 
 
 def _join(sections: list[Section]) -> str:

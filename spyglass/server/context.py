@@ -61,7 +61,10 @@ class ArtifactWatcher:
             return False
         self._last_error = None
         if changed:
-            await asyncio.to_thread(self._refresh_state)
+            try:
+                await asyncio.to_thread(self._refresh_state)
+            except SpyglassError as exc:  # the pages still refresh; only the state file lags behind
+                log.warning("Artifacts reloaded, but the state file could not record it: %s", exc.message)
             condition = self._condition()
             async with condition:
                 self.version += 1

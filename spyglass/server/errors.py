@@ -14,9 +14,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from spyglass.exceptions import SpyglassError
+from spyglass.server.asgi import HttpMiddleware, TrackedSend
 from spyglass.server.logs import log_safe
 
 log = logging.getLogger("spyglass.server")
@@ -61,32 +62,20 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, str(exc.detail), remedy)
 
 
-class UnexpectedErrorMiddleware:
+class UnexpectedErrorMiddleware(HttpMiddleware):
     """Any exception the app lets through: one log line and a 500 with an error id, never re-raised.
 
     (Starlette's own last-resort handler re-raises, and the server then logs a full traceback.)
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        tracked = TrackedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, tracked)
         except Exception as exc:
             error_id = secrets.token_hex(4)
             log.error("Unexpected error %s on %s: %s", error_id, request_label(scope), type(exc).__name__)
-            if not started:
+            if not tracked.started:
                 response = JSONResponse(
                     {"error": f"Spyglass hit an unexpected error (id {error_id}).",
                      "remedy": "Retry; if it persists, report it with this id and the server's log line "

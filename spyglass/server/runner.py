@@ -31,7 +31,7 @@ from typing import TypeVar
 from spyglass.checks.registry import AnySpec, title
 from spyglass.exceptions import Cancelled, NotFound, SpyglassError
 from spyglass.pipeline import run_check
-from spyglass.report.details import render_details
+from spyglass.report.markdown import render_details
 from spyglass.server.schemas import RunView
 from spyglass.server.workspace import Workspace
 from spyglass.service import Session

@@ -22,6 +22,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from spyglass.server.asgi import HttpMiddleware, TrackedSend
 from spyglass.server.config import ServerConfig
 from spyglass.server.errors import UnexpectedErrorMiddleware
 from spyglass.server.hosts import parse_authority, parse_origin, request_origin
@@ -61,17 +62,10 @@ def token_matches(expected: str, header_value: str | None) -> bool:
     return hmac.compare_digest(header_value[len("Bearer "):].encode(), expected.encode())
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpMiddleware):
     """Adds :data:`SECURITY_HEADERS` to every response that does not set them itself."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
@@ -174,7 +168,7 @@ class BodyTooLarge(HTTPException):
         self.remedy = "Send a smaller body (e.g. a state file without old runs)."
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(HttpMiddleware):
     """Refuse request bodies over ``max_bytes`` with 413, whether or not Content-Length is sent.
 
     The body is not buffered here: the app reads it as it arrives, and the read that passes the limit
@@ -183,21 +177,17 @@ class BodyLimitMiddleware:
     """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int, path_limits: Mapping[str, int] | None = None) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
         self.path_limits = dict(path_limits or {})
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self.path_limits.get(scope["path"], self.max_bytes)
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._too_large(send, BodyTooLarge(limit))
             return
         received = 0
-        started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -208,15 +198,11 @@ class BodyLimitMiddleware:
                     raise BodyTooLarge(limit)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracked = TrackedSend(send)
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, tracked)
         except BodyTooLarge as exc:  # normally answered by the app's error handler; this is the fallback
-            if not started:
+            if not tracked.started:
                 await self._too_large(send, exc)
 
     async def _too_large(self, send: Send, exc: BodyTooLarge) -> None:

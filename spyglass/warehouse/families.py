@@ -40,7 +40,7 @@ class TypeFamily(str, Enum):
 _FAMILY_PATTERNS: tuple[tuple[TypeFamily, re.Pattern[str]], ...] = (
     (TypeFamily.DATETIME, re.compile(r"timestamp|datetime")),
     (TypeFamily.DATE, re.compile(r"^date\b")),
-    (TypeFamily.INTEGER, re.compile(r"^(tiny|small|big|huge|u)?int|^integer|^(u)?bigint|^int\d|^serial|^long")),
+    (TypeFamily.INTEGER, re.compile(r"^u?(tiny|small|big|huge)?int(?!erval)|^int\d|^serial|^long")),
     (TypeFamily.NUMBER, re.compile(r"^(numeric|decimal|double|float|real|number)")),
     (TypeFamily.TEXT, re.compile(r"char|text|string|^varchar|^bpchar|^name$|^uuid")),
     (TypeFamily.BOOLEAN, re.compile(r"^bool")),

@@ -9,7 +9,7 @@ from spyglass.checks import profile, top_k, value_diff
 from spyglass.checks.base import CheckContext
 from spyglass.project.lineage import diff_lineage
 from spyglass.project.models import ArtifactPair, Artifacts, Catalog
-from spyglass.report.details import render_details
+from spyglass.report.markdown import render_details
 from tests.fixtures.warehouses import Crafted
 
 V1 = "select * from (values (1, 'a'), (2, 'b')) as t(id, name)"
@@ -47,20 +47,20 @@ def _context(crafted: Crafted) -> CheckContext:
 
 def test_a_versioned_model_is_its_latest_version_and_the_result_says_so(crafted: Crafted) -> None:
     ctx = _context(crafted)
-    latest = value_diff.run(value_diff.ValueDiffParams.model_validate({"model": "orders"}), ctx)
+    latest = value_diff.VALUE_DIFF.run(value_diff.ValueDiffParams.model_validate({"model": "orders"}), ctx)
     assert (latest.added, latest.removed, latest.changed) == (1, 1, 1)  # version 2's rows were compared
     assert len(latest.notes) == 1 and "model.crafted.orders.v2" in latest.notes[0]
     assert "latest_version" in latest.notes[0] and "orders.v1" in latest.notes[0]
     assert render_details(latest).startswith("_Note:_ 'orders' means model.crafted.orders.v2")
-    pinned = value_diff.run(value_diff.ValueDiffParams.model_validate({"model": "orders.v1"}), ctx)
+    pinned = value_diff.VALUE_DIFF.run(value_diff.ValueDiffParams.model_validate({"model": "orders.v1"}), ctx)
     assert (pinned.added, pinned.removed, pinned.changed, pinned.notes) == (0, 0, 0, ())
 
 
 def test_profile_and_top_k_resolve_the_same_way(crafted: Crafted) -> None:
     ctx = _context(crafted)
-    profiled = profile.run(profile.ProfileDiffParams.model_validate({"model": "orders", "columns": ["id"]}), ctx)
+    profiled = profile.PROFILE_DIFF.run(profile.ProfileDiffParams(model="orders", columns=("id",)), ctx)
     by_id = {c.name: c for c in profiled.columns}["id"]
     assert by_id.base is not None and by_id.base.row_count == 3  # version 2 on the base side
     assert profiled.notes and "model.crafted.orders.v2" in profiled.notes[0]
-    top = top_k.run(top_k.TopKDiffParams.model_validate({"model": "crafted.orders.v1", "column_name": "name"}), ctx)
+    top = top_k.TOP_K_DIFF.run(top_k.TopKDiffParams(model="crafted.orders.v1", column_name="name"), ctx)
     assert top.base is not None and top.base.row_count == 2 and top.notes == ()

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import typing
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
 import pytest
 from pydantic import BaseModel, TypeAdapter
 
-from spyglass.checks.lineage_check import LineageDiffParams, LineageDiffSpec
-from spyglass.checks.registry import DEFINITIONS, AnyResult, AnySpec, definition_of, parse_spec, title
+import spyglass.checks
+from spyglass.checks.base import CheckDefinition, CheckSpec, Result, headline_view
+from spyglass.checks.lineage_diff import LineageDiffParams, LineageDiffSpec
+from spyglass.checks.registry import BY_KIND, DEFINITIONS, AnyResult, AnySpec, definition_of, parse_spec, title
 from spyglass.checks.value_diff import ValueDiffParams, ValueDiffSpec
 from spyglass.exceptions import InvalidSpec
 
@@ -23,6 +31,57 @@ def test_the_spec_and_result_unions_hold_every_registered_type_once() -> None:
     assert sorted(spec_types) == sorted(result_kinds) == sorted(DEFINITIONS)
     for name, definition in DEFINITIONS.items():
         assert definition.type == name and definition_of(parse_spec(name, _minimal(name))) is definition
+
+
+def _check_modules() -> list[ModuleType]:
+    """Every module under ``spyglass.checks``, imported (a type's package and all its modules)."""
+    return [importlib.import_module(info.name)
+            for info in pkgutil.walk_packages(spyglass.checks.__path__, "spyglass.checks.")]
+
+
+def _subclasses(base: type[BaseModel]) -> set[type[BaseModel]]:
+    found = set(base.__subclasses__())
+    for sub in list(found):
+        found |= _subclasses(sub)
+    return found
+
+
+def test_every_check_type_written_in_checks_is_in_the_registry_and_its_unions() -> None:
+    """A type's package that is not on the registry's list (or a spec/result left out of the unions) fails."""
+    modules = _check_modules()
+    definitions = {id(value): value for module in modules for value in vars(module).values()
+                   if isinstance(value, CheckDefinition)}
+    assert sorted(d.type for d in definitions.values()) == sorted(DEFINITIONS)
+    assert all(DEFINITIONS[d.type] is d and BY_KIND[d.kind] is d for d in definitions.values())
+    specs = {m for m in _subclasses(CheckSpec) if isinstance(m.model_fields["type"].default, str)}
+    results = {m for m in _subclasses(Result) if isinstance(getattr(m.model_fields.get("kind"), "default", None), str)}
+    assert specs == set(_members(AnySpec)) == {d.spec_model for d in DEFINITIONS.values()}
+    assert results == set(_members(AnyResult)) == {d.result_model for d in DEFINITIONS.values()}
+
+
+def _owner(definition: CheckDefinition[Any, Any]) -> str:
+    """The package of a check type (``spyglass.checks.schema_diff``): where its spec is declared."""
+    return ".".join(definition.spec_model.__module__.split(".")[:3])
+
+
+def _takes(view: Callable[..., Any], result_model: type[Result]) -> bool:
+    """True when the view's one parameter is annotated with the result model (or one of its bases)."""
+    annotation = next(iter(inspect.signature(view, eval_str=True).parameters.values())).annotation
+    return isinstance(annotation, type) and issubclass(result_model, annotation)
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_every_check_type_owns_its_markdown_and_terminal_views(name: str) -> None:
+    """Each definition brings its own Markdown view (summary, notes, UI) and a terminal view (its own, or
+    the headline), declared in the type's package and taking its result."""
+    definition = DEFINITIONS[name]
+    assert definition.markdown is not None, f"{name} has no Markdown view"
+    assert definition.markdown.__module__.startswith(_owner(definition) + "."), definition.markdown.__module__
+    assert _takes(definition.markdown, definition.result_model)
+    assert callable(definition.terminal), f"{name} has no terminal view"
+    if definition.terminal is not headline_view:
+        assert definition.terminal.__module__.startswith(_owner(definition) + "."), definition.terminal.__module__
+        assert _takes(definition.terminal, definition.result_model)
 
 
 def _minimal(type_name: str) -> dict[str, object]:

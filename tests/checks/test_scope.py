@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from spyglass.checks.lineage_check import LineageDiffParams
+from spyglass.checks.lineage_diff import LineageDiffParams
 from spyglass.checks.query import QueryParams
 from spyglass.checks.row_count import RowCountDiffParams
 from spyglass.checks.schema_diff import SchemaDiffParams

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from sqlglot import exp
 
+from spyglass.checks.query.sql import ROW_COUNT, counted, limited
 from spyglass.checks.sql import (
     SqlBuilder,
     TypeFamily,
@@ -111,10 +112,27 @@ def test_key_text_limited_counted_probe() -> None:
     con.execute("insert into t values (1, 'a'), (2, 'b'), (3, 'c')")
     text = sql.key_text([sql.col("k 1"), sql.col("ключ")])
     assert con.execute(sql.render(exp.select(exp.Min(this=text)).from_(sql.relation("t")))).fetchone() == ("1|a",)
-    assert len(con.execute(sql.limited(parse_query("select * from t;", DUCKDB), 2)).fetchall()) == 2
-    assert con.execute(sql.counted(parse_query("select * from t where \"k 1\" > 1", DUCKDB))).fetchone() == (2,)
+    assert len(con.execute(limited(sql, parse_query("select * from t;", DUCKDB), 2)).fetchall()) == 2
+    count = con.execute(counted(sql, parse_query("select * from t where \"k 1\" > 1", DUCKDB)))
+    assert count.fetchone() == (2,)
+    assert [d[0] for d in count.description] == [ROW_COUNT]  # read by that name
     filtered = sql.filtered("t", parse_condition("\"k 1\" >= 2 -- a comment", DUCKDB), "f")
     assert con.execute(sql.render(exp.select("*").from_(filtered))).fetchall() == [(2, "b"), (3, "c")]
     cursor = con.execute(sql.probe(sql.relation("t")))
     assert [d[0] for d in cursor.description] == ["k 1", "ключ"]
     assert cursor.fetchall() == []
+
+
+def test_template_args_builds_an_argument_list_tree() -> None:
+    """A dialect's ``hash({expr})`` around several columns: a tree, rendered as the engine runs it."""
+    sql = SqlBuilder(quote=_quote, dialect=DUCKDB)
+    con = duckdb.connect()
+    con.execute('create table t ("a b" int, c varchar)')
+    con.execute("insert into t values (1, 'x'), (1, 'x'), (2, 'x')")
+    row_hash = sql.template_args("hash({expr})", [sql.col("a b"), sql.col("c")])
+    assert sql.render(row_hash) == 'HASH("a b", "c")'
+    query = exp.select(exp.Count(this=exp.Distinct(expressions=[row_hash]))).from_(sql.relation("t"))
+    assert con.execute(sql.render(query)).fetchone() == (2,)
+    assert sql.render(sql.template_args("hash({expr})", [sql.col("c")])) == 'HASH("c")'
+    with pytest.raises(ValueError, match=r"no \{expr\} argument list"):
+        sql.template_args("{expr}", [sql.col("c")])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlglot import exp
 
+from spyglass.checks.query.sql import counted, limited
 from spyglass.checks.sql import SqlBuilder
 from spyglass.checks.user_sql import UserQuery, parse_condition, parse_query
 from spyglass.exceptions import CheckError, QueryRefused
@@ -180,11 +181,11 @@ def test_the_message_names_what_was_refused() -> None:
 def test_wrappers_are_trees_around_the_parsed_query(dialect: Dialect) -> None:
     sql = SqlBuilder(quote=lambda name: f'"{name}"', dialect=dialect)
     query = parse_query("select id from t -- ) as x; drop table t; --\nwhere id > 1;", dialect)
-    for statement in (sql.limited(query, 5), sql.counted(query), sql.probe(query.subquery("b"))):
+    for statement in (limited(sql, query, 5), counted(sql, query), sql.probe(query.subquery("b"))):
         parsed = parse_query(statement, dialect)  # one query, nothing else: the comment is gone
         subqueries = list(parsed.tree.find_all(exp.Subquery))
         assert len(subqueries) == 1 and subqueries[0].this == query.tree
-    assert sql.limited(query, 5) == 'SELECT * FROM (SELECT id FROM t WHERE id > 1) AS spyglass_q LIMIT 5'
+    assert limited(sql, query, 5) == 'SELECT * FROM (SELECT id FROM t WHERE id > 1) AS spyglass_q LIMIT 5'
 
 
 def test_a_parsed_query_is_immutable_through_its_wrappers() -> None:

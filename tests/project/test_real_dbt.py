@@ -11,7 +11,7 @@ import pytest
 
 from spyglass.checks.base import CheckContext
 from spyglass.checks.schema_diff import SchemaDiffParams
-from spyglass.checks.schema_diff import run as run_schema_diff
+from spyglass.checks.schema_diff.run import run as run_schema_diff
 from spyglass.project.artifacts import load_pair
 from spyglass.project.lineage import ChangeStatus, diff_lineage
 from spyglass.project.models import ArtifactPair, ResourceType

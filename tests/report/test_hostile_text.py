@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pytest
 
 from spyglass.checks.histogram import HistogramDiffResult, HistogramSide
-from spyglass.checks.lineage_check import LineageDiffResult, LineageNodeStatus
+from spyglass.checks.lineage_diff import LineageDiffResult, LineageNodeStatus
 from spyglass.checks.profile import ColumnProfile, ProfileColumn, ProfileDiffResult
 from spyglass.checks.query import ColumnInfo, DataTable, QueryResultModel
 from spyglass.checks.query_diff import MultisetDiff, QueryDiffResult, RowCount
@@ -81,7 +81,7 @@ def _results() -> list[object]:
                         base_only_columns=(EVIL,), current_only_columns=(EVIL_LINES,), example_added=(EVIL,),
                         example_removed=(EVIL_LINES,), example_changed=("`", "", None)),
         ValueDiffDetailResult(model=EVIL, diff=diff),
-        QueryResultModel(table=DataTable(columns=(ColumnInfo(name=EVIL, type=EVIL), ColumnInfo(name=EVIL_LINES)),
+        QueryResultModel(table=DataTable(columns=(ColumnInfo(name=EVIL, type="text"), ColumnInfo(name=EVIL_LINES)),
                                          rows=((EVIL_LINES, EVIL), ("|", "")), limit=10, more=False,
                                          total_row_count=2)),
         QueryDiffResult(base_only_columns=(EVIL,), current_only_columns=(EVIL_LINES,), keyed=diff),

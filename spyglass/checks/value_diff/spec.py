@@ -1,0 +1,60 @@
+"""What a value diff is asked: the model, its key, the columns, tolerances and a row filter."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from spyglass.checks.base import CheckSpec, Params
+from spyglass.checks.compare import Tolerance
+from spyglass.checks.scope import CheckNodes
+
+
+class ValueDiffParams(Params):
+    """Recce-compatible: ``model``, ``primary_key`` (a column or a list), optional ``columns``.
+
+    Without ``primary_key`` the model's column tested ``unique`` (and ``not_null``) in dbt is used.
+    Tolerances apply to columns numeric on both sides; other columns compare exactly.
+    """
+
+    model: str
+    primary_key: str | list[str] | None = None
+    columns: list[str] | None = None
+    #: numeric columns match when ``|base - current| <= abs_tolerance``
+    abs_tolerance: float | None = Field(default=None, ge=0)
+    #: numeric columns match when ``|base - current| <= rel_tolerance * max(|base|, |current|)``
+    rel_tolerance: float | None = Field(default=None, ge=0)
+    #: a SQL condition both sides are filtered by (e.g. a date window, so a CI build with less data
+    #: compares fairly)
+    where: str | None = None
+    #: force the two-step form (True) or the single join (False); default: as the dialect declares
+    two_step: bool | None = None
+
+    @field_validator("primary_key")
+    @classmethod
+    def _non_empty(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if value is not None and (not value or (isinstance(value, list) and not all(value))):
+            raise ValueError("primary_key must name at least one column")
+        return value
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        if self.primary_key is None:
+            return ()
+        return (self.primary_key,) if isinstance(self.primary_key, str) else tuple(self.primary_key)
+
+    @property
+    def tolerance(self) -> Tolerance:
+        return Tolerance(self.abs_tolerance, self.rel_tolerance)
+
+    def nodes(self) -> CheckNodes:
+        return CheckNodes(names=(self.model,))
+
+
+class ValueDiffSpec(CheckSpec[ValueDiffParams]):
+    type: Literal["value_diff"] = "value_diff"
+
+
+def title(params: ValueDiffParams) -> str:
+    return f"Value diff of {params.model}"
