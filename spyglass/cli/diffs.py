@@ -20,6 +20,7 @@ from spyglass.checks.value_diff import ValueDiffParams, ValueDiffSpec
 from spyglass.checks.value_diff_detail import DEFAULT_LIMIT, ValueDiffDetailParams, ValueDiffDetailSpec
 from spyglass.cli.adhoc import output_options, run_and_print
 from spyglass.cli.options import project_options
+from spyglass.exceptions import UsageError
 
 _limit_option = click.option("--limit", type=click.IntRange(1, 100_000), default=None,
                              help="How many rows to return (default: 2,000; 1,000 for --detail).")
@@ -47,6 +48,9 @@ def _sql_argument(sql: str) -> str:
 @click.option("--columns", "-c", multiple=True, help="Compare only these columns (default: all).")
 @click.option("--where", default=None, help="A SQL condition both sides are filtered by (e.g. a date window).")
 @click.option("--detail", is_flag=True, help="List the differing rows instead of per-column figures.")
+@click.option("--assume-unique-key", is_flag=True,
+              help="Skip the key's uniqueness scan before the join (faster; a key that is not unique is then "
+                   "refused only after the join).")
 @click.option("--abs-tolerance", type=click.FloatRange(min=0), default=None,
               help="Numeric values within this absolute difference match.")
 @click.option("--rel-tolerance", type=click.FloatRange(min=0), default=None,
@@ -55,14 +59,17 @@ def _sql_argument(sql: str) -> str:
 @output_options
 @project_options
 def value_diff_command(model: str, primary_key: tuple[str, ...], columns: tuple[str, ...], where: str | None,
-                       detail: bool,
+                       detail: bool, assume_unique_key: bool,
                        abs_tolerance: float | None, rel_tolerance: float | None, limit: int | None,
                        **kwargs: Any) -> None:
     """Compare MODEL's rows on base and current by primary key, column by column."""
     keys = _names(primary_key)
     params = ValueDiffParams(model=model, primary_key=(keys[0] if len(keys) == 1 else keys) or None,
                              columns=_names(columns) or None, where=where or None, abs_tolerance=abs_tolerance,
-                             rel_tolerance=rel_tolerance)
+                             rel_tolerance=rel_tolerance, assume_unique_key=assume_unique_key)
+    if detail and assume_unique_key:
+        raise UsageError("--assume-unique-key does not apply to --detail: the differing rows can only be "
+                         "listed once the key is known to be unique.", remedy="Drop one of the two options.")
     if detail:
         detail_params = ValueDiffDetailParams(**params.model_dump(), limit=limit or DEFAULT_LIMIT)
         run_and_print(ValueDiffDetailSpec(params=detail_params), kwargs)

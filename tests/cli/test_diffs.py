@@ -49,6 +49,12 @@ def test_value_diff_table_json_and_detail(project: Path, capsys: pytest.CaptureF
     assert [(r["key"], r["status"], r["changed_columns"]) for r in detail["diff"]["rows"]] == [([2], "changed",
                                                                                                ["Status"])]
     assert detail["diff"]["more"] is True
+    code, out, _ = spyglass(capsys, "value-diff", "orders", "-k", "id", "--assume-unique-key", "--json",
+                            "--project-dir", project)
+    assert code == 0 and json.loads(out)["headline"] == "1 added, 1 removed, 1 of 2 changed"
+    code, _, err = spyglass(capsys, "value-diff", "orders", "-k", "id", "--detail", "--assume-unique-key",
+                            "--project-dir", project)
+    assert code == 2 and "--assume-unique-key does not apply to --detail" in err
 
 
 @pytest.mark.parametrize("engine", ["duckdb"], indirect=True)

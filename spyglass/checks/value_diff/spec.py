@@ -30,6 +30,10 @@ class ValueDiffParams(Params):
     where: str | None = None
     #: force the two-step form (True) or the single join (False); default: as the dialect declares
     two_step: bool | None = None
+    #: skip the uniqueness scan of the key before the join (one GROUP BY per side: on DuckDB about as long
+    #: as the join itself). A key that is not unique after all is still refused, with examples, once the
+    #: join shows it; but a key with many duplicates makes that join run long (it stays cancellable).
+    assume_unique_key: bool = False
 
     @field_validator("primary_key")
     @classmethod

@@ -16,6 +16,9 @@ class ValueDiffDetailParams(ValueDiffParams):
     """value_diff's params plus ``limit`` (how many differing rows to return)."""
 
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=100_000)
+    #: always False: the rows query cannot tell a duplicated key from a changed row, so the key is
+    #: always checked first
+    assume_unique_key: Literal[False] = False
 
 
 class ValueDiffDetailSpec(CheckSpec[ValueDiffDetailParams]):

@@ -180,6 +180,24 @@ def test_low_cardinality_key_on_200k_rows_is_refused_before_the_join(crafted: Cr
     assert record.error.remedy
 
 
+@pytest.mark.parametrize("two_step", [False, True])
+def test_assume_unique_key_skips_the_scan_and_still_refuses_a_bad_key(crafted: Crafted, two_step: bool) -> None:
+    """With ``assume_unique_key`` the figures are the same; a key that is not unique after all is refused
+    once the join shows it, with the same offending values as the scan names."""
+    crafted.create_model("orders", BASE_ROWS, CURRENT_ROWS)
+    checked = _diff(crafted, model="orders", primary_key="Id", two_step=two_step)
+    assert _diff(crafted, model="orders", primary_key="Id", two_step=two_step, assume_unique_key=True) == checked
+    crafted.create_model("dupes", "select * from (values (1, 'a'), (null, 'b')) as t(id, v)",
+                         "select * from (values (1, 'a'), (5, 'b'), (5, 'c')) as t(id, v)")
+    with pytest.raises(CheckError, match=r"base: id=NULL \(1 row\) \| current: id=5 \(2 rows\)"):
+        _diff(crafted, model="dupes", primary_key="id", two_step=two_step, assume_unique_key=True)
+
+
+def test_value_diff_detail_always_checks_the_key() -> None:
+    with pytest.raises(UsageError, match="assume_unique_key"):
+        parse_spec("value_diff_detail", {"model": "m", "primary_key": "id", "assume_unique_key": True})
+
+
 def test_bad_input_fails_with_a_clear_message(crafted: Crafted) -> None:
     crafted.create_model("orders", BASE_ROWS, CURRENT_ROWS)
     crafted.create_model("fresh", None, "select 1 as id")
