@@ -2,44 +2,35 @@
 
 Every entry point runs checks through here, so a result means the same everywhere:
 
-* :func:`run_check` runs one spec and never raises for a check's failure (a bug in a check becomes a
-  failed run too); :func:`settle_check` makes a run a check's latest and decides its approval
-  (:func:`decide_approval`).
+* :meth:`Session.run_check <spyglass.service.Session.run_check>` runs one spec and never raises for a
+  check's failure (a bug in a check becomes a failed run too); :func:`settle_check` makes a run a
+  check's latest and decides its approval (:func:`decide_approval`).
 * :func:`run_all` is ``spyglass run`` (locally and in CI): every check in order, one warehouse connection,
   and the new state.
 * The server runs each check on its own worker (cancellable, with progress): its
-  :class:`~spyglass.server.runner.RunManager` calls :func:`run_check`, and its workspace settles the
+  :class:`~spyglass.server.runner.RunManager` calls ``Session.run_check``, and its workspace settles the
   check with :func:`settle_check` when the run is recorded (``POST /api/checks/run`` re-runs them all).
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, TypedDict
 
-from spyglass.checks.base import ProgressFn
 from spyglass.checks.presets import PresetCheck
-from spyglass.checks.registry import AnySpec, definition_of, title
+from spyglass.checks.registry import definition_of, title
 from spyglass.checks.scope import NodeSelection
 from spyglass.project.git import detect_git
-from spyglass.project.snapshot import ProjectSnapshot
 from spyglass.service import Connection, Session
 from spyglass.state.bounds import StateLimits, bound_state, same_result
-from spyglass.state.models import CheckRecord, ErrorInfo, MergeRequestRef, RunRecord, RunStatus, State
+from spyglass.state.models import CheckRecord, MergeRequestRef, RunRecord, RunStatus, State
 from spyglass.state.store import new_state
 from spyglass.warehouse.base import CancelToken
 
-if TYPE_CHECKING:  # typing.Unpack is Python 3.11+; pydantic brings typing_extensions
-    from typing_extensions import Unpack
-
 #: (index, total, check, finished run or None when the check is about to start)
 ProgressCallback = Callable[[int, int, CheckRecord, RunRecord | None], None]
-
-log = logging.getLogger("spyglass")
 
 
 def _now() -> datetime:
@@ -80,32 +71,6 @@ def settle_check(check: CheckRecord, run: RunRecord, previous: RunRecord | None)
     :func:`decide_approval` says against ``previous``, the run it replaces."""
     return check.model_copy(update={"last_run_id": run.run_id, "approved": decide_approval(check, run, previous),
                                     "updated_at": _now()})
-
-
-class RunOptions(TypedDict, total=False):
-    """How :func:`run_check` runs a check: :meth:`Session.run_check`'s options, passed on as they are."""
-
-    cancel: CancelToken | None
-    progress: ProgressFn
-    connection: Connection | None
-    selection: NodeSelection | None
-    snapshot: ProjectSnapshot | None
-
-
-def run_check(session: Session, spec: AnySpec, *, run_id: str | None = None, check_id: str | None = None,
-              **options: Unpack[RunOptions]) -> RunRecord:
-    """One run of ``spec`` (:meth:`Session.run_check`); never raises for the check: its errors are a
-    failed, skipped or cancelled run, and so is a bug in it (one log line), so other checks still run."""
-    run_id = run_id or uuid.uuid4().hex
-    started = _now()
-    try:
-        return session.run_check(spec, check_id=check_id, run_id=run_id, **options)
-    except Exception as exc:
-        log.error("The %s check (run %s) failed unexpectedly: %s", spec.type, run_id, type(exc).__name__)
-        return RunRecord(run_id=run_id, spec=spec, check_id=check_id, status=RunStatus.FAILED, started_at=started,
-                         ended_at=_now(), error=ErrorInfo(
-                             kind=type(exc).__name__, message="The check failed unexpectedly.",
-                             remedy="Run it again; if it fails again, report it with the log."))
 
 
 def needs_warehouse(checks: Sequence[CheckRecord]) -> bool:
@@ -154,8 +119,8 @@ def run_all(
     for index, check in enumerate(checks):
         if on_progress:
             on_progress(index, total, check, None)
-        run = run_check(session, check.spec, check_id=check.check_id, cancel=token, connection=attempt,
-                        selection=selection, snapshot=snapshot)
+        run = session.run_check(check.spec, check_id=check.check_id, cancel=token, connection=attempt,
+                                selection=selection, snapshot=snapshot)
         updated.append(settle_check(check, run, previous.latest_run(check) if previous else None))
         runs.append(run)
         if on_progress:

@@ -15,6 +15,7 @@ fails with the connection's own error (what went wrong, what to do), never "skip
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -47,6 +48,9 @@ def _default_opener(settings: ProjectSettings) -> Warehouse:
     from spyglass.warehouse.dbt import open_warehouse
 
     return open_warehouse(settings)
+
+
+log = logging.getLogger("spyglass")
 
 
 def utcnow() -> datetime:
@@ -197,8 +201,8 @@ class Session:
         snapshot: ProjectSnapshot | None = None,
         selection: NodeSelection | None = None,
     ) -> RunRecord:
-        """Run one check (its spec parsed where it came in) and return its record; check failures are
-        recorded, never raised.
+        """Run one check (its spec parsed where it came in) and return its record; check failures, and a
+        bug in a check, are recorded as a failed run, never raised.
 
         ``connection``: an attempt made once for several checks (``spyglass run``); None = the check
         connects itself when it needs the warehouse. Checks that need none never connect.
@@ -210,8 +214,8 @@ class Session:
         definition = definition_of(spec)
         if not definition.needs_warehouse:
             connection = Connection()
-        ctx = self.context(cancel, progress, connection=connection, snapshot=snapshot)
         try:
+            ctx = self.context(cancel, progress, connection=connection, snapshot=snapshot)
             ctx.cancel.raise_if_cancelled()
             params = spec.params if selection is None else within(spec.params, selection, ctx.artifacts, ctx.lineage)
             result = definition.run(params, ctx)
@@ -221,6 +225,12 @@ class Session:
             return RunRecord(**record, status=RunStatus.CANCELLED, error=_error_info(exc), ended_at=utcnow())
         except SpyglassError as exc:
             return RunRecord(**record, status=RunStatus.FAILED, error=_error_info(exc), ended_at=utcnow())
+        except Exception as exc:  # a bug in a check: a failed run (one log line), so other checks still run
+            log.error("The %s check (run %s) failed unexpectedly: %s", spec.type, record["run_id"],
+                      type(exc).__name__)
+            return RunRecord(**record, status=RunStatus.FAILED, ended_at=utcnow(), error=ErrorInfo(
+                kind=type(exc).__name__, message="The check failed unexpectedly.",
+                remedy="Run it again; if it fails again, report it with the log."))
         return RunRecord(**record, status=RunStatus.SUCCESS, result=result, ended_at=utcnow())
 
     # -- environment ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 
 from spyglass.checks.presets import PresetCheck
@@ -118,6 +119,28 @@ def test_a_failed_connect_is_retried_on_the_next_use(crafted: Crafted, tmp_path:
             session.close()
     finally:
         session.close()
+
+
+def test_a_bug_in_a_check_is_a_failed_run_and_one_log_line(crafted: Crafted, tmp_path: Path,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """Not a SpyglassError (a bug): recorded as a failed run by the session itself, where the CLI, the
+    server's runner and `spyglass run` all run checks; the log says which check, never a traceback."""
+    crafted.create_model("orders", ORDERS, ORDERS)
+
+    def broken_opener(settings: ProjectSettings) -> DbtWarehouse:
+        raise TypeError("a bug")
+
+    session = Session(crafted.settings, crafted.pair(), open_warehouse=broken_opener)
+    try:
+        record = session.run_check(parse_spec("row_count_diff", {"node_names": ["orders"]}))
+        assert record.status is RunStatus.FAILED
+        assert record.error is not None and record.error.kind == "TypeError"
+        assert record.error.message == "The check failed unexpectedly." and record.error.remedy
+        assert session.run_check(parse_spec("lineage_diff", {})).status is RunStatus.SUCCESS  # the next one runs
+    finally:
+        session.close()
+    failures = [r for r in caplog.records if "failed unexpectedly" in r.getMessage()]
+    assert failures and all(r.exc_info is None and "row_count_diff" in r.getMessage() for r in failures)
 
 
 def test_a_run_connects_once_for_all_its_checks(crafted: Crafted, tmp_path: Path) -> None:

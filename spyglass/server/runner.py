@@ -1,7 +1,7 @@
 """Check runs off the event loop: a pool of worker threads, progress, cancellation, time limit, waiting.
 
 dbt adapters are synchronous, so every run executes in a worker thread through
-:func:`spyglass.pipeline.run_check`, as ``spyglass run`` runs its checks; several may run at once.
+:meth:`spyglass.service.Session.run_check`, as ``spyglass run`` runs its checks; several may run at once.
 Cancelling fires the run's :class:`CancelToken`, which the warehouse turns into a cancel of the running
 query and the template renderer into a stop, so a cancelled run frees its worker. A run still going
 after ``run_seconds`` is cancelled the same way and recorded as failed ("timed out"). A finished run is
@@ -30,7 +30,6 @@ from typing import TypeVar
 
 from spyglass.checks.registry import AnySpec, title
 from spyglass.exceptions import Cancelled, NotFound, SpyglassError
-from spyglass.pipeline import run_check
 from spyglass.report.markdown import render_details
 from spyglass.server.schemas import RunView
 from spyglass.server.workspace import Workspace
@@ -145,8 +144,8 @@ class RunManager:
             timer.daemon = True
             timer.start()
         try:
-            record = run_check(self._session, active.spec, check_id=active.check_id, cancel=active.cancel,
-                               progress=progress, run_id=active.run_id)
+            record = self._session.run_check(active.spec, check_id=active.check_id, cancel=active.cancel,
+                                             progress=progress, run_id=active.run_id)
             if active.timed_out and record.status is RunStatus.CANCELLED:
                 record = record.model_copy(update={"status": RunStatus.FAILED, "error": self._timeout_error()})
         finally:
