@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spyglass.gitlab.models import Discussion, Note
-from spyglass.markup.escape import md_code, md_paragraphs
+from spyglass.markup.escape import md_code, md_paragraphs, md_text
 from spyglass.report.markdown import render_summary
-from spyglass.report.text import ERROR, MISMATCH, escape_cell, outcome_of
+from spyglass.report.text import ERROR, MISMATCH, outcome_of
 from spyglass.state.models import State
 
 NOTE_LIMIT = 1_000_000
@@ -80,8 +80,8 @@ def discussion_body(finding: Finding) -> str:
     """The thread opened for a mismatched check (and its text once the check passes)."""
     state = "mismatch" if finding.mismatch else "no longer mismatches"
     lines = [check_marker(finding.check_id),
-             f"**Spyglass check {md_code(finding.name)}** ({escape_cell(finding.type)}): {state}.", "",
-             f"> {escape_cell(finding.headline)}"]
+             f"**Spyglass check {md_code(finding.name)}** ({md_text(finding.type)}): {state}.", "",
+             f"> {md_text(finding.headline)}"]
     if finding.description:
         lines += ["", md_paragraphs(finding.description)]
     lines += ["", "_Resolve this thread once the difference is intended; Spyglass resolves it by itself "

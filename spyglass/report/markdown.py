@@ -14,7 +14,7 @@ from spyglass.checks.base import Result
 from spyglass.checks.registry import BY_KIND
 from spyglass.markup.escape import html_code, md_code, md_paragraphs, md_text, md_url
 from spyglass.report.mermaid import render_lineage
-from spyglass.report.text import escape_cell, outcome_of
+from spyglass.report.text import outcome_of
 from spyglass.state.models import CheckRecord, EnvironmentInfo, RunRecord, State
 
 DEFAULT_MAX_CHARS = 1_000_000
@@ -54,7 +54,7 @@ def _sections(state: State) -> list[Section]:
         outcome = outcome_of(run)
         # details of mismatches and errors are kept longest; later blocks go before earlier ones
         priority = (30 if outcome.rank <= 1 else 10) - position / (len(pairs) + 1)
-        sections.append(Section(_details_block(check, run), priority, f"details of {escape_cell(check.name)}"))
+        sections.append(Section(_details_block(check, run), priority, f"details of {md_text(check.name)}"))
     return sections
 
 
@@ -69,7 +69,7 @@ def _environment(env: EnvironmentInfo) -> str:
         ("Schemas", ", ".join(env.base.schema_names) or "-", ", ".join(env.current.schema_names) or "-"),
     ]
     lines = ["## Environments", "", "| | Base | Current |", "|---|---|---|"]
-    lines += [f"| {escape_cell(a)} | {escape_cell(b)} | {escape_cell(c)} |" for a, b, c in rows]
+    lines += [f"| {md_text(a)} | {md_text(b)} | {md_text(c)} |" for a, b, c in rows]
     extra = []
     if env.git_branch:
         extra.append(f"Branch {md_code(env.git_branch)}" + (f" at {md_code(env.git_sha[:12])}" if env.git_sha else ""))
@@ -96,8 +96,8 @@ def _checks_table(pairs: list[tuple[CheckRecord, RunRecord | None]]) -> str:
     for check, run in pairs:
         outcome = outcome_of(run)
         result = _result_line(run)
-        lines.append(f"| {outcome.icon} {outcome.label} | {escape_cell(check.name)} | {md_code(check.spec.type)} | "
-                     f"{escape_cell(result)} | {'yes' if check.approved else 'no'} |")
+        lines.append(f"| {outcome.icon} {outcome.label} | {md_text(check.name)} | {md_code(check.spec.type)} | "
+                     f"{md_text(result)} | {'yes' if check.approved else 'no'} |")
     return "\n".join(lines) + "\n"
 
 
@@ -120,7 +120,7 @@ def _details_block(check: CheckRecord, run: RunRecord | None) -> str:
     if check.description:
         body_parts.append(md_paragraphs(check.description))
     if run is not None and run.error is not None:
-        body_parts.append(f"**{escape_cell(run.error.kind)}**: {escape_cell(run.error.message)}"
+        body_parts.append(f"**{md_text(run.error.kind)}**: {md_text(run.error.message)}"
                           + (f"\n\n{md_paragraphs(run.error.remedy)}" if run.error.remedy else ""))
     if run is not None and run.result is not None:
         rendered = render_details(run.result)

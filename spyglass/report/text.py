@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spyglass.markup.escape import md_text
 from spyglass.state.models import RunRecord, RunStatus
 
 
@@ -40,11 +39,3 @@ def outcome_of(run: RunRecord | None) -> Outcome:
     if run.mismatch:
         return MISMATCH
     return REVIEW if run.result is not None and not run.result.conclusive else MATCH
-
-
-def escape_cell(text: str) -> str:
-    """Make user text inert inside Markdown: a table cell, a paragraph or a list item (one line).
-
-    The same as :func:`spyglass.markup.escape.md_text`; see that module for code, HTML and links.
-    """
-    return md_text(text)
