@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,7 +75,7 @@ class SqliteBackend:
             connection = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
             )
-            connection.execute("PRAGMA journal_mode=WAL")
+            _use_wal(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
@@ -88,6 +89,22 @@ class SqliteBackend:
                 "holds it busy, retry."
             ),
         )
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL (it stays so). Switching takes an exclusive lock for which SQLite does not wait
+    on its busy handler, so processes or threads opening a new store at once got "database is locked":
+    retry until the busy timeout, and skip the switch once another connection has made it."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            if (connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                    or connection.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"):
+                return
+        except sqlite3.OperationalError:  # locked by a connection switching it right now
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)
 
 
 def _close(connection: sqlite3.Connection) -> None:
