@@ -130,6 +130,12 @@ class AmbiguousNode(CheckError):
     candidate with the spelling that picks it."""
 
 
+class SqlNotUnderstood(SpyglassError):
+    """Spyglass cannot read a model's compiled SQL for column lineage or change classification (sqlglot
+    cannot parse or resolve it). Never fatal: the model's columns and category become ``unknown`` with
+    this message as the reason."""
+
+
 class Cancelled(SpyglassError):
     """A run or warehouse query was cancelled before it finished."""
 

@@ -7,9 +7,12 @@ consistent set of artifacts however often they are reloaded meanwhile.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from spyglass.project.artifacts import artifact_fingerprint, load_pair
+from spyglass.project.changes import ChangeAnalysis
+from spyglass.project.column_lineage import ColumnCache
 from spyglass.project.lineage import LineageDiff, diff_lineage
 from spyglass.project.models import ArtifactPair
 from spyglass.project.render import SqlRenderer
@@ -28,6 +31,13 @@ class ProjectSnapshot:
     lineage: LineageDiff
     fingerprint: Fingerprint
     renderer: SqlRenderer
+    #: query lineages shared with the snapshots before and after this one (see ChangeAnalysis)
+    column_cache: ColumnCache = field(default_factory=ColumnCache, compare=False, repr=False)
+
+    @cached_property
+    def changes(self) -> ChangeAnalysis:
+        """Column lineage, change categories and impact, each computed when first asked for."""
+        return ChangeAnalysis(self.artifacts, self.lineage, self.column_cache)
 
 
 def current_fingerprint(settings: ProjectSettings) -> Fingerprint:
@@ -35,18 +45,20 @@ def current_fingerprint(settings: ProjectSettings) -> Fingerprint:
     return artifact_fingerprint(settings.base_dir, settings.current_dir)
 
 
-def build_snapshot(settings: ProjectSettings, artifacts: ArtifactPair, fingerprint: Fingerprint) -> ProjectSnapshot:
+def build_snapshot(settings: ProjectSettings, artifacts: ArtifactPair, fingerprint: Fingerprint,
+                   column_cache: ColumnCache | None = None) -> ProjectSnapshot:
     """A snapshot of ``artifacts``; templates read ``settings.vars`` and the project's ``dbt_project.yml``.
+    ``column_cache`` carries column lineage over from earlier snapshots of the same process.
 
     Raises:
         ConfigError: dbt_project.yml is not valid YAML.
     """
     variables = TemplateVars(cli=settings.vars, project=read_project_vars(settings.project_dir))
     return ProjectSnapshot(artifacts=artifacts, lineage=diff_lineage(artifacts), fingerprint=fingerprint,
-                           renderer=SqlRenderer(artifacts, variables))
+                           renderer=SqlRenderer(artifacts, variables), column_cache=column_cache or ColumnCache())
 
 
-def load_snapshot(settings: ProjectSettings) -> ProjectSnapshot:
+def load_snapshot(settings: ProjectSettings, column_cache: ColumnCache | None = None) -> ProjectSnapshot:
     """Read both environments' artifacts from disk into a new snapshot.
 
     The fingerprint is taken before reading, so a rewrite by dbt while reading shows as a change again.
@@ -56,4 +68,4 @@ def load_snapshot(settings: ProjectSettings) -> ProjectSnapshot:
         ConfigError: dbt_project.yml is not valid YAML.
     """
     fingerprint = current_fingerprint(settings)
-    return build_snapshot(settings, load_pair(settings.base_dir, settings.current_dir), fingerprint)
+    return build_snapshot(settings, load_pair(settings.base_dir, settings.current_dir), fingerprint, column_cache)
