@@ -142,8 +142,11 @@ class NodeImpact:
     impacted_columns: tuple[str, ...] = ()
     impacted_nodes: tuple[str, ...] = ()
     exposures: tuple[str, ...] = ()
-    #: every column of the node may be affected (a breaking change upstream, or a filter column)
+    #: every column of the node may be affected by a change upstream of it (a breaking change, or a
+    #: changed column it filters, joins or groups on); for changed nodes too
     whole_node: bool = False
+    #: a changed node's own columns that a change upstream of it can affect (bare names)
+    affected_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -73,4 +73,4 @@ class ChangeAnalysis:
     def impact(self, ids: Collection[str] | None = None) -> ImpactReport:
         """Changed nodes and the nodes and columns their changes can affect, limited to ``ids`` when given
         (a selection); impacted nodes are reported whatever the selection of their upstream."""
-        return impact_report(self.lineage, self.classification, self._sides[Env.CURRENT], ids)
+        return impact_report(self.lineage, self.classification, self._sides, ids)

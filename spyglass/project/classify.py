@@ -17,8 +17,6 @@ column made from it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from spyglass.exceptions import SqlNotUnderstood
 from spyglass.project.change_types import Category, Classification, ColumnChange
 from spyglass.project.column_lineage import SideColumns
@@ -52,17 +50,17 @@ def classify_node(base: Node, current: Node, reasons: tuple[str, ...], base_side
 
 
 def _not_data(reasons: tuple[str, ...]) -> Classification:
-    return Classification(Category.NON_BREAKING, tuple(_context(reasons)) or ("no change to the data",))
+    return Classification(Category.NON_BREAKING, tuple(_context(reasons, only=True)) or ("no change to the data",))
 
 
-def _context(reasons: tuple[str, ...]) -> list[str]:
-    """Plain words for what changed besides the SQL: configs and macros."""
+def _context(reasons: tuple[str, ...], *, only: bool = False) -> list[str]:
+    """Plain words for what changed besides the SQL: configs and macros (``only``: nothing else did)."""
     words = []
     configs = [r.removeprefix("config.") for r in reasons if r.startswith("config.")]
     macros = [r.removeprefix("macro.") for r in reasons if r.startswith("macro.")]
     others = [r for r in reasons if r != "code" and not r.startswith(("config.", "macro."))]
     if configs:
-        words.append(f"config changed: {', '.join(configs)}")
+        words.append(f"config {'only' if only else 'changed'}: {', '.join(configs)}")
     if macros:
         words.append(f"macro changed: {', '.join(macros)}")
     if others:
@@ -81,17 +79,17 @@ def _classify_sql(base: Node, current: Node, reasons: tuple[str, ...], base_side
     if _same_text(base.compiled_code, current.compiled_code):
         if "code" in reasons or any(r.startswith("macro.") for r in reasons):
             return Classification(Category.NON_BREAKING, ("compiled SQL unchanged", *context))
-        return Classification(Category.NON_BREAKING, tuple(f"{c} only" for c in context) or ("no change",))
+        return _not_data(reasons)
     try:
         old = base_side.query(base)
         new = current_side.query(current)
     except SqlNotUnderstood as err:
         return Classification(Category.UNKNOWN, (err.message, *context))
     sql_changed = "code" in reasons or any(r.startswith("macro.") for r in reasons)
-    return _compare(old, new, context if sql_changed else [f"{c} only" for c in context])
+    return _compare(old, new, context, config_only=not sql_changed and bool(context))
 
 
-def _compare(old: QueryLineage, new: QueryLineage, context: list[str]) -> Classification:
+def _compare(old: QueryLineage, new: QueryLineage, context: list[str], *, config_only: bool) -> Classification:
     row_reasons = _row_changes(old, new)
     columns = _column_changes(old, new)
     column_reasons = [f"columns {kind.value}: {', '.join(n for n, k in columns.items() if k is kind)}"
@@ -102,8 +100,8 @@ def _compare(old: QueryLineage, new: QueryLineage, context: list[str]) -> Classi
         return Classification(Category.PARTIAL_BREAKING, (*column_reasons, *context), columns)
     if columns:
         return Classification(Category.NON_BREAKING, (*column_reasons, *context), columns)
-    if context and context[0].endswith(" only"):
-        return Classification(Category.NON_BREAKING, tuple(context))
+    if config_only:
+        return Classification(Category.NON_BREAKING, tuple(c.replace(" changed: ", " only: ") for c in context))
     return Classification(Category.NON_BREAKING, ("no semantic change (formatting, comments or names)", *context))
 
 
@@ -167,7 +165,3 @@ def _quote(text: str) -> str:
 def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
-
-def changed_columns(classification: Classification) -> Mapping[str, ColumnChange]:
-    """The columns whose values a change can alter downstream (modified and removed ones)."""
-    return {n: k for n, k in classification.columns.items() if k is not ColumnChange.ADDED}

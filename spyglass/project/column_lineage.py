@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from threading import Lock
 
+from sqlglot import exp
+
 from spyglass.exceptions import NotFound, SqlNotUnderstood
 from spyglass.project.change_types import (
     ColumnHop,
@@ -24,7 +26,14 @@ from spyglass.project.change_types import (
     Transformation,
 )
 from spyglass.project.models import Artifacts, Node, ResourceType
-from spyglass.project.sql_lineage import QueryLineage, TableColumn, analyze_query, parse_sql, sqlglot_dialect
+from spyglass.project.sql_lineage import (
+    QueryLineage,
+    TableColumn,
+    analyze_query,
+    parse_sql,
+    sqlglot_dialect,
+    table_text,
+)
 
 _PART = re.compile(r'"((?:[^"]|"")*)"|`([^`]*)`|\[([^\]]*)\]|([^."`\[\]\s]+)')
 #: deeper chains of models without catalog or YAML columns are not followed to expand ``*``
@@ -75,6 +84,7 @@ class SideColumns:
         self.cache = cache or ColumnCache()
         self._nodes: dict[str, NodeColumns] = {}
         self._relations: dict[tuple[str, ...], str | None] | None = None
+        self._functions: dict[str, str] | None = None
         self._depth = 0
 
     # --- one node -----------------------------------------------------------------------------------
@@ -183,10 +193,25 @@ class SideColumns:
         node = self.manifest.nodes.get(unique_id)
         return (node.relation_name or "") if node is not None else ""
 
-    def _resolve(self, parts: tuple[str, str, str]) -> str | None:
-        index = self._relation_index()
-        written = tuple(p for p in parts if p)
-        return index.get(written)
+    def _resolve(self, parts: tuple[str, str, str], function: str) -> str | None:
+        if function:
+            return self._function_index().get(function)
+        return self._relation_index().get(tuple(p for p in parts if p))
+
+    def _function_index(self) -> dict[str, str]:
+        """Relations that are table functions (dbt-duckdb's ``external_location`` sources), by their SQL."""
+        if self._functions is None:
+            self._functions = {}
+            for node in self.manifest.nodes.values():
+                if node.relation_name and "(" in node.relation_name:
+                    try:
+                        tree = parse_sql(f"select * from {node.relation_name}", self.dialect)
+                    except SqlNotUnderstood:
+                        continue
+                    table = tree.find(exp.Table)
+                    if table is not None:
+                        self._functions[table_text(table, self.dialect)] = node.unique_id
+        return self._functions
 
     def _relation_index(self) -> dict[tuple[str, ...], str | None]:
         """Every relation by its full name and by each shorter suffix that names it alone."""

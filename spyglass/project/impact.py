@@ -7,26 +7,28 @@
   impacted whole from there on, and so is an exposure of an affected model.
 * ``non_breaking`` ones and added nodes affect nothing that exists downstream.
 
-Downstream columns are read on the current side (what the merge request builds).
+Modified columns are followed downstream on the current side (what the merge request builds), removed
+ones on the base side (where what read them still exists). Nodes added or removed downstream are changes
+of their own and never listed as affected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from spyglass.project.change_types import (
     Category,
     Classification,
+    ColumnChange,
     ColumnRef,
     ImpactChange,
     ImpactReport,
     NodeImpact,
 )
-from spyglass.project.classify import changed_columns
 from spyglass.project.column_lineage import SideColumns
 from spyglass.project.lineage import ChangeStatus, LineageDiff, descendants
-from spyglass.project.models import ResourceType
+from spyglass.project.models import Env, ResourceType
 
 _WHOLE = frozenset({Category.BREAKING, Category.UNKNOWN})
 _CHANGE_ORDER = {ImpactChange.ADDED: 0, ImpactChange.REMOVED: 1, ImpactChange.MODIFIED: 2, ImpactChange.IMPACTED: 3}
@@ -42,16 +44,38 @@ class Reach:
     def nodes(self) -> set[str]:
         return self.whole | set(self.columns)
 
+    def merge(self, other: Reach) -> None:
+        self.whole |= other.whole
+        for uid, cols in other.columns.items():
+            self.columns.setdefault(uid, set()).update(cols)
+        for uid in self.whole:
+            self.columns.pop(uid, None)
 
-def reach(unique_id: str, category: Category | None, classification: Classification | None,
-          lineage: LineageDiff, side: SideColumns) -> Reach:
-    """What the change of ``unique_id`` can affect downstream (``category`` None: added or removed)."""
+
+def reach(unique_id: str, classification: Classification | None, lineage: LineageDiff,
+          sides: Mapping[Env, SideColumns]) -> Reach:
+    """What the change of ``unique_id`` can affect downstream (``classification`` None: added or removed).
+
+    Modified columns are followed on the current side; removed ones on the base side, where the
+    downstream columns that read them (a ``select *`` loses them silently) still exist."""
     status = lineage.changes[unique_id].status
+    category = classification.category if classification is not None else None
     if status is ChangeStatus.REMOVED or category in _WHOLE:
-        return Reach(whole=descendants([unique_id], lineage.child_map))
-    if category is not Category.PARTIAL_BREAKING or classification is None:
-        return Reach()
-    return _column_reach([ColumnRef(unique_id, c) for c in changed_columns(classification)], lineage, side)
+        found = Reach(whole=descendants([unique_id], lineage.child_map))
+    elif category is Category.PARTIAL_BREAKING and classification is not None:
+        found = Reach()
+        for kind, env in ((ColumnChange.MODIFIED, Env.CURRENT), (ColumnChange.REMOVED, Env.BASE)):
+            refs = [ColumnRef(unique_id, c) for c, k in classification.columns.items() if k is kind]
+            found.merge(_column_reach(refs, lineage, sides[env]))
+    else:
+        found = Reach()
+    # nodes added or removed downstream are changes of their own, not affected ones
+    gone = {uid for uid in found.nodes() if lineage.changes.get(uid) is None
+            or lineage.changes[uid].status in (ChangeStatus.ADDED, ChangeStatus.REMOVED)}
+    found.whole -= gone
+    for uid in gone:
+        found.columns.pop(uid, None)
+    return found
 
 
 def _column_reach(start: list[ColumnRef], lineage: LineageDiff, side: SideColumns) -> Reach:
@@ -82,39 +106,38 @@ def _column_reach(start: list[ColumnRef], lineage: LineageDiff, side: SideColumn
     return found
 
 
-def impact_report(lineage: LineageDiff, classify: Callable[[str], Classification | None], side: SideColumns,
-                  ids: Collection[str] | None) -> ImpactReport:
+def impact_report(lineage: LineageDiff, classify: Callable[[str], Classification | None],
+                  sides: Mapping[Env, SideColumns], ids: Collection[str] | None) -> ImpactReport:
     """Changed nodes (in ``ids`` when given) with what each can affect, then every node they affect."""
     changed = sorted(uid for uid in lineage.changed if ids is None or uid in ids)
-    entries: list[NodeImpact] = []
-    whole: set[str] = set()
-    partial: dict[str, set[str]] = {}
+    side = sides[Env.CURRENT]
+    reaches: dict[str, tuple[Classification | None, Reach]] = {}
+    total = Reach()
     for uid in changed:
+        classification = classify(uid) if lineage.changes[uid].status is ChangeStatus.MODIFIED else None
+        reaches[uid] = (classification, reach(uid, classification, lineage, sides))
+        total.merge(reaches[uid][1])
+    entries: list[NodeImpact] = []
+    for uid, (classification, found) in reaches.items():
         change = lineage.changes[uid]
-        classification = classify(uid) if change.status is ChangeStatus.MODIFIED else None
-        category = classification.category if classification is not None else None
-        found = reach(uid, category, classification, lineage, side)
-        whole |= found.whole
-        for node, cols in found.columns.items():
-            partial.setdefault(node, set()).update(cols)
         entries.append(NodeImpact(
             unique_id=uid, name=change.name, resource_type=change.resource_type,
-            change=ImpactChange(change.status.value), category=category,
+            change=ImpactChange(change.status.value),
+            category=classification.category if classification is not None else None,
             reasons=classification.reasons if classification is not None else (),
             columns=dict(classification.columns) if classification is not None else {},
             impacted_columns=_column_names(found.whole, found.columns, lineage, side),
             impacted_nodes=tuple(sorted(found.nodes())),
-            exposures=tuple(sorted(lineage.changes[n].name for n in found.nodes() if n in lineage.changes
-                                   and lineage.changes[n].resource_type is ResourceType.EXPOSURE))))
-    for uid in sorted((whole | set(partial)) - set(lineage.changed)):
-        if uid not in lineage.changes:
-            continue
+            exposures=tuple(sorted(lineage.changes[n].name for n in found.nodes()
+                                   if lineage.changes[n].resource_type is ResourceType.EXPOSURE)),
+            whole_node=uid in total.whole, affected_columns=tuple(sorted(total.columns.get(uid, ())))))
+    for uid in sorted(total.nodes() - set(lineage.changed)):
         change = lineage.changes[uid]
-        is_whole = uid in whole
+        is_whole = uid in total.whole
         entries.append(NodeImpact(
             unique_id=uid, name=change.name, resource_type=change.resource_type, change=ImpactChange.IMPACTED,
-            impacted_columns=_column_names({uid} if is_whole else set(), {} if is_whole else {uid: partial[uid]},
-                                           lineage, side),
+            impacted_columns=_column_names({uid} if is_whole else set(),
+                                           {} if is_whole else {uid: total.columns[uid]}, lineage, side),
             whole_node=is_whole))
     entries.sort(key=lambda e: (_CHANGE_ORDER[e.change], e.unique_id))
     return ImpactReport(nodes=tuple(entries))

@@ -89,8 +89,14 @@ class QueryLineage:
         return None
 
 
-#: resolves a table as written (its parts, lower-case: catalog, db, name; missing ones empty) to a node
-TableResolver = Callable[[tuple[str, str, str]], str | None]
+#: resolves a table as written to a node: its parts (lower-case catalog, db, name; missing ones empty),
+#: or for a table function (dbt-duckdb's ``read_csv('...')`` sources) its SQL as :func:`table_text` writes it
+TableResolver = Callable[[tuple[str, str, str], str], str | None]
+
+
+def table_text(table: exp.Table, dialect: str | None) -> str:
+    """How a table function reads, for matching it with a relation name: its SQL, whitespace collapsed."""
+    return " ".join(table.this.sql(dialect=dialect, comments=False).split()).lower()
 
 
 def parse_sql(sql: str, dialect: str | None) -> exp.Expr:
@@ -117,7 +123,7 @@ def analyze_query(tree: exp.Expr, *, dialect: str | None, resolve: TableResolver
         SqlNotUnderstood: the query cannot be qualified (ambiguous columns, a ``*`` over an unknown table).
     """
     tree = tree.copy()
-    mapping = _replace_tables(tree, resolve)
+    mapping = _replace_tables(tree, resolve, dialect)
     tables: dict[str, object] = {}
     for placeholder, uid in mapping.items():
         columns = schema(uid)
@@ -143,24 +149,23 @@ def _qualified_scope(tree: exp.Expr, tables: dict[str, object], dialect: str | N
     return build_scope(qualified)
 
 
-def _replace_tables(tree: exp.Expr, resolve: TableResolver) -> dict[str, str]:
+def _replace_tables(tree: exp.Expr, resolve: TableResolver, dialect: str | None) -> dict[str, str]:
     """Replace each table that is a node by a placeholder name (keeping what columns call it); returns
     placeholder -> unique id. CTE names are left alone; ephemeral models' CTEs are resolved later."""
     cte_names = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     mapping: dict[str, str] = {}
     by_uid: dict[str, str] = {}
     for table in list(tree.find_all(exp.Table)):
-        if not isinstance(table.this, exp.Identifier):
-            continue
-        parts = (table.catalog.lower(), table.db.lower(), table.name.lower())
+        function = not isinstance(table.this, exp.Identifier)
+        parts = ("", "", "") if function else (table.catalog.lower(), table.db.lower(), table.name.lower())
         if not parts[0] and not parts[1] and parts[2] in cte_names:
             continue
-        uid = resolve(parts)
+        uid = resolve(parts, table_text(table, dialect) if function else "")
         if uid is None:
             continue
         placeholder = by_uid.setdefault(uid, f"__sg_node_{len(by_uid)}")
         mapping[placeholder] = uid
-        alias = table.alias or table.name
+        alias = table.alias or (uid.rsplit(".", 1)[-1] if function else table.name)
         table.set("this", exp.to_identifier(placeholder))
         table.set("db", None)
         table.set("catalog", None)
@@ -256,6 +261,11 @@ class _Walker:
         for select in node.selects:
             if select.alias_or_name.lower() == name.lower():
                 return self.expression_origin(scope, select.unalias() if isinstance(select, exp.Alias) else select)
+        sources = list(scope.selected_sources)
+        if len(sources) == 1 and any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(
+                s.this, exp.Star)) for s in node.selects):
+            # a column read through ``select *`` over a relation whose columns are not known
+            return self.column_origin(scope, exp.column(name, table=sources[0]))
         return _Origin(frozenset(), Transformation.UNKNOWN, f"?{name}", None)
 
     def resolve_position(self, scope: Scope, index: int) -> _Origin:
@@ -377,12 +387,16 @@ def _readable(node: exp.Expr, dialect: str | None, *, qualified: bool) -> str:
         for column in list(copy.find_all(exp.Column)):
             column.set("table", None)
     if isinstance(copy, exp.Tuple):
-        return ", ".join(e.sql(dialect=dialect) for e in copy.expressions)
-    text = copy.sql(dialect=dialect)
-    for keyword in ("WHERE ", "HAVING ", "QUALIFY ", "LIMIT ", "OFFSET ", "FROM "):
+        return ", ".join(e.sql(dialect=dialect, comments=False) for e in copy.expressions)
+    if isinstance(copy, (exp.Where, exp.Having, exp.Qualify, exp.From)) and copy.this is not None:
+        return str(copy.this.sql(dialect=dialect, comments=False))
+    if isinstance(copy, exp.Group):
+        return ", ".join(e.sql(dialect=dialect, comments=False) for e in copy.expressions)
+    text = copy.sql(dialect=dialect, comments=False)
+    for keyword in ("LIMIT ", "OFFSET "):
         if text.startswith(keyword):
             return text[len(keyword):]
-    return text.removeprefix("GROUP BY ")
+    return text
 
 
 def _columns_in(node: exp.Expr) -> Iterator[exp.Column]:

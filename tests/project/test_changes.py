@@ -97,7 +97,7 @@ def test_reasons_quote_the_change_in_the_reviewers_words() -> None:
     found = analysis(BASE, _current("customer_orders", sql)).classification(uid("customer_orders"))
     assert found is not None and found.reasons[0].startswith("join changed: `LEFT JOIN")
     found = analysis(BASE, _current("orders", None)).classification(uid("orders"))
-    assert found is not None and found.reasons == ("config changed: materialized only",)
+    assert found is not None and found.reasons == ("config only: materialized",)
     _, sql, *_ = CASES["unparseable"]
     found = analysis(BASE, _current("orders", sql)).classification(uid("orders"))
     assert found is not None and found.reasons[0].startswith("sqlglot cannot parse the SQL")

@@ -1,0 +1,1 @@
+select customer_id, status from {{ ref('stg_orders') }}

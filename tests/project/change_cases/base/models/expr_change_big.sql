@@ -1,0 +1,1 @@
+select order_id, status from {{ ref('expr_change') }} where amount > 10

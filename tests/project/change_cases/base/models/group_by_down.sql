@@ -1,0 +1,1 @@
+select customer_id, total_cents from {{ ref('group_by') }}

@@ -1,0 +1,3 @@
+select o.order_id, o.customer_id, c.customer_name, c.region
+from {{ ref('stg_orders') }} as o
+left join {{ ref('stg_customers') }} as c on o.customer_id = c.customer_id

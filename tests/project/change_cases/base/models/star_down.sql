@@ -1,0 +1,1 @@
+select order_id, status, amount_cents from {{ ref('star_model') }}

@@ -1,0 +1,1 @@
+select order_id, customer_id, status, amount_cents, ordered_at from {{ ref('raw_orders') }}

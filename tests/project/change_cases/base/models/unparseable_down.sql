@@ -1,0 +1,1 @@
+select order_id, weight from {{ ref('unparseable') }}

@@ -1,0 +1,1 @@
+{% macro cents_to_dollars(column) %}round({{ column }} / 100.0, 0){% endmacro %}
