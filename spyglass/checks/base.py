@@ -21,6 +21,7 @@ from rich.text import Text
 
 from spyglass.checks.scope import CheckNodes
 from spyglass.exceptions import SpyglassError, WarehouseUnavailable
+from spyglass.project.changes import ChangeAnalysis
 from spyglass.project.lineage import LineageDiff
 from spyglass.project.models import ArtifactPair, Env
 from spyglass.project.render import SqlRenderer
@@ -105,6 +106,13 @@ class CheckContext:
     #: renders SQL templates against ``artifacts`` (a session's carries ``--vars`` and dbt_project.yml's
     #: vars); None = ref/source/macros of ``artifacts`` without vars
     renderer: SqlRenderer | None = None
+    #: column lineage, categories and impact over ``artifacts`` (a session's snapshot shares one, so what
+    #: it computed is cached across checks); None = one is built over ``artifacts`` when asked
+    changes: ChangeAnalysis | None = None
+
+    def change_analysis(self) -> ChangeAnalysis:
+        """``changes``, else a new analysis of ``artifacts`` and ``lineage`` (contexts built without one)."""
+        return self.changes if self.changes is not None else ChangeAnalysis(self.artifacts, self.lineage)
 
     def render(self, template: str, env: Env) -> str:
         """``template`` rendered like dbt for the ``env`` side, stopped when the run is cancelled."""

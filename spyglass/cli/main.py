@@ -20,9 +20,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from spyglass.cli import debug, demo, diffs, gitlab, profiling, run, server
+    from spyglass.cli import debug, demo, diffs, gitlab, impact, profiling, run, server
 
-    for module in (run, debug, demo, diffs, profiling, gitlab, server):
+    for module in (run, debug, demo, diffs, profiling, impact, gitlab, server):
         module.register(cli)
 
 

@@ -15,11 +15,14 @@ def test_changed_nodes_listed_with_reasons(tmp_path: Path) -> None:
     result = run(LineageDiffParams(), make_context(tmp_path))
     text = render(result)
     assert text.startswith("Lineage diff of `1+state:modified+`: 1 added, 1 removed, 2 modified of 9 nodes.\n")
-    assert "| added | `customer_ltv` | model |  |" in text
-    assert "| removed | `old_report` | model |  |" in text
-    assert "| modified | `customers` | model | config.materialized |" in text
-    assert "| modified | `stg_orders` | model | code |" in text
-    assert "Unchanged but downstream of a change: `customer_dashboard`, `orders`, `orders_snapshot`." in text
+    assert "| Status | Node | Type | Category | Why | Changed columns | Can affect |" in text
+    assert "| added | `customer_ltv` | model |  |  |  |  |" in text
+    assert "| removed | `old_report` | model |  |  |  |  |" in text
+    assert "| modified | `customers` | model | non-breaking | config only: materialized |  |  |" in text
+    assert ("| modified | `stg_orders` | model | unknown | no compiled SQL on both sides: run dbt compile or dbt "
+            "build |  | `customers.customer_id`, `customers.name` |") in text
+    assert ("Unchanged but a change upstream can affect them: `customer_dashboard`, `orders`, `orders_snapshot`."
+            in text)
     assert "2 other selected nodes unchanged." in text
     assert render_details(result) == text
 

@@ -42,9 +42,15 @@ def test_changed_models_view_is_the_default(ctx: CheckContext) -> None:
     assert result.mismatch
     assert result.headline == "1 added, 1 removed, 2 modified of 9 nodes"
     assert result.selection == "1+state:modified+"
-    modified = {n.name: n.reasons for n in result.nodes if n.status == "modified"}
-    assert modified == {"customers": ("config.materialized",), "stg_orders": ("code",)}
+    modified = {n.name: (n.category, n.reasons) for n in result.nodes if n.status == "modified"}
+    # a config change alone is non-breaking; without compiled SQL Spyglass cannot tell, and says why
+    assert modified == {"customers": ("non_breaking", ("config only: materialized",)),
+                        "stg_orders": ("unknown", ("no compiled SQL on both sides: run dbt compile or dbt build",))}
     assert {n.name for n in result.nodes if n.impacted} == {"customer_dashboard", "orders", "orders_snapshot"}
+    # an unknown change can affect everything downstream
+    assert {n.name for n in result.nodes if n.change == "impacted"} == {"customer_dashboard", "orders",
+                                                                         "orders_snapshot"}
+    assert [n.change for n in result.nodes[:4]] == ["added", "removed", "modified", "modified"]
 
 
 def test_edges_are_among_selected_nodes(ctx: CheckContext) -> None:
