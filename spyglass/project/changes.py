@@ -25,6 +25,10 @@ from spyglass.project.lineage import ChangeStatus, LineageDiff
 from spyglass.project.models import ArtifactPair, Env
 
 
+#: impact reports kept per analysis (by selection)
+_MAX_REPORTS = 16
+
+
 class ChangeAnalysis:
     """Lazily computed change intelligence over ``pair`` and its lineage diff."""
 
@@ -34,6 +38,7 @@ class ChangeAnalysis:
         shared = cache or ColumnCache()
         self._sides = {Env.BASE: SideColumns(pair.base, shared), Env.CURRENT: SideColumns(pair.current, shared)}
         self._classes: dict[str, Classification | None] = {}
+        self._impacts: dict[frozenset[str] | None, ImpactReport] = {}
 
     def side(self, env: Env) -> SideColumns:
         return self._sides[env]
@@ -73,4 +78,11 @@ class ChangeAnalysis:
     def impact(self, ids: Collection[str] | None = None) -> ImpactReport:
         """Changed nodes and the nodes and columns their changes can affect, limited to ``ids`` when given
         (a selection); impacted nodes are reported whatever the selection of their upstream."""
-        return impact_report(self.lineage, self.classification, self._sides, ids)
+        key = None if ids is None else frozenset(ids)
+        found = self._impacts.get(key)
+        if found is None:
+            found = impact_report(self.lineage, self.classification, self._sides, ids)
+            if len(self._impacts) >= _MAX_REPORTS:
+                self._impacts.clear()
+            self._impacts[key] = found
+        return found

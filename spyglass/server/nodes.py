@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from spyglass.exceptions import NotFound
+from spyglass.project.change_types import ImpactReport, NodeImpact
+from spyglass.project.changes import ChangeAnalysis
 from spyglass.project.lineage import ChangeStatus, LineageDiff, NodeChange
 from spyglass.project.models import ArtifactPair, Artifacts, Node
-from spyglass.server.schemas import ColumnDiff, Graph, GraphNode, NodeDetail
+from spyglass.server.change_views import impact_by_id, impact_view, node_columns, own_affected
+from spyglass.server.schemas import MAX_LISTED, ColumnDiff, Graph, GraphNode, NodeDetail
 
 #: Resource types drawn on the lineage graph.
 GRAPH_TYPES = frozenset({"model", "seed", "snapshot", "source", "exposure"})
@@ -15,22 +18,33 @@ def _node(pair: ArtifactPair, unique_id: str) -> Node | None:
     return pair.current.manifest.nodes.get(unique_id) or pair.base.manifest.nodes.get(unique_id)
 
 
-def build_graph(pair: ArtifactPair, lineage: LineageDiff, *, version: int, everything: bool = False) -> Graph:
-    """Changed nodes and their downstream (or every node), with the edges among them."""
+def graph_node(pair: ArtifactPair, change: NodeChange, entry: NodeImpact | None) -> GraphNode:
+    """A node as the graph draws it, with what the impact report says of it (``entry`` None: no change
+    can affect it)."""
+    node = _node(pair, change.unique_id)
+    affected = own_affected(entry)
+    return GraphNode(
+        unique_id=change.unique_id, name=change.name, resource_type=change.resource_type.value,
+        status=change.status.value, impacted=change.impacted, reasons=list(change.reasons),
+        materialized=node.materialized if node else None, primary_key=node.primary_key if node else None,
+        change=entry.change.value if entry else None,
+        category=entry.category.value if entry and entry.category else None,
+        whole_node=entry.whole_node if entry else False,
+        affected_columns=list(affected[:MAX_LISTED]), affected_columns_total=len(affected),
+    )
+
+
+def build_graph(pair: ArtifactPair, lineage: LineageDiff, report: ImpactReport, *, version: int,
+                everything: bool = False) -> Graph:
+    """Changed nodes and their downstream (or every node), with the edges among them and what the impact
+    report says of each."""
     keep = {
         uid for uid, change in lineage.changes.items()
         if change.resource_type.value in GRAPH_TYPES
         and (everything or change.status is not ChangeStatus.UNCHANGED or change.impacted)
     }
-    nodes = []
-    for uid in sorted(keep):
-        change = lineage.changes[uid]
-        node = _node(pair, uid)
-        nodes.append(GraphNode(
-            unique_id=uid, name=change.name, resource_type=change.resource_type.value,
-            status=change.status.value, impacted=change.impacted, reasons=list(change.reasons),
-            materialized=node.materialized if node else None, primary_key=node.primary_key if node else None,
-        ))
+    impact = impact_by_id(report)
+    nodes = [graph_node(pair, lineage.changes[uid], impact.get(uid)) for uid in sorted(keep)]
     edges = sorted({(parent, child) for child in keep for parent in lineage.parent_map.get(child, ())
                     if parent in keep})
     return Graph(nodes=nodes, edges=edges, version=version)
@@ -78,7 +92,7 @@ def diff_columns(base: list[tuple[str, str | None]], current: list[tuple[str, st
     return out
 
 
-def node_detail(pair: ArtifactPair, lineage: LineageDiff, unique_id: str) -> NodeDetail:
+def node_detail(pair: ArtifactPair, lineage: LineageDiff, changes: ChangeAnalysis, unique_id: str) -> NodeDetail:
     """Everything the node panel shows; NotFound when neither manifest has the node."""
     base = pair.base.manifest.nodes.get(unique_id)
     current = pair.current.manifest.nodes.get(unique_id)
@@ -93,12 +107,15 @@ def node_detail(pair: ArtifactPair, lineage: LineageDiff, unique_id: str) -> Nod
     base_source, base_cols = _columns(pair.base, base)
     current_source, current_cols = _columns(pair.current, current)
     source = base_source if base_source == current_source or current is None else current_source
+    schema = diff_columns(base_cols, current_cols)
+    entry = changes.impact().get(unique_id)
+    columns = node_columns(changes, pair, lineage, unique_id, entry, schema)
     return NodeDetail(
-        unique_id=unique_id, name=either.name, resource_type=either.resource_type.value,
-        status=change.status.value, impacted=change.impacted, reasons=list(change.reasons),
-        materialized=either.materialized, primary_key=either.primary_key,
+        **graph_node(pair, change, entry).model_dump(),
         base_relation=base.relation_name if base else None,
         current_relation=current.relation_name if current else None,
         base_sql=base.raw_code if base else None, current_sql=current.raw_code if current else None,
-        columns_source=source, columns=diff_columns(base_cols, current_cols),
+        columns_source=source, columns=schema,
+        impact=impact_view(entry) if entry else None, lineage_columns=list(columns.columns),
+        lineage_columns_total=columns.total, lineage_reason=columns.reason,
     )

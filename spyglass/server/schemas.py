@@ -47,6 +47,11 @@ class View(BaseModel):
 
 
 # -- lineage ----------------------------------------------------------------------------------------
+#: the most columns, nodes or hops one list of a change-intelligence answer holds (a ``*_total`` field
+#: says how many there are)
+MAX_LISTED = 200
+
+
 class GraphNode(View):
     unique_id: str
     name: str
@@ -56,6 +61,16 @@ class GraphNode(View):
     reasons: list[str]
     materialized: str | None = None
     primary_key: str | None = None
+    #: as the impact report sees it: added / removed / modified / impacted; None when no change can affect it
+    change: str | None = None
+    #: breaking / partial_breaking / non_breaking / unknown (modified nodes only)
+    category: str | None = None
+    #: every column of the node may be affected (a breaking change upstream, or a filter column)
+    whole_node: bool = False
+    #: the node's own columns a change touches: the changed columns of a modified node, the affected columns
+    #: of an impacted one (at most MAX_LISTED)
+    affected_columns: list[str] = Field(default_factory=list)
+    affected_columns_total: int = 0
 
 
 class Graph(View):
@@ -75,6 +90,40 @@ class ColumnDiff(View):
     change: str
 
 
+class NodeImpactView(View):
+    """One node of the impact report, field for field as ``spyglass impact --json`` prints it (lists capped
+    at MAX_LISTED; the ``*_total`` fields count them all)."""
+
+    change: str
+    category: str | None
+    reasons: list[str]
+    #: changed columns of a modified node: added / removed / modified
+    columns: dict[str, str]
+    #: "<node name>.<column>": downstream columns a change can affect, or an impacted node's own
+    impacted_columns: list[str]
+    impacted_columns_total: int
+    #: unique ids of the downstream nodes a change can affect
+    impacted_nodes: list[str]
+    impacted_nodes_total: int
+    #: names of the exposures (dashboards) among them
+    exposures: list[str]
+    whole_node: bool
+
+
+class NodeColumn(View):
+    """One column of a node in the panel: what the change does to it and where it comes from."""
+
+    name: str
+    #: added / removed / modified; None when the change leaves it alone
+    change: str | None = None
+    #: an upstream change can affect it
+    impacted: bool = False
+    #: how the node makes it (passthrough / renamed / derived ...); None when the lineage is unknown
+    transformation: str | None = None
+    #: "<node name>.<column>" it is made from (at most MAX_LISTED)
+    upstream: list[str] = Field(default_factory=list)
+
+
 class NodeDetail(GraphNode):
     """A node as the graph shows it, plus its relations, SQL and column changes."""
 
@@ -85,6 +134,38 @@ class NodeDetail(GraphNode):
     #: where the column list came from: catalog / manifest / none
     columns_source: str
     columns: list[ColumnDiff]
+    #: the node's entry of the impact report; None when no change can affect the node
+    impact: NodeImpactView | None = None
+    #: the node's columns with their change, impact and lineage (at most MAX_LISTED)
+    lineage_columns: list[NodeColumn] = Field(default_factory=list)
+    lineage_columns_total: int = 0
+    #: why the column lineage is unknown (SQL that cannot be parsed, a node not compiled), else None
+    lineage_reason: str | None = None
+
+
+class ColumnHopView(View):
+    """One column reached from the asked one: ``node``.``column``, ``depth`` hops away."""
+
+    unique_id: str
+    node: str
+    column: str
+    #: passthrough / renamed / derived / aggregated / source / unknown
+    transformation: str
+    depth: int
+
+
+class ColumnLineageResponse(View):
+    """A column's upstream and downstream columns across nodes (``node`` is the name; lists capped)."""
+
+    unique_id: str
+    node: str
+    column: str
+    #: base / current: the side whose SQL was read
+    env: str
+    upstream: list[ColumnHopView]
+    downstream: list[ColumnHopView]
+    upstream_total: int
+    downstream_total: int
 
 
 class SelectRequest(Body):

@@ -1,9 +1,11 @@
 // Lineage page: the changed nodes and their downstream as a layered SVG graph with pan and zoom,
-// a legend, a selector box (the CLI's syntax) and a panel with the clicked node's details.
+// a legend, a selector box (the CLI's syntax) and a panel with the clicked node's details. An "Impact" toggle
+// dims what no change can affect; a column clicked in the panel shows its lineage on the graph (Esc clears).
 import { h, s, clear, errorBox } from "./dom.js";
 import { api } from "./api.js";
 import { layout, NODE_W, NODE_H } from "./layout.js";
 import { nodePanel } from "./panel.js";
+import { showFocus, showImpact } from "./columns.js";
 
 const LEGEND = [
   ["added", "Added"], ["removed", "Removed"], ["modified", "Modified"], ["impacted", "Impacted (downstream)"],
@@ -15,7 +17,8 @@ function nodeClass(node) {
 }
 
 export async function lineagePage(root, ctx) {
-  const state = ctx.pageState.lineage || (ctx.pageState.lineage = { all: false, select: "", exclude: "", selected: null, open: null });
+  const state = ctx.pageState.lineage || (ctx.pageState.lineage = { all: false, select: "", exclude: "", selected: null, open: null,
+    impact: false, focus: null });
   clear(root);
   let graph;
   try {
@@ -49,17 +52,43 @@ export async function lineagePage(root, ctx) {
     h("button", { type: "button", onclick: () => { state.select = ""; state.exclude = ""; state.selected = null; lineagePage(root, ctx); } }, "Clear"),
     h("label", { class: "toggle" }, h("input", { type: "checkbox", id: "show-all", checked: state.all,
       onchange: (e) => { state.all = e.target.checked; lineagePage(root, ctx); } }), " all nodes"),
+    h("button", { type: "button", id: "impact-toggle", class: "impact-toggle", "aria-pressed": String(state.impact),
+      title: "Dim every node and column no change can affect", onclick: () => { state.impact = !state.impact; renderImpact(); } }, "Impact"),
     message,
     h("div", { class: "legend", "aria-label": "Legend" },
       LEGEND.map(([cls, label]) => h("span", { class: "legend-item" }, h("span", { class: `swatch node-${cls}` }), label))));
   if (state.selected) message.textContent = `${state.selected.length} node(s) selected`;
   const canvas = h("div", { class: "graph-canvas", id: "graph" });
-  root.append(h("div", { class: "lineage-page" }, toolbar, h("div", { class: "lineage-body" }, canvas, panel)));
+  const overlay = h("div", { class: "graph-overlay" });
+  const shown = new Set(graph.nodes.map((n) => n.unique_id));
+  root.append(h("div", { class: "lineage-page", onkeydown: (e) => { if (e.key === "Escape" && state.focus) clearFocus(); } },
+    toolbar, h("div", { class: "lineage-body" }, canvas, panel)));
   if (!graph.nodes.length) {
     canvas.append(h("div", { class: "empty" }, h("h2", {}, "No changes"),
       h("p", {}, "Base and current manifests describe the same nodes. Tick “all nodes” to browse the whole project.")));
   } else {
     drawGraph(canvas, graph, state, (id) => openNode(id));
+    canvas.append(overlay);
+  }
+  function renderImpact() {
+    showImpact({ button: toolbar.querySelector("#impact-toggle"), canvas, overlay, panel, graph, on: state.impact, onOpen: openNode });
+  }
+  function renderFocus() {
+    showFocus({ canvas, overlay, panel, view: state.focus, openId: state.open, shown, onOpen: openNode, onClear: clearFocus });
+  }
+  function clearFocus() {
+    state.focus = null;
+    renderFocus();
+  }
+  async function showColumn(id, column, env) {
+    const box = panel.querySelector("#column-lineage");
+    try {
+      const query = new URLSearchParams({ node: id, column, env });
+      state.focus = await api.get(`/api/column-lineage?${query}`);
+      renderFocus();
+    } catch (err) {
+      if (box) box.replaceChildren(errorBox(err));
+    }
   }
   async function openNode(id) {
     state.open = id;
@@ -74,12 +103,17 @@ export async function lineagePage(root, ctx) {
         state.open = null;
         panel.hidden = true;
         canvas.dispatchEvent(new Event("refit"));
-      } }));
+      }, onColumn: (column, env) => showColumn(id, column, env) }));
+      renderFocus();
     } catch (err) {
       clear(panel).append(errorBox(err));
     }
   }
   if (state.open) openNode(state.open);
+  if (graph.nodes.length) {
+    renderImpact();
+    renderFocus();
+  }
 }
 
 function drawGraph(canvas, graph, state, onOpen) {
@@ -96,7 +130,7 @@ function drawGraph(canvas, graph, state, onOpen) {
     const mid = (x1 + x2) / 2;
     const dim = selected && !(selected.has(p) && selected.has(c));
     return s("path", { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`, class: `edge${dim ? " dim" : ""}`,
-      "marker-end": "url(#arrow)" });
+      "marker-end": "url(#arrow)", "data-parent": p, "data-child": c });
   });
   const nodes = graph.nodes.map((node) => {
     const { x, y } = coords.get(node.unique_id);
@@ -104,13 +138,15 @@ function drawGraph(canvas, graph, state, onOpen) {
     const label = node.name.length > 24 ? `${node.name.slice(0, 23)}…` : node.name;
     return s("g", { class: `node node-${nodeClass(node)}${dim ? " dim" : ""}${selected && !dim ? " selected" : ""}`,
       transform: `translate(${x},${y})`, "data-id": node.unique_id, "data-name": node.name, tabindex: 0, role: "button",
-      "aria-label": `${node.name} (${nodeClass(node)})`,
+      "data-category": node.category, "aria-label": `${node.name} (${nodeClass(node)}${node.category ? `, ${node.category}` : ""})`,
       onclick: (e) => { e.stopPropagation(); onOpen(node.unique_id); },
       onkeydown: (e) => { if (e.key === "Enter") onOpen(node.unique_id); } },
-    s("title", {}, `${node.unique_id}\n${nodeClass(node)}${node.reasons.length ? `: ${node.reasons.join(", ")}` : ""}`),
+    s("title", {}, `${node.unique_id}\n${nodeClass(node)}${node.reasons.length ? `: ${node.reasons.join(", ")}` : ""}`
+      + `${node.category ? `\n${node.category}` : ""}`),
     s("rect", { width: NODE_W, height: NODE_H, rx: 6 }),
     s("text", { x: 10, y: 17, class: "node-name" }, label),
-    s("text", { x: 10, y: 32, class: "node-type" }, `${node.resource_type}${node.materialized ? ` · ${node.materialized}` : ""}`));
+    s("text", { x: 10, y: 32, class: "node-type" }, `${node.resource_type}${node.materialized ? ` · ${node.materialized}` : ""}`),
+    node.category ? s("circle", { cx: NODE_W - 12, cy: 12, r: 5, class: `cat-dot cat-${node.category}` }) : null);
   });
   const viewport = s("g", { class: "viewport" }, edges, nodes);
   const svg = s("svg", { class: "graph", width: "100%", height: "100%" },

@@ -1,8 +1,9 @@
-// The node panel: status, schema diff, side-by-side SQL diff, and buttons that run diffs on the node.
+// The node panel: status, the change (category, reasons, columns), schema diff, side-by-side SQL diff, and buttons that run diffs on the node.
 import { h, clear, errorBox } from "./dom.js";
 import { api, runAndWait } from "./api.js";
 import { sqlDiffView } from "./sqldiff.js";
 import { runCard } from "./results.js";
+import { changeSection } from "./change.js";
 
 const CHANGE_LABEL = {
   added: "added", removed: "removed", type_changed: "type changed", reordered: "moved", unchanged: "",
@@ -81,7 +82,7 @@ function diffButtons(detail, output) {
       h("button", { type: "button", id: "run-histogram", disabled: !columns.length, onclick: () => run("histogram_diff", { model, column_name: column.value, num_bins: 20 }) }, "Histogram")));
 }
 
-export function nodePanel(detail, { onClose }) {
+export function nodePanel(detail, { onClose, onColumn }) {
   const output = h("div", { class: "run-output", id: "run-output" });
   const status = detail.status === "unchanged" && detail.impacted ? "impacted" : detail.status;
   return h("div", { class: "node-detail" },
@@ -94,6 +95,7 @@ export function nodePanel(detail, { onClose }) {
     h("p", { class: "muted small mono" }, detail.unique_id),
     detail.status !== "removed" && detail.status !== "added" ? null
       : h("p", { class: "muted small" }, `Only in ${detail.status === "added" ? "current" : "base"}.`),
+    changeSection(detail, { onColumn }),
     h("h3", {}, "Schema diff"), schemaTable(detail),
     h("h3", {}, "Diffs"), diffButtons(detail, output), output,
     h("h3", {}, "SQL"), sqlDiffView(detail.base_sql, detail.current_sql));
