@@ -8,7 +8,11 @@ dbt-duckdb warehouse:
   validation, per-column counts and example keys);
 * **spyglass two-step** - the same check forced into its two-step form (key + row-hash join, then
   columns on changed keys), to choose ``Dialect.value_diff_two_step`` by measurement;
-* **hand-written** - one FULL OUTER JOIN on the key with a mismatch count per column, nothing else.
+* **hand-written** - one FULL OUTER JOIN on the key with a mismatch count per column, nothing else;
+* **where the changes are** - the two-step value diff plus its segments query (``segments: true``, the
+  default; the lines above run without it), against the same diff without it, both with a catalog (so
+  that integer and boolean columns are grouped too: 7 of the 10 columns), the extra cost relative to the
+  diff alone.
 
 Prints the median seconds of ``--repeat`` warm, interleaved runs and the ratio (target <= 1.3x), then the peak RSS
 of one cold run of each in its own subprocess (``VmHWM``): Spyglass must add no more than ~200 MB.
@@ -18,6 +22,7 @@ of one cold run of each in its own subprocess (``VmHWM``): Spyglass must add no 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import resource
 import subprocess
@@ -32,7 +37,7 @@ from spyglass.checks.base import CheckContext
 from spyglass.checks.value_diff import ValueDiffParams, ValueDiffResult
 from spyglass.checks.value_diff.run import run
 from spyglass.project.lineage import diff_lineage
-from spyglass.project.models import ArtifactPair
+from spyglass.project.models import ArtifactPair, Catalog, CatalogColumn, CatalogTable
 from spyglass.settings import ProjectSettings
 from spyglass.warehouse.base import CancelToken, Warehouse
 from spyglass.warehouse.dbt import DbtWarehouse, open_warehouse
@@ -69,13 +74,29 @@ def hand_written_sql() -> str:
             f'FROM "{DATABASE}".base.t AS b FULL OUTER JOIN "{DATABASE}"."current".t AS c ON b.id = c.id')
 
 
-def _spyglass(ctx: CheckContext, two_step: bool = False, assume_unique_key: bool = False) -> ValueDiffResult:
+def _spyglass(ctx: CheckContext, two_step: bool = False, assume_unique_key: bool = False,
+             segments: bool = False) -> ValueDiffResult:
     return run(ValueDiffParams(model="t", primary_key="id", two_step=two_step,
-                               assume_unique_key=assume_unique_key), ctx)
+                               assume_unique_key=assume_unique_key, segments=segments), ctx)
 
 
 def _context(warehouse: Warehouse, pair: ArtifactPair) -> CheckContext:
     return CheckContext(artifacts=pair, lineage=diff_lineage(pair), warehouse=warehouse, cancel=CancelToken())
+
+
+def _with_catalog(pair: ArtifactPair, warehouse: Warehouse) -> ArtifactPair:
+    """``pair`` with a catalog per side read from information_schema, as ``dbt docs generate`` writes it."""
+    sides = []
+    for artifacts in (pair.base, pair.current):
+        tables = {}
+        for uid, node in artifacts.manifest.nodes.items():
+            found = warehouse.execute("SELECT column_name, data_type, ordinal_position FROM information_schema.columns "
+                                      f"WHERE table_schema = '{node.schema}' AND table_name = '{node.alias}'")
+            columns = tuple(CatalogColumn(name=str(n), type=str(t), index=int(str(i))) for n, t, i in found.rows)
+            tables[uid] = CatalogTable(unique_id=uid, columns=columns)
+        catalog = Catalog(path="<bench catalog>", generated_at="", tables=tables)
+        sides.append(dataclasses.replace(artifacts, catalog=catalog))
+    return ArtifactPair(base=sides[0], current=sides[1])
 
 
 def _check(result: ValueDiffResult, baseline: tuple[object, ...]) -> None:
@@ -143,10 +164,16 @@ def _one_size(directory: Path, rows: int, args: argparse.Namespace) -> None:
         baseline = warehouse.execute(hand_written_sql()).rows[0]
         _check(_spyglass(ctx), baseline)  # also the warm-up
         _check(_spyglass(ctx, two_step=True), baseline)
+        typed = _context(warehouse, _with_catalog(pair, warehouse))
+        segments = _spyglass(typed, two_step=True, segments=True)
+        print(f"  where the changes are: {len(segments.segments)} segment(s) over "
+              f"{', '.join(segments.segment_columns)}", flush=True)
         medians = interleaved_medians({"baseline": lambda: warehouse.execute(hand_written_sql()),
                                         "spyglass": lambda: _spyglass(ctx),
                                         "two-step": lambda: _spyglass(ctx, two_step=True),
-                                        "assumed": lambda: _spyglass(ctx, two_step=True, assume_unique_key=True)},
+                                        "assumed": lambda: _spyglass(ctx, two_step=True, assume_unique_key=True),
+                                        "typed": lambda: _spyglass(typed, two_step=True),
+                                        "segments": lambda: _spyglass(typed, two_step=True, segments=True)},
                                        args.repeat,
                                        warm_up=False)
     finally:
@@ -158,6 +185,10 @@ def _one_size(directory: Path, rows: int, args: argparse.Namespace) -> None:
                         ("two-step", "spyglass value_diff (two-step form)"),
                         ("assumed", "two-step, assume_unique_key")):
         print(f"  {label:<42} {medians[name]:>7.2f} s   ratio {medians[name] / theirs:.2f}x (target <= 1.3x)")
+    extra = medians["segments"] - medians["typed"]
+    print(f"  {'two-step with a catalog':<42} {medians['typed']:>7.2f} s")
+    print(f"  {'  + where the changes are':<42} {medians['segments']:>7.2f} s   segments query "
+          f"+{extra:.2f} s = {extra / medians['typed']:.2f}x the diff alone")
     _settle(directory)
     rss = {mode: _peak_rss_mb(directory, mode) for mode in ("baseline", "spyglass", "two-step")}
     print(f"  peak RSS: hand-written {rss['baseline']:,.1f} MB; spyglass single join {rss['spyglass']:,.1f} MB "

@@ -1,9 +1,13 @@
-"""The Markdown details of a value diff: the counts, a per-column match table and a few example keys."""
+"""The Markdown details of a value diff: the counts, a per-column match table, a few example keys and
+where the changes are."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spyglass.checks.sql import JsonScalar
-from spyglass.checks.value_diff.result import ColumnMatch, ValueDiffResult
+from spyglass.checks.value_diff.result import ColumnMatch, Segment, ValueDiffResult
+from spyglass.checks.value_diff.segments import MIN_ROWS
 from spyglass.markup.escape import md_code, md_text
 from spyglass.markup.tables import cell_code, table
 
@@ -15,6 +19,46 @@ def percent(share: float | None) -> str:
     if share < 1 and round(share * 100, 2) >= 100:
         return "99.99%"
     return f"{share * 100:.2f}%"
+
+
+#: longest value a segment line shows (longer ones are cut with an ellipsis)
+SEGMENT_VALUE_CHARS = 60
+
+
+def _share(share: float) -> str:
+    """A share as a whole percentage that reads neither 100% nor 0% unless it is exactly that."""
+    if 0 < share < 0.005:
+        return "<1%"
+    if share < 1 and round(share * 100) >= 100:
+        return "99%"
+    return f"{share * 100:.0f}%"
+
+
+def segment_sentence(segment: Segment, code: Callable[[str], str] = md_code,
+                     text: Callable[[str], str] = md_text) -> str:
+    """One segment in words: "92% of changed rows (46 of 50) have `status` = 'returned' (base values;
+    5% of all base rows)". ``code`` shows the column and ``text`` the value (Markdown by default; the
+    terminal passes plain ones)."""
+    if segment.value is None:
+        holds = f"NULL in {code(segment.column)}"
+    else:
+        value = segment.value if len(segment.value) <= SEGMENT_VALUE_CHARS else \
+            segment.value[:SEGMENT_VALUE_CHARS - 1] + "…"
+        holds = f"{code(segment.column)} = '{text(value)}'"
+    return (f"{_share(segment.share)} of {segment.kind} rows ({segment.rows:,} of {segment.kind_rows:,}) have "
+            f"{holds} ({segment.side} values; {_share(segment.overall_share)} of all {segment.side} rows)")
+
+
+def segment_lines(result: ValueDiffResult, code: Callable[[str], str] = md_code,
+                  text: Callable[[str], str] = md_text) -> list[str]:
+    """Where the changes are, as lines (none when the grouping did not run)."""
+    if result.segments:
+        return ["Where the changes are:", *(f"- {segment_sentence(s, code, text)}" for s in result.segments)]
+    if result.segment_columns and max(result.removed, result.added, result.changed) >= MIN_ROWS:
+        columns = ", ".join(code(c) for c in result.segment_columns)
+        return [f"Where the changes are: no value of {columns} is markedly more common among the removed, "
+                "added or changed rows than among all rows."]
+    return []
 
 
 def _keys(values: tuple[JsonScalar, ...]) -> str:
@@ -42,6 +86,9 @@ def render(result: ValueDiffResult) -> str:
                  ("changed", result.example_changed)) if values]
     if examples:
         lines.append("Example keys — " + "; ".join(examples) + ".")
+    segments = segment_lines(result)
+    if segments:
+        lines.append("\n".join(segments))
     if result.base_only_columns or result.current_only_columns:
         only = [f"only in {side}: " + ", ".join(f"{md_code(c)}" for c in cols)
                 for side, cols in (("base", result.base_only_columns), ("current", result.current_only_columns))

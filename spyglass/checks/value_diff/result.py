@@ -1,4 +1,4 @@
-"""What a value diff found: row counts by kind, per-column matches, example keys."""
+"""What a value diff found: row counts by kind, per-column matches, example keys, where the changes are."""
 
 from __future__ import annotations
 
@@ -30,6 +30,47 @@ class ColumnMatch(BaseModel):
         return self.matched / total if total else None
 
 
+#: a kind of differing row: removed (base only), added (current only), changed (in both, some value differs)
+SegmentKind = Literal["removed", "added", "changed"]
+
+
+class Segment(BaseModel):
+    """Where one kind of differing row concentrates: most of them have ``column`` = ``value``.
+
+    Values come from base for removed and changed rows, from current for added rows (:attr:`side`), in
+    their text form (None: NULL). ``overall_rows`` of the ``side_rows`` rows on that side hold the value,
+    so a reader can tell "92% of changed rows, 5% of all rows" from a column that holds it everywhere.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: SegmentKind
+    column: str
+    value: str | None
+    #: rows of this kind with the value
+    rows: int
+    #: rows of this kind
+    kind_rows: int
+    #: rows on :attr:`side` with the value, and all rows on that side
+    overall_rows: int
+    side_rows: int
+
+    @property
+    def side(self) -> Literal["base", "current"]:
+        """Where the values were read: current for added rows, base for removed and changed rows."""
+        return "current" if self.kind == "added" else "base"
+
+    @property
+    def share(self) -> float:
+        """Share of this kind's rows that have the value."""
+        return self.rows / self.kind_rows if self.kind_rows else 0.0
+
+    @property
+    def overall_share(self) -> float:
+        """Share of all rows on :attr:`side` that have the value."""
+        return self.overall_rows / self.side_rows if self.side_rows else 0.0
+
+
 class ValueDiffResult(Result):
     kind: Literal["value_diff"] = "value_diff"
     model: str
@@ -49,6 +90,11 @@ class ValueDiffResult(Result):
     example_changed: tuple[JsonScalar, ...] = ()
     abs_tolerance: float | None = None
     rel_tolerance: float | None = None
+    #: where the differing rows concentrate, most concentrated first (:mod:`.segments`); empty when
+    #: nothing differs, when no segment holds most of a kind, or when the grouping was not run
+    segments: tuple[Segment, ...] = ()
+    #: the columns the differing rows were grouped by (empty when the grouping did not run)
+    segment_columns: tuple[str, ...] = ()
 
     @property
     def mismatch(self) -> bool:

@@ -5,6 +5,9 @@ values, up to 5 of them named in the error): joining on a key that is not unique
 a low-cardinality key over 200k rows made the join run for minutes before the error. The join then also
 verifies, for free, that ``in_both + removed == base rows``, ``in_both + added == current rows`` and
 that removed/added keys are distinct (keys that only collide after casting both sides to one type).
+
+When rows differ, one more statement finds where they concentrate (:mod:`.segments`, unless
+``segments: false``); it stays cancellable, and its failure only adds a note: the figures stand.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from spyglass.checks.base import CheckContext
 from spyglass.checks.compare import ComparePlan, ModelPair, check_keys, model_nodes, model_sides, plan_comparison
 from spyglass.checks.sides import Side
 from spyglass.checks.sql import JsonScalar, SqlBuilder, to_json_scalar
+from spyglass.checks.value_diff import segments
 from spyglass.checks.value_diff import sql as out
 from spyglass.checks.value_diff.result import ColumnMatch, ValueDiffResult
 from spyglass.checks.value_diff.spec import ValueDiffParams
-from spyglass.exceptions import CheckError
-from spyglass.warehouse.base import Record, Value
+from spyglass.exceptions import Cancelled, CheckError, SpyglassError
+from spyglass.warehouse.base import Record, Value, Warehouse
 
 
 # -- interpretation (pure) ---------------------------------------------------------------------------------
@@ -111,4 +115,30 @@ def run(params: ValueDiffParams, ctx: CheckContext) -> ValueDiffResult:
                          "on each side: values can become equal once both sides are cast to one type (or the "
                          "tables changed during the check).",
                          remedy="Choose key columns of the same type on both sides, or run the check again.")
-    return interpret(row, model.plan, params).model_copy(update={"notes": model.nodes.notes})
+    result = interpret(row, model.plan, params).model_copy(update={"notes": model.nodes.notes})
+    if params.segments and (result.removed or result.added or result.changed):
+        result = with_segments(result, model, params, ctx, warehouse, sql)
+    return result
+
+
+def with_segments(result: ValueDiffResult, model: ModelComparison, params: ValueDiffParams, ctx: CheckContext,
+                  warehouse: Warehouse, sql: SqlBuilder) -> ValueDiffResult:
+    """``result`` with where its differing rows concentrate (:mod:`.segments`); a failure of that one
+    query becomes a note (a cancel still stops the run)."""
+    common = plan_comparison(model.base, model.current, [k.name for k in model.plan.keys], None, sql, model.what)
+    columns = segments.candidates(model.plan.columns, common.columns)
+    kinds = [kind for kind, rows in ((out.REMOVED, result.removed), (out.ADDED, result.added),
+                                     (out.CHANGED, result.changed)) if rows]
+    if not columns or not kinds:
+        return result
+    ctx.progress(0.9, "Finding where the changes are")
+    statement = segments.segments_query(sql, model.plan, model.base, model.current, params.tolerance, columns, kinds)
+    try:
+        found = warehouse.execute(statement, cancel=ctx.cancel)
+    except Cancelled:
+        raise
+    except SpyglassError as error:
+        note = f"Could not find where the changes are (the figures stand): {error.message}"
+        return result.model_copy(update={"notes": (*result.notes, note)})
+    return result.model_copy(update={"segments": segments.read(found.records(), columns),
+                                     "segment_columns": tuple(c.name for c in columns)})

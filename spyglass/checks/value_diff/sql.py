@@ -7,7 +7,9 @@
   the keys whose hash differs. Same figures, about a third of the join memory on wide tables; a hash
   collision (about 1 in 10^19 per row) could hide a changed row.
 
-The one output row is read by name (:mod:`.run`): the names below are what the statement selects.
+The one output row is read by name (:mod:`.run`): the names below are what the statement selects. The
+single join's flags (:func:`join_flags`) and what they make of a row (:func:`row_kinds`) also serve the
+segments query (:mod:`.segments`), so it counts a row as removed, added or changed exactly as the diff did.
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ def _when(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
     return exp.case().when(condition, value)
 
 
-def _alias(query: exp.Select, alias: str) -> exp.Expr:
-    return exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+def subquery(query: exp.Query, name: str) -> exp.Expr:
+    """``(query) AS name``."""
+    return exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier(name)))
 
 
 def _key_value(sql: SqlBuilder, plan: ComparePlan, side: str) -> exp.Expr:
@@ -83,14 +86,22 @@ def _total(side: Side) -> exp.Expr:
     return exp.Subquery(this=exp.select(exp.Count(this=exp.Star())).from_(side.from_item.copy()))
 
 
+def row_kinds(plan: ComparePlan) -> dict[str, exp.Expr]:
+    """What each joined row is, over flags ``p_b, p_c, d_*``: :data:`IN_BOTH`, :data:`REMOVED`,
+    :data:`ADDED` and :data:`CHANGED` (in both, and some compared column differs)."""
+    both, removed, added = (exp.and_(_is("p_b", b), _is("p_c", c)) for b, c in ((1, 1), (1, 0), (0, 1)))
+    any_differs: exp.Expr = exp.Literal.number(0)
+    for i in range(len(plan.columns)):
+        any_differs = exp.Add(this=any_differs, expression=exp.column(f"d_{i}"))
+    changed = exp.and_(both.copy(), exp.GT(this=any_differs, expression=exp.Literal.number(0)))
+    return {IN_BOTH: both, REMOVED: removed, ADDED: added, CHANGED: changed}
+
+
 def aggregates(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side) -> list[Output]:
     """The named outputs over flags ``p_b, p_c, k_b_*, k_c_*, d_*``."""
-    both, removed, added = (exp.and_(_is("p_b", b), _is("p_c", c)) for b, c in ((1, 1), (1, 0), (0, 1)))
+    kinds = row_kinds(plan)
+    both, removed, added, changed = kinds[IN_BOTH], kinds[REMOVED], kinds[ADDED], kinds[CHANGED]
     differing = [exp.column(f"d_{i}") for i in range(len(plan.columns))]
-    any_differs: exp.Expr = exp.Literal.number(0)
-    for column_flag in differing:
-        any_differs = exp.Add(this=any_differs, expression=column_flag.copy())
-    changed = exp.and_(both.copy(), exp.GT(this=any_differs, expression=exp.Literal.number(0)))
     k_b, k_c = _key_value(sql, plan, "b"), _key_value(sql, plan, "c")
     out = [
         Output(BASE_ROWS, _total(base)), Output(CURRENT_ROWS, _total(current)), Output(IN_BOTH, count_if(both)),
@@ -113,12 +124,19 @@ def aggregates(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side) ->
 # -- the two forms ------------------------------------------------------------------------------------------
 def join_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, tolerance: Tolerance) -> str:
     """The single-join form."""
-    bp, cp = present(sql, plan, BASE), present(sql, plan, CURRENT)
-    flags = joined(sql, plan, base, current).select(
-        flag(bp).as_("p_b"), flag(cp).as_("p_c"), *_key_projections(sql, plan, BASE, CURRENT),
-        *_differs(sql, plan, tolerance, exp.and_(bp.copy(), cp.copy())))
+    flags = join_flags(sql, plan, base, current, tolerance)
     named = [o.expr.as_(o.name) for o in aggregates(sql, plan, base, current)]
-    return sql.render(exp.select(*named).from_(_alias(flags, "f")))
+    return sql.render(exp.select(*named).from_(subquery(flags, "f")))
+
+
+def join_flags(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, tolerance: Tolerance,
+               *extra: exp.Expr) -> exp.Select:
+    """The single join reduced to flags ``p_b, p_c, k_b_*, k_c_*, d_*`` per row (what :func:`row_kinds`
+    reads), plus ``extra`` projections over the joined sides."""
+    bp, cp = present(sql, plan, BASE), present(sql, plan, CURRENT)
+    return joined(sql, plan, base, current).select(
+        flag(bp).as_("p_b"), flag(cp).as_("p_c"), *_key_projections(sql, plan, BASE, CURRENT),
+        *_differs(sql, plan, tolerance, exp.and_(bp.copy(), cp.copy())), *extra)
 
 
 def _hashed(sql: SqlBuilder, plan: ComparePlan, side: Side) -> Side:
@@ -128,7 +146,7 @@ def _hashed(sql: SqlBuilder, plan: ComparePlan, side: Side) -> Side:
     keys = [sql.col(k.on(alias), alias) for k in plan.keys]
     row_hash = sql.template_args(sql.dialect.row_hash or "", values)
     query = exp.select(*keys, row_hash.as_(_HASH)).from_(side.from_item.copy())
-    return Side(env=side.env, from_item=_alias(query, alias), columns=side.columns)
+    return Side(env=side.env, from_item=subquery(query, alias), columns=side.columns)
 
 
 def two_step_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, tolerance: Tolerance) -> str:
@@ -148,13 +166,13 @@ def two_step_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side
     one = exp.Literal.number(1)
     detail = (exp.select(one.as_("p_b"), one.copy().as_("p_c"), *_key_projections(sql, plan, BASE, CURRENT),
                          *_differs(sql, plan, tolerance, None))
-              .from_(_alias(candidates, "k")).join(base.from_item.copy(), on=exp.and_(*on_base))
+              .from_(subquery(candidates, "k")).join(base.from_item.copy(), on=exp.and_(*on_base))
               .join(current.from_item.copy(), on=exp.and_(*on_current)))
     outputs = aggregates(sql, plan, base, current)
     rows = exp.select(*[o.expr.as_(o.name) for o in outputs if not o.per_column]).from_("j")
-    cols = exp.select(*[o.expr.as_(o.name) for o in outputs if o.per_column]).from_(_alias(detail, "d"))
+    cols = exp.select(*[o.expr.as_(o.name) for o in outputs if o.per_column]).from_(subquery(detail, "d"))
     final = exp.select(*[exp.column(o.name, "s" if o.per_column else "r") for o in outputs])
-    final = final.from_(_alias(rows, "r")).join(_alias(cols, "s"), join_type="CROSS")
+    final = final.from_(subquery(rows, "r")).join(subquery(cols, "s"), join_type="CROSS")
     return sql.render(final.with_("j", as_=keyed, materialized=True))
 
 

@@ -6,7 +6,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from spyglass.checks.value_diff.markdown import percent
+from spyglass.checks.value_diff.markdown import percent, segment_lines
 from spyglass.checks.value_diff.result import ValueDiffResult
 from spyglass.markup.terminal import value_text
 
@@ -22,6 +22,7 @@ def view(result: ValueDiffResult) -> list[RenderableType]:
     counts = Text(f"base {result.base_rows:,} rows, current {result.current_rows:,} rows: {result.added:,} added, "
                   f"{result.removed:,} removed, {result.in_both:,} in both, {result.changed:,} changed")
     views: list[RenderableType] = [table, counts]
+    views += [Text(line) for line in segment_lines(result, code=str, text=str)]
     for side, columns in (("base", result.base_only_columns), ("current", result.current_only_columns)):
         if columns:
             views.append(Text(f"Only in {side} (not compared): {', '.join(columns)}"))

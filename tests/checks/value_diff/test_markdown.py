@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spyglass.checks.value_diff import ColumnMatch, ValueDiffResult
+from spyglass.checks.value_diff import ColumnMatch, Segment, ValueDiffResult
 from spyglass.checks.value_diff.markdown import percent
 from spyglass.report.markdown import render_details
 
@@ -42,3 +42,22 @@ def test_identical_value_diff_and_percent_rounding() -> None:
     assert percent(99_999 / 100_000) == "99.99%"
     assert percent(1.0) == "100.00%"
     assert percent(None) == "-"
+
+
+def test_segments_markdown_escapes_values_and_rounds_shares() -> None:
+    segments = (
+        Segment(kind="changed", column="status | code", value="*ret* @all " + "x" * 60, rows=46, kind_rows=50,
+                overall_rows=1, side_rows=1000),
+        Segment(kind="added", column="note", value=None, rows=1999, kind_rows=2000, overall_rows=1999,
+                side_rows=3000),
+    )
+    markdown = render_details(_result(segments=segments, segment_columns=("status | code", "note")))
+    assert ("Where the changes are:\n"
+            "- 92% of changed rows (46 of 50) have <code>status \\| code</code> = '\\*ret\\* \\@all "
+            + "x" * 48 + "…' (base values; <1% of all base rows)\n"
+            "- 99% of added rows (1,999 of 2,000) have NULL in `note` (current values; 67% of all current rows)"
+            ) in markdown
+    spread = render_details(_result(segment_columns=("status", "note")))
+    assert ("Where the changes are: no value of `status`, `note` is markedly more common among the removed, added "
+            "or changed rows than among all rows.") in spread
+    assert "Where the changes are" not in render_details(_result())  # the grouping did not run

@@ -202,7 +202,7 @@ def test_bad_input_fails_with_a_clear_message(crafted: Crafted) -> None:
     crafted.create_model("orders", BASE_ROWS, CURRENT_ROWS)
     crafted.create_model("fresh", None, "select 1 as id")
     session = crafted.session()
-    cases = [
+    cases: list[tuple[dict[str, object], str]] = [
         ({"model": "nope", "primary_key": "Id"}, "No model, seed, snapshot or source 'nope' in the base or current"),
         ({"model": "fresh", "primary_key": "id"}, "exists only in current"),
         ({"model": "orders", "primary_key": "missing"}, "primary key column 'missing' is not in both sides"),
