@@ -1,8 +1,9 @@
 """Loading a 5,000-model manifest pair and diffing its lineage (target: under 2 s in total).
 
 Writes a synthetic pair to a temporary directory: realistic dbt 1.11 node dicts (config, columns,
-raw and compiled code, two generic tests per model, sources, seeds, exposures) in a layered DAG, with
-about 5% of models changed in current (code edits, materialization changes, added and removed models).
+raw and compiled code, two generic tests per model, sources, seeds, exposures, dbt's and the project's
+macros) in a layered DAG, with about 5% of models changed in current (code edits, materialization
+changes, added and removed models) and one project macro edited (about 5% more modified through it).
 Measures, as the median of several runs in this process:
 
 * baseline: bare ``json.load`` of both manifest files;
@@ -69,7 +70,7 @@ def _model(i: int, parents: list[str], schema: str, sql_suffix: str = "", materi
         "relation_name": f'"warehouse"."{schema}"."{name}"', "raw_code": sql, "doc_blocks": [], "language": "sql",
         "refs": [{"name": p.rsplit(".", 1)[-1], "package": None, "version": None} for p in parents],
         "sources": [], "metrics": [], "functions": [],
-        "depends_on": {"macros": ["macro.dbt.run_query"], "nodes": parents},
+        "depends_on": {"macros": ["macro.dbt.run_query", f"macro.big.helper_{i % 20:02d}"], "nodes": parents},
         "compiled_path": f"target/compiled/big/models/{name}.sql", "compiled": True,
         "compiled_code": sql.replace("{{ ref('", '"warehouse"."x"."').replace("') }}", '"'),
         "extra_ctes_injected": True, "extra_ctes": [], "contract": {"enforced": False, "alias_types": True,
@@ -120,15 +121,25 @@ def _exposures(rng: random.Random, ids: list[str]) -> Json:
     } for e in range(20)}
 
 
-def _macros() -> Json:
-    """About as many macros as dbt-core plus an adapter ship (they are part of every manifest)."""
-    return {f"macro.dbt.macro_{m:04d}": {
-        "name": f"macro_{m:04d}", "resource_type": "macro", "package_name": "dbt",
-        "path": f"macros/m_{m}.sql", "original_file_path": f"macros/m_{m}.sql", "unique_id": f"macro.dbt.macro_{m:04d}",
-        "macro_sql": "{% macro m(relation) %}\n  select * from {{ relation }} where 1 = 1\n{% endmacro %}" * 8,
-        "depends_on": {"macros": ["macro.dbt.run_query"]}, "description": "", "meta": {}, "docs": {"show": True},
+def _macro(package: str, name: str, sql: str, calls: list[str]) -> Json:
+    return {
+        "name": name, "resource_type": "macro", "package_name": package, "path": f"macros/{name}.sql",
+        "original_file_path": f"macros/{name}.sql", "unique_id": f"macro.{package}.{name}", "macro_sql": sql,
+        "depends_on": {"macros": calls}, "description": "", "meta": {}, "docs": {"show": True},
         "patch_path": None, "arguments": [], "created_at": 1.7e9, "supported_languages": ["sql"],
-    } for m in range(900)}
+    }
+
+
+def _macros(changed: bool) -> Json:
+    """About as many macros as dbt-core plus an adapter ship (they are part of every manifest), and 20
+    project macros that the models call; ``changed`` edits one of them."""
+    body = "{% macro m(relation) %}\n  select * from {{ relation }} where 1 = 1\n{% endmacro %}"
+    out = {f"macro.dbt.macro_{m:04d}": _macro("dbt", f"macro_{m:04d}", body * 8, ["macro.dbt.run_query"])
+           for m in range(900)}
+    for h in range(20):
+        edit = " -- edited" if changed and h == 0 else ""
+        out[f"macro.big.helper_{h:02d}"] = _macro("big", f"helper_{h:02d}", body + edit, ["macro.dbt.macro_0001"])
+    return out
 
 
 def _graph_maps(everything: Json) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -170,8 +181,8 @@ def synthetic_manifest(models: int, seed: int, changed: bool) -> Json:
         "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "dbt_version": "1.11.0",
                      "generated_at": "2026-01-01T00:00:00Z", "invocation_id": "bench", "project_name": "big",
                      "adapter_type": "duckdb", "env": {}},
-        "nodes": nodes, "sources": sources, "macros": _macros(), "docs": {}, "exposures": exposures, "metrics": {},
-        "groups": {}, "selectors": {}, "disabled": {}, "parent_map": parent_map, "child_map": child_map,
+        "nodes": nodes, "sources": sources, "macros": _macros(changed), "docs": {}, "exposures": exposures,
+        "metrics": {}, "groups": {}, "selectors": {}, "disabled": {}, "parent_map": parent_map, "child_map": child_map,
         "group_map": {}, "saved_queries": {}, "semantic_models": {}, "unit_tests": {},
     }
 

@@ -3,6 +3,8 @@
 Decoding straight into these structs skips every field not declared here without building it, which
 makes loading a large manifest several times faster than ``json.load`` (``python -m benchmarks
 lineage``). Field types are deliberately loose (``Any``) wherever dbt versions or adapters differ.
+The node structs are not tracked by the garbage collector (``gc=False``): decoded JSON is a tree, never
+a cycle, and tracking tens of thousands of them made collections a third of the load time.
 Only the loaders (:mod:`spyglass.project.artifacts`, :mod:`spyglass.project.macros`) use these; the rest
 of Spyglass sees :mod:`spyglass.project.models`.
 """
@@ -18,32 +20,33 @@ S = TypeVar("S")
 V = TypeVar("V")
 
 
-class Checksum(msgspec.Struct):
+class Checksum(msgspec.Struct, gc=False):
     checksum: str = ""
 
 
-class DependsOn(msgspec.Struct):
+class DependsOn(msgspec.Struct, gc=False):
     nodes: list[str] = []
+    macros: list[str] = []
 
 
-class Constraint(msgspec.Struct):
+class Constraint(msgspec.Struct, gc=False):
     type: str | None = None
     columns: list[str] = []
 
 
-class Column(msgspec.Struct):
+class Column(msgspec.Struct, gc=False):
     name: str | None = None
     data_type: Any = None
     description: Any = None
     constraints: list[Constraint] = []
 
 
-class TestMetadata(msgspec.Struct):
+class TestMetadata(msgspec.Struct, gc=False):
     name: str | None = None
     kwargs: dict[str, Any] = {}
 
 
-class RelationConfig(msgspec.Struct):
+class RelationConfig(msgspec.Struct, gc=False):
     """Config keys whose change alters the relation dbt builds (dbt's ``state:modified.configs``
     family); every other config key is skipped while decoding."""
 
@@ -63,12 +66,22 @@ class RelationConfig(msgspec.Struct):
     dist: Any = None
     indexes: Any = None
     contract: Any = None
+    #: not a relation key: whether descriptions are written to the warehouse (``persisted_descriptions``)
+    persist_docs: Any = None
 
 
-RELATION_CONFIG_KEYS: tuple[str, ...] = RelationConfig.__struct_fields__
+RELATION_CONFIG_KEYS: tuple[str, ...] = tuple(key for key in RelationConfig.__struct_fields__
+                                              if key != "persist_docs")
 
 
-class RawNode(msgspec.Struct):
+class Contract(msgspec.Struct, gc=False):
+    """A model's ``contract`` (dbt fills ``checksum`` from the columns when it is enforced)."""
+
+    enforced: Any = False
+    checksum: str | None = None
+
+
+class RawNode(msgspec.Struct, gc=False):
     """One entry of ``nodes``, ``sources`` or ``exposures`` (fields of all three; absent ones default)."""
 
     resource_type: str | None = None
@@ -89,6 +102,12 @@ class RawNode(msgspec.Struct):
     columns: msgspec.Raw = msgspec.Raw(b"{}")
     constraints: list[Constraint] = []
     config: RelationConfig | None = None
+    #: the config as the project wrote it (dbt's state comparison reads this), decoded only when it differs
+    unrendered_config: msgspec.Raw = msgspec.Raw(b"{}")
+    description: Any = None
+    contract: Contract | None = None
+    access: Any = None
+    deprecation_date: Any = None
     # versioned models: numbers or strings, as the YAML wrote them
     version: Any = None
     latest_version: Any = None
@@ -100,19 +119,25 @@ class RawNode(msgspec.Struct):
     identifier: str | None = None
     unrendered_database: str | msgspec.UnsetType | None = msgspec.UNSET
     unrendered_schema: str | msgspec.UnsetType | None = msgspec.UNSET
+    quoting: Any = None
+    freshness: Any = None
+    loaded_at_field: Any = None
+    external: Any = None
     # exposures
     type: Any = None
     url: Any = None
     maturity: Any = None
     owner: Any = None
+    label: Any = None
 
 
-class RawMacro(msgspec.Struct):
+class RawMacro(msgspec.Struct, gc=False):
     """One entry of ``macros``."""
 
     name: str = ""
     package_name: str = ""
     macro_sql: str = ""
+    depends_on: DependsOn | None = None
 
 
 class ManifestFile(msgspec.Struct):
@@ -133,13 +158,13 @@ class MetadataOnly(msgspec.Struct):
     metadata: dict[str, Any] = {}
 
 
-class CatalogColumn(msgspec.Struct):
+class CatalogColumn(msgspec.Struct, gc=False):
     name: str | None = None
     type: Any = ""
     index: int = 0
 
 
-class CatalogEntry(msgspec.Struct):
+class CatalogEntry(msgspec.Struct, gc=False):
     columns: dict[str, CatalogColumn] = {}
 
 
@@ -156,12 +181,21 @@ COLUMNS_DECODER = msgspec.json.Decoder(dict[str, Column])
 METADATA_DECODER = msgspec.json.Decoder(MetadataOnly)
 CATALOG_DECODER = msgspec.json.Decoder(CatalogFile)
 MACROS_DECODER = msgspec.json.Decoder(dict[str, RawMacro])
+CONFIG_DECODER = msgspec.json.Decoder(dict[str, Any])
 
 
 def decode_columns(raw: msgspec.Raw) -> dict[str, Column]:
     """A node's ``columns`` object; empty when it does not have the shape of dbt's columns."""
     try:
         return COLUMNS_DECODER.decode(raw)
+    except msgspec.DecodeError:
+        return {}
+
+
+def decode_config(raw: msgspec.Raw) -> dict[str, Any]:
+    """A node's ``unrendered_config`` object; empty when it is not an object."""
+    try:
+        return CONFIG_DECODER.decode(raw)
     except msgspec.DecodeError:
         return {}
 
@@ -206,6 +240,14 @@ class LazyMap(Mapping[str, V], Generic[S, V]):
 
     def __len__(self) -> int:
         return len(self._items())
+
+    def __eq__(self, other: object) -> bool:
+        # the same undecoded JSON is the same mapping: diffing two manifests mostly compares equal ones
+        if type(other) is type(self) and isinstance(other, LazyMap) and self._raw == other._raw:
+            return True
+        return Mapping.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping, like dict
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self._items())!r})"

@@ -4,13 +4,11 @@ is downstream of them. Pure: computed from the two manifests alone."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from spyglass.project.models import ArtifactPair, Node, ResourceType
-
-#: Resource types compared property by property (they have no file checksum or config).
-_PROPERTY_TYPES = frozenset({ResourceType.SOURCE, ResourceType.EXPOSURE})
+from spyglass.project.state_modified import MacroChanges, macro_changes, node_reasons
 
 
 class ChangeStatus(str, Enum):
@@ -26,7 +24,8 @@ class NodeChange:
     name: str
     resource_type: ResourceType
     status: ChangeStatus
-    #: why it counts as modified: "code", "config.materialized", "columns" ...
+    #: why it counts as modified: "code", "config.materialized", "macro.cents_to_dollars" ... (see
+    #: :mod:`spyglass.project.state_modified`)
     reasons: tuple[str, ...] = ()
     #: unchanged but downstream of an added/removed/modified node
     impacted: bool = False
@@ -39,6 +38,8 @@ class LineageDiff:
     changes: Mapping[str, NodeChange]
     parent_map: Mapping[str, tuple[str, ...]]
     child_map: Mapping[str, tuple[str, ...]]
+    #: ``macro.<name>`` reasons of every current node (added ones too) that calls a changed macro
+    macro_reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def ids_with(self, status: ChangeStatus) -> frozenset[str]:
         return frozenset(uid for uid, c in self.changes.items() if c.status is status)
@@ -68,21 +69,27 @@ def diff_lineage(pair: ArtifactPair) -> LineageDiff:
     """Compare the two manifests of ``pair``.
 
     Every model, seed, snapshot, source and exposure of either manifest gets a status: added (current
-    only), removed (base only), modified (checksum differs -> reason ``code``; a relation config key
-    differs -> ``config.<key>``, or for sources/exposures the property name) or unchanged. Unchanged
-    nodes downstream of a changed one (through the union of both graphs) are ``impacted``.
+    only), removed (base only), modified (a reason of dbt's ``state:modified`` holds: ``code``,
+    ``config.<key>``, ``macro.<name>``, ``contract``, ``descriptions`` ...; see
+    :mod:`spyglass.project.state_modified`) or unchanged. Unchanged nodes downstream of a changed one
+    (through the union of both graphs) are ``impacted``.
     """
     base = pair.base.manifest.nodes
     current = pair.current.manifest.nodes
     parent_map = _union_map(pair.base.manifest.parent_map, pair.current.manifest.parent_map)
     child_map = _union_map(pair.base.manifest.child_map, pair.current.manifest.child_map)
+    macros = _macro_changes(pair)
     statuses: dict[str, tuple[Node, ChangeStatus, tuple[str, ...]]] = {}
+    calls_changed: dict[str, tuple[str, ...]] = {}
     for uid, node in current.items():
         old = base.get(uid)
+        via_macros = macros.reasons(node)
+        if via_macros:
+            calls_changed[uid] = via_macros
         if old is None:
             statuses[uid] = (node, ChangeStatus.ADDED, ())
         else:
-            reasons = change_reasons(old, node)
+            reasons = node_reasons(old, node) + via_macros
             statuses[uid] = (node, ChangeStatus.MODIFIED if reasons else ChangeStatus.UNCHANGED, reasons)
     for uid, node in base.items():
         if uid not in current:
@@ -94,25 +101,20 @@ def diff_lineage(pair: ArtifactPair) -> LineageDiff:
                         reasons=reasons, impacted=status is ChangeStatus.UNCHANGED and uid in downstream)
         for uid, (node, status, reasons) in sorted(statuses.items())
     }
-    return LineageDiff(changes=changes, parent_map=parent_map, child_map=child_map)
+    return LineageDiff(changes=changes, parent_map=parent_map, child_map=child_map, macro_reasons=calls_changed)
+
+
+def _macro_changes(pair: ArtifactPair) -> MacroChanges:
+    if not any(node.depends_on_macros for node in pair.current.manifest.nodes.values()):
+        return MacroChanges(frozenset())  # nothing calls a macro: leave the macros undecoded
+    return macro_changes(pair.base.manifest.macros, pair.current.manifest.macros,
+                         pair.current.manifest.metadata.project_name)
 
 
 def change_reasons(base: Node, current: Node) -> tuple[str, ...]:
-    """Why ``current`` counts as modified against ``base`` (empty when it does not).
-
-    Models, seeds and snapshots: ``code`` when dbt's file checksum differs, ``config.<key>`` per
-    relation config key that differs. Sources and exposures have no checksum: the property name
-    (``schema``, ``identifier``, ``url``, ``depends_on`` ...) of each relevant property that differs.
-    """
-    reasons: list[str] = []
-    if base.checksum != current.checksum:
-        reasons.append("code")
-    if base.resource_type is not current.resource_type:
-        reasons.append("resource_type")
-    prefix = "" if current.resource_type in _PROPERTY_TYPES else "config."
-    keys = sorted(set(base.relation_config) | set(current.relation_config))
-    reasons.extend(prefix + key for key in keys if base.relation_config.get(key) != current.relation_config.get(key))
-    return tuple(reasons)
+    """Why ``current`` counts as modified against ``base``, macros aside (empty when it does not); see
+    :func:`spyglass.project.state_modified.node_reasons`."""
+    return node_reasons(base, current)
 
 
 def descendants(start: Iterable[str], child_map: Mapping[str, tuple[str, ...]],

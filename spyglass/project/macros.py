@@ -32,7 +32,8 @@ class MacroMap(LazyMap[RawMacro, Macro]):
         return decode_macros(raw)
 
     def _build(self, key: str, item: RawMacro) -> Macro:
-        return Macro(unique_id=key, name=item.name, package_name=item.package_name, macro_sql=item.macro_sql)
+        return Macro(unique_id=key, name=item.name, package_name=item.package_name, macro_sql=item.macro_sql,
+                     depends_on=tuple(item.depends_on.macros) if item.depends_on else ())
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,22 @@ class Node:
     version: str | None = None
     #: a versioned model's ``latest_version`` (what an unpinned ``ref('orders')`` means)
     latest_version: str | None = None
+    #: unique ids of the macros the node calls directly (dbt's ``depends_on.macros``)
+    depends_on_macros: tuple[str, ...] = ()
+    #: the config keys the project set (dbt's ``unrendered_config``; what ``state:modified.configs``
+    #: compares), values as text; None when unknown (a node built in code): then ``relation_config`` is
+    #: compared instead
+    unrendered_config: Mapping[str, str] | None = None
+    description: str = ""
+    #: what ``persist_docs`` writes to the warehouse: ``relation`` (the description) and/or ``columns``
+    persist_docs: frozenset[str] = frozenset()
+    #: a model's ``contract``: enforced, and dbt's checksum of its columns, types and constraints
+    contract_enforced: bool = False
+    contract_checksum: str | None = None
+    #: further properties dbt's ``state:modified`` compares, as text: ``access`` and ``deprecation_date``
+    #: of a model; ``quoting``, ``freshness``, ``loaded_at_field``, ``external`` of a source;
+    #: ``description`` and ``label`` of an exposure
+    state_properties: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def source_name(self) -> str | None:
@@ -120,6 +136,8 @@ class Macro:
     name: str
     package_name: str
     macro_sql: str
+    #: unique ids of the macros it calls (dbt's ``depends_on.macros``)
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,18 @@ Semantics follow dbt's documentation:
   selects sources;
 * state: https://docs.getdbt.com/reference/node-selection/state-selection — ``state:new``,
   ``state:old``, ``state:unmodified``, ``state:modified`` (new nodes plus changed ones) and the
-  sub-selectors ``modified.body``, ``modified.configs``, ``modified.relation``, ``modified.contract``.
+  sub-selectors ``modified.body``, ``modified.configs``, ``modified.relation``, ``modified.macros``,
+  ``modified.contract``, ``modified.persisted_descriptions``; each selects the modified nodes with a
+  reason of its kind and, as in dbt, every new node whose resource type has the check
+  (``modified.macros``: new nodes that call a changed macro). What each compares is dbt-core's, listed
+  in :mod:`spyglass.project.state_modified`.
 
 One deliberate difference, shared with Recce: dbt selects from the current manifest only, so a node
 that was *removed* can never be selected. A review must show what disappeared, so here every node of
 either manifest is a candidate (a removed node is matched on its base definition) and
-``state:modified`` includes removed nodes. ``state:new`` stays dbt's: added nodes only.
-``state:modified`` is computed by :func:`spyglass.project.lineage.diff_lineage` (checksum and relation
-config), not by dbt's macro- and description-aware comparison.
+``state:modified`` includes removed nodes (its sub-selectors do not, having nothing to compare).
+``state:new`` stays dbt's: added nodes only. The comparison itself is
+:func:`spyglass.project.lineage.diff_lineage`'s.
 """
 
 from __future__ import annotations

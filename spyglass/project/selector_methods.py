@@ -16,11 +16,10 @@ from spyglass.exceptions import SelectionError
 from spyglass.project.artifact_schema import RELATION_CONFIG_KEYS
 from spyglass.project.lineage import ChangeStatus, LineageDiff
 from spyglass.project.models import Node, ResourceType
+from spyglass.project.state_modified import MACROS, NEW_NODE_TYPES, SUB_SELECTORS, sub_selector
 
 _WILDCARDS = frozenset("*?[]")
-_STATE_VALUES = ("new", "old", "unmodified", "modified", "modified.body", "modified.configs",
-                 "modified.relation", "modified.contract")
-_RELATION_REASONS = frozenset({"config.database", "config.schema", "config.alias"})
+_STATE_VALUES = ("new", "old", "unmodified", "modified", *(f"modified.{sub}" for sub in SUB_SELECTORS))
 
 
 @dataclass(frozen=True)
@@ -189,18 +188,21 @@ def _match_state(graph: SelectionGraph, atom: Atom) -> NodeMatcher:
             return status is ChangeStatus.UNCHANGED
         if wanted == "modified":
             return status is not ChangeStatus.UNCHANGED
-        return status is ChangeStatus.MODIFIED and _has_reason(change.reasons, wanted)
+        return _sub_selected(graph.lineage, node, wanted.removeprefix("modified."))
     return match
 
 
-def _has_reason(reasons: tuple[str, ...], wanted: str) -> bool:
-    if wanted == "modified.body":
-        return "code" in reasons
-    if wanted == "modified.relation":
-        return any(r in _RELATION_REASONS for r in reasons)
-    if wanted == "modified.contract":
-        return "config.contract" in reasons
-    return any(r.startswith("config.") for r in reasons)  # modified.configs
+def _sub_selected(lineage: LineageDiff, node: Node, sub: str) -> bool:
+    """dbt's ``state:modified.<sub>``: a modified node with a reason of ``sub``; a new node when its
+    resource type has the check (``macros``: when it calls a changed macro); never a removed node."""
+    change = lineage.changes[node.unique_id]
+    if change.status is ChangeStatus.ADDED:
+        if sub == MACROS:
+            return node.unique_id in lineage.macro_reasons
+        return node.resource_type in NEW_NODE_TYPES[sub]
+    if change.status is not ChangeStatus.MODIFIED:
+        return False
+    return any(sub_selector(reason, node.resource_type) == sub for reason in change.reasons)
 
 
 METHODS: dict[str, Callable[[SelectionGraph, Atom], NodeMatcher]] = {

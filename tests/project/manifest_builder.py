@@ -39,6 +39,15 @@ def _config(materialized: str, extra: Mapping[str, Any] | None, tags: Sequence[s
     return config
 
 
+def _unrendered(rtype: str, materialized: str, config: Mapping[str, Any] | None, tags: Sequence[str]) -> Json:
+    """The config keys a project sets explicitly, as dbt's ``unrendered_config`` records them."""
+    out: Json = {"materialized": materialized} if rtype == "model" else {}
+    if tags:
+        out["tags"] = list(tags)
+    out.update(config or {})
+    return out
+
+
 def _columns(columns: Iterable[str | tuple[str, str | None]]) -> Json:
     out: Json = {}
     for col in columns:
@@ -78,7 +87,8 @@ class ManifestBuilder:
     # -- nodes -----------------------------------------------------------------------------------------
     def _node(self, rtype: str, name: str, *, sql: str, depends_on: Sequence[str], materialized: str,
               tags: Sequence[str], columns: Iterable[str | tuple[str, str | None]], path: str | None,
-              package: str | None, config: Mapping[str, Any] | None, fqn: Sequence[str] | None) -> str:
+              package: str | None, config: Mapping[str, Any] | None, fqn: Sequence[str] | None,
+              macros: Sequence[str] = ()) -> str:
         package = package or self.project
         uid = f"{rtype}.{package}.{name}"
         folder = {"model": "models", "seed": "seeds", "snapshot": "snapshots"}[rtype]
@@ -91,10 +101,11 @@ class ManifestBuilder:
             "fqn": list(fqn) if fqn else [package, *path.split("/")[1:-1], name],
             "alias": name, "checksum": _checksum(sql or name),
             "config": _config(materialized, config, tags), "tags": list(tags), "description": "",
-            "columns": _columns(columns), "meta": {}, "patch_path": None, "unrendered_config": {},
+            "columns": _columns(columns), "meta": {}, "patch_path": None,
+            "unrendered_config": _unrendered(rtype, materialized, config, tags),
             "relation_name": None if materialized == "ephemeral" else f'"{self.database}"."{self.schema}"."{name}"',
             "raw_code": sql, "language": "sql", "refs": [], "sources": [],
-            "depends_on": {"macros": [], "nodes": list(depends_on)}, "compiled_path": None,
+            "depends_on": {"macros": list(macros), "nodes": list(depends_on)}, "compiled_path": None,
             "contract": {"enforced": False, "alias_types": True, "checksum": None}, "constraints": [],
         }
         return uid
@@ -104,12 +115,13 @@ class ManifestBuilder:
               columns: Iterable[str | tuple[str, str | None]] = (), path: str | None = None,
               package: str | None = None, config: Mapping[str, Any] | None = None,
               fqn: Sequence[str] | None = None, version: int | str | None = None,
-              latest_version: int | str | None = None) -> str:
+              latest_version: int | str | None = None, macros: Sequence[str] = ()) -> str:
         """A model; with ``version`` a versioned one as dbt writes it (``model.shop.orders.v2``, alias
-        ``orders_v2``, fqn ending ``orders, v2``; ``latest_version`` as its YAML declares it)."""
+        ``orders_v2``, fqn ending ``orders, v2``; ``latest_version`` as its YAML declares it). ``macros``:
+        the unique ids of the macros its SQL calls (``depends_on.macros``)."""
         uid = self._node("model", name, sql=sql if sql is not None else f"select 1 as id -- {name}",
                          depends_on=depends_on, materialized=materialized, tags=tags, columns=columns,
-                         path=path, package=package, config=config, fqn=fqn)
+                         path=path, package=package, config=config, fqn=fqn, macros=macros)
         node = self.nodes.pop(uid)
         node.update(version=version, latest_version=latest_version)
         if version is not None:
@@ -174,14 +186,22 @@ class ManifestBuilder:
         }
         return uid
 
-    def macro(self, name: str, macro_sql: str, *, package: str | None = None) -> str:
-        """A macro as dbt parses it: ``macro_sql`` is its whole ``{% macro %}...{% endmacro %}`` block."""
+    def macro(self, name: str, macro_sql: str, *, package: str | None = None, calls: Sequence[str] = ()) -> str:
+        """A macro as dbt parses it: ``macro_sql`` is its whole ``{% macro %}...{% endmacro %}`` block;
+        ``calls`` the unique ids of the macros it calls (``depends_on.macros``)."""
         package = package or self.project
         uid = f"macro.{package}.{name}"
         self.macros[uid] = {"name": name, "resource_type": "macro", "package_name": package,
                             "path": f"macros/{name}.sql", "original_file_path": f"macros/{name}.sql",
-                            "unique_id": uid, "macro_sql": macro_sql, "depends_on": {"macros": []}}
+                            "unique_id": uid, "macro_sql": macro_sql, "depends_on": {"macros": list(calls)}}
         return uid
+
+    def configure(self, uid: str, values: Mapping[str, Any]) -> None:
+        """Set config keys of a node as a project would (``dbt_project.yml``, YAML or ``config()``): in
+        both its rendered ``config`` and its ``unrendered_config``, which dbt's state comparison reads."""
+        node = self.nodes[uid]
+        node["config"].update(values)
+        node["unrendered_config"].update(values)
 
     def remove(self, uid: str) -> None:
         for table in (self.nodes, self.sources, self.exposures):
@@ -283,7 +303,7 @@ def shop_builders() -> tuple[ManifestBuilder, ManifestBuilder]:
     current = base.copy(schema="dev")
     current.model("stg_orders", depends_on=[raw_orders], path="models/staging/stg_orders.sql", tags=["staging"],
                   sql="select * from {{ ref('raw_orders') }} where amount > 0")
-    current.nodes[customers]["config"]["materialized"] = "table"
+    current.configure(customers, {"materialized": "table"})
     current.remove("model.shop.old_report")
     current.model("customer_ltv", depends_on=[customers], path="models/marts/customer_ltv.sql",
                   materialized="table", tags=["mart"])

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from spyglass.exceptions import ArtifactError
+from spyglass.project.artifact_nodes import ConfigMap
 from spyglass.project.artifacts import load_catalog, load_manifest, load_pair
 from spyglass.project.models import Env, ResourceType
 from tests.project.manifest_builder import ManifestBuilder, shop_builders, write_catalog, write_pair
@@ -322,3 +324,30 @@ def test_other_resource_types_are_skipped_and_loose_fields_tolerated(tmp_path: P
     assert manifest.nodes[uid].relation_config == {
         "materialized": "view", "unique_key": '["order_id","day"]',
         "partition_by": '{"data_type":"date","field":"day"}'}
+
+
+def test_what_state_comparison_reads(tmp_path: Path) -> None:
+    builder = ManifestBuilder()
+    cents = builder.macro("cents_to_dollars", "{% macro cents_to_dollars(c) %}{{ c }}{% endmacro %}")
+    money = builder.macro("money", "{% macro money(c) %}{{ cents_to_dollars(c) }}{% endmacro %}", calls=[cents])
+    uid = builder.model("orders", columns=["id"], macros=[money], config={"persist_docs": {"columns": True}})
+    builder.configure(uid, {"post-hook": "select 1", "tags": ["nightly"]})
+    builder.nodes[uid].update(description="Orders.", access="private",
+                              contract={"enforced": True, "alias_types": True, "checksum": "abc"})
+    manifest = load_manifest(builder.write(tmp_path / "target"), Env.CURRENT)
+    node = manifest.nodes[uid]
+    assert node.depends_on_macros == (money,)
+    assert manifest.macros[money].depends_on == (cents,)
+    assert dict(node.unrendered_config or {}) == {"materialized": "view", "persist_docs": '{"columns":true}',
+                                                  "post-hook": "select 1", "tags": '["nightly"]'}
+    assert node.persist_docs == {"columns"}
+    assert (node.description, node.contract_enforced, node.contract_checksum) == ("Orders.", True, "abc")
+    assert node.state_properties == {"access": "private"}
+
+
+def test_unrendered_configs_compare_by_content() -> None:
+    same = ConfigMap(msgspec.Raw(b'{"materialized": "table"}'))
+    assert same == ConfigMap(msgspec.Raw(b'{"materialized": "table"}'))
+    assert same == ConfigMap(msgspec.Raw(b'{"materialized":"table"}'))  # other bytes, same content
+    assert same != ConfigMap(msgspec.Raw(b'{"materialized": "view"}'))
+    assert ConfigMap(msgspec.Raw(b"[]")) == {}  # not an object: nothing configured

@@ -72,25 +72,28 @@ def test_depth_limited_walks(shop: LineageDiff) -> None:
     ("key", "value", "reason"),
     [("unique_key", "order_id", "config.unique_key"), ("incremental_strategy", "merge", "config.incremental_strategy"),
      ("alias", "orders_v2", "config.alias"), ("schema", "finance", "config.schema"),
-     ("contract", {"enforced": True, "alias_types": True}, "config.contract")],
+     ("post-hook", "grant select on {{ this }} to reporter", "config.post-hook"),
+     ("persist_docs", {"relation": True}, "config.persist_docs"), ("meta", {"owner": "finance"}, "config.meta")],
 )
-def test_relation_config_changes(tmp_path: Path, key: str, value: object, reason: str) -> None:
+def test_config_changes(tmp_path: Path, key: str, value: object, reason: str) -> None:
+    # dbt compares the config as the project wrote it (unrendered_config), every key of it
     base = ManifestBuilder()
     uid = base.model("orders", materialized="incremental")
     current = base.copy()
-    current.nodes[uid]["config"][key] = value
+    current.configure(uid, {key: value})
     diff = _diff(tmp_path, base, current)
     assert diff.changes[uid].status is ChangeStatus.MODIFIED
     assert diff.changes[uid].reasons == (reason,)
 
 
-def test_config_that_does_not_change_the_relation_is_ignored(tmp_path: Path) -> None:
+def test_what_dbt_does_not_compare_is_ignored(tmp_path: Path) -> None:
     base = ManifestBuilder()
-    uid = base.model("orders")
+    uid = base.model("orders", tags=["nightly"], columns=["id"])
     current = base.copy()
-    current.nodes[uid]["config"]["meta"] = {"owner": "someone else"}
-    current.nodes[uid]["config"]["contract"] = {"enforced": False, "alias_types": False}
-    current.nodes[uid]["description"] = "now documented"
+    current.configure(uid, {"tags": ["hourly"], "group": "finance"})  # dbt leaves tags and group out
+    current.nodes[uid]["config"]["on_schema_change"] = "fail"  # rendered only: the project did not set it
+    current.nodes[uid]["description"] = "now documented"  # not persisted: persist_docs is not set
+    current.nodes[uid]["columns"]["id"]["description"] = "the key"
     assert _diff(tmp_path, base, current).changes[uid].status is ChangeStatus.UNCHANGED
 
 

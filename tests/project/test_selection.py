@@ -124,9 +124,12 @@ def test_state_methods(pair: ArtifactPair) -> None:
     # state:modified = new + changed; removed nodes included (Spyglass's documented choice)
     assert names(pair, "state:modified") == {"stg_orders", "customers", "customer_ltv", "old_report"}
     assert names(pair, "state:new") == {"customer_ltv"}
-    assert names(pair, "state:modified.body") == {"stg_orders"}
-    assert names(pair, "state:modified.configs") == {"customers"}
-    assert names(pair, "state:modified.relation") == set()
+    # sub-selectors: the modified nodes with a reason of their kind, plus (as dbt) every new node whose
+    # type has the check; never the removed one
+    assert names(pair, "state:modified.body") == {"stg_orders", "customer_ltv"}
+    assert names(pair, "state:modified.configs") == {"customers", "customer_ltv"}
+    assert names(pair, "state:modified.relation") == {"customer_ltv"}
+    assert names(pair, "state:modified.macros") == set()
     assert names(pair, "state:modified+") == {"stg_orders", "customers", "customer_ltv", "old_report", "orders",
                                               "orders_snapshot", "customer_dashboard"}
     assert names(pair, "state:old") == names(pair, None) - {"customer_ltv", "old_report"}
