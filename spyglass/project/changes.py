@@ -24,7 +24,6 @@ from spyglass.project.impact import impact_report
 from spyglass.project.lineage import ChangeStatus, LineageDiff
 from spyglass.project.models import ArtifactPair, Env
 
-
 #: impact reports kept per analysis (by selection)
 _MAX_REPORTS = 16
 
