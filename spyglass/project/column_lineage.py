@@ -128,7 +128,7 @@ class SideColumns:
         cached = self.cache.get(key)
         if cached is None:
             try:
-                cached = analyze_query(parse_sql(node.compiled_code, self.dialect), dialect=self.dialect,
+                cached = analyze_query(node.compiled_code, dialect=self.dialect,
                                        resolve=self._resolve, schema=self.names)
             except SqlNotUnderstood as err:
                 cached = err

@@ -47,8 +47,9 @@ class Reach:
     def merge(self, other: Reach) -> None:
         self.whole |= other.whole
         for uid, cols in other.columns.items():
-            self.columns.setdefault(uid, set()).update(cols)
-        for uid in self.whole:
+            if uid not in self.whole:
+                self.columns.setdefault(uid, set()).update(cols)
+        for uid in other.whole:
             self.columns.pop(uid, None)
 
 

@@ -114,15 +114,15 @@ def parse_sql(sql: str, dialect: str | None) -> exp.Expr:
     return statements[0]
 
 
-def analyze_query(tree: exp.Expr, *, dialect: str | None, resolve: TableResolver,
+def analyze_query(sql: str, *, dialect: str | None, resolve: TableResolver,
                   schema: Callable[[str], Sequence[str] | None]) -> QueryLineage:
-    """The column lineage of a parsed query (see module doc). ``schema(unique_id)`` gives a node's
-    columns (None: unknown), used to expand ``*`` and to place unqualified columns.
+    """The column lineage of one query (see module doc). ``schema(unique_id)`` gives a node's columns
+    (None: unknown), used to expand ``*`` and to place unqualified columns.
 
     Raises:
-        SqlNotUnderstood: the query cannot be qualified (ambiguous columns, a ``*`` over an unknown table).
+        SqlNotUnderstood: sqlglot cannot parse the SQL, or cannot place its columns.
     """
-    tree = tree.copy()
+    tree = parse_sql(sql, dialect)
     mapping = _replace_tables(tree, resolve, dialect)
     tables: dict[str, object] = {}
     for placeholder, uid in mapping.items():
@@ -133,7 +133,9 @@ def analyze_query(tree: exp.Expr, *, dialect: str | None, resolve: TableResolver
         root = _qualified_scope(tree, tables, dialect)
     except (SqlglotError, KeyError, ValueError):
         # a column the schema does not list (a stale catalog, a column removed upstream): read the
-        # query without the schema, which still places every qualified column
+        # query again without the schema, which still places every qualified column
+        tree = parse_sql(sql, dialect)
+        _replace_tables(tree, resolve, dialect)
         try:
             root = _qualified_scope(tree, {}, dialect)
         except (SqlglotError, KeyError, ValueError) as err:
@@ -144,7 +146,8 @@ def analyze_query(tree: exp.Expr, *, dialect: str | None, resolve: TableResolver
 
 
 def _qualified_scope(tree: exp.Expr, tables: dict[str, object], dialect: str | None) -> Scope | None:
-    qualified = qualify(tree.copy(), schema=tables or None, dialect=dialect, validate_qualify_columns=False,
+    """Qualify ``tree`` in place (it is this analysis's own parse) and build its scopes."""
+    qualified = qualify(tree, schema=tables or None, dialect=dialect, validate_qualify_columns=False,
                         quote_identifiers=False)
     return build_scope(qualified)
 
@@ -191,7 +194,7 @@ class _Walker:
 
     def __init__(self, mapping: Mapping[str, str], dialect: str | None) -> None:
         self.mapping = mapping
-        self.dialect = dialect
+        self.dialect = sqlglot.Dialect.get_or_raise(dialect)
         self.memo: dict[tuple[int, str], _Origin] = {}
         self.filters: set[TableColumn] = set()
         self.rows: dict[str, ScopeRows] = {}
@@ -290,7 +293,7 @@ class _Walker:
             text = self.subquery_definition(sub_scope, upstream) if sub_scope is not None else sub.sql()
             sub.replace(exp.Var(this=f"({text})"))
         kind = Transformation.AGGREGATED if aggregated else Transformation.DERIVED
-        return _Origin(frozenset(upstream), kind, replaced.sql(dialect=self.dialect), None)
+        return _Origin(frozenset(upstream), kind, replaced.sql(dialect=self.dialect, copy=False), None)
 
     def subquery_definition(self, scope: Scope, upstream: set[TableColumn]) -> str:
         parts = []
@@ -350,7 +353,7 @@ class _Walker:
             if track:
                 self.filters.update(sink)
             sub.replace(exp.Var(this=f"({text})"))
-        return copy.sql(dialect=self.dialect)
+        return copy.sql(dialect=self.dialect, copy=False)
 
 
 def _row_clauses(select: exp.Select) -> Iterator[tuple[str, exp.Expr]]:
@@ -374,7 +377,7 @@ def _row_clauses(select: exp.Select) -> Iterator[tuple[str, exp.Expr]]:
         yield "limit", exp.Tuple(expressions=[select.args["limit"].copy(), order.copy()])
 
 
-def _readable(node: exp.Expr, dialect: str | None, *, qualified: bool) -> str:
+def _readable(node: exp.Expr, dialect: sqlglot.Dialect, *, qualified: bool) -> str:
     """The clause as a reviewer would write it: a node's placeholder shown as the name the SQL used, and
     column qualifiers dropped when the SELECT reads one table."""
     copy = node.copy()
