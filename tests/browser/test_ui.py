@@ -58,6 +58,8 @@ def test_lineage_value_diff_checklist_approve(page: Any, live_server: LiveServer
     card.wait_for(timeout=60_000)
     assert "changed" in card.locator(".headline").inner_text()
     assert card.locator("tr.changed").count() >= 1  # columns under 100 % are highlighted
+    # where the changes are: the demo changes Spanish customers only
+    assert "100% of changed rows (100 of 100) have country_code = 'ES'" in card.locator(".segments").inner_text()
     screenshot(page, "value-diff")
     card.locator("button.add-check").click()
     page.wait_for_selector("button.add-check:has-text('Added')")

@@ -44,7 +44,7 @@ def segment_sentence(segment: Segment, code: Callable[[str], str] = md_code,
     else:
         value = segment.value if len(segment.value) <= SEGMENT_VALUE_CHARS else \
             segment.value[:SEGMENT_VALUE_CHARS - 1] + "…"
-        holds = f"{code(segment.column)} = '{text(value)}'"
+        holds = f"{code(segment.column)} = " + (f"'{text(value)}'" if segment.text else text(value))
     return (f"{_share(segment.share)} of {segment.kind} rows ({segment.rows:,} of {segment.kind_rows:,}) have "
             f"{holds} ({segment.side} values; {_share(segment.overall_share)} of all {segment.side} rows)")
 

@@ -54,6 +54,14 @@ class Segment(BaseModel):
     #: rows on :attr:`side` with the value, and all rows on that side
     overall_rows: int
     side_rows: int
+    #: the column holds text (the value is shown quoted); numbers and booleans are shown bare
+    text: bool = True
+
+    def shown(self) -> str:
+        """The value as SQL would write it: quoted text, bare numbers and booleans (``NULL`` for none)."""
+        if self.value is None:
+            return "NULL"
+        return "'" + self.value.replace("'", "''") + "'" if self.text else self.value
 
     @property
     def side(self) -> Literal["base", "current"]:

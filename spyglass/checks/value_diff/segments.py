@@ -235,7 +235,8 @@ def read(records: Iterable[Record], columns: Sequence[ColumnPair]) -> tuple[Segm
         kind, i, value = _KIND_NAMES[str(row[KIND])], row.as_int(COLUMN), row[VALUE]
         segment = Segment(kind=kind, column=columns[i].name, value=None if value is None else str(value),
                           rows=row.as_int(ROWS), kind_rows=row.as_int(KIND_ROWS),
-                          overall_rows=row.as_int(OVERALL[kind](i)), side_rows=row.as_int(SIDE_ROWS[SIDE_OF[kind]]))
+                          overall_rows=row.as_int(OVERALL[kind](i)), side_rows=row.as_int(SIDE_ROWS[SIDE_OF[kind]]),
+                          text=type_family(columns[i].base_type) is TypeFamily.TEXT)
         if meaningful(segment, row.as_int(KIND_VALUES)):
             found.append((i, segment))
     found.sort(key=lambda item: (-item[1].share, item[1].overall_share, -item[1].rows, KINDS.index(item[1].kind),

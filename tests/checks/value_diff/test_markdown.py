@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spyglass.checks.value_diff import ColumnMatch, Segment, ValueDiffResult
-from spyglass.checks.value_diff.markdown import percent
+from spyglass.checks.value_diff.markdown import percent, segment_sentence
 from spyglass.report.markdown import render_details
 
 
@@ -61,3 +61,15 @@ def test_segments_markdown_escapes_values_and_rounds_shares() -> None:
     assert ("Where the changes are: no value of `status`, `note` is markedly more common among the removed, added "
             "or changed rows than among all rows.") in spread
     assert "Where the changes are" not in render_details(_result())  # the grouping did not run
+
+
+def test_numbers_and_booleans_read_bare_text_quoted() -> None:
+    flag = Segment(kind="changed", column="is_gift", value="true", rows=9, kind_rows=10, overall_rows=20,
+                   side_rows=100, text=False)
+    count = Segment(kind="removed", column="payment_count", value="2", rows=9, kind_rows=10, overall_rows=20,
+                    side_rows=100, text=False)
+    status = Segment(kind="removed", column="status", value="it's", rows=9, kind_rows=10, overall_rows=20,
+                     side_rows=100)
+    assert "`is_gift` = true (base values" in segment_sentence(flag)
+    assert "`payment_count` = 2 (base values" in segment_sentence(count)
+    assert (flag.shown(), count.shown(), status.shown()) == ("true", "2", "'it''s'")

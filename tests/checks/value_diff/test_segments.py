@@ -41,7 +41,8 @@ EXPECTED = (
             side_rows=200),
     Segment(kind="removed", column="note", value=None, rows=14, kind_rows=14, overall_rows=28, side_rows=200),
     Segment(kind="added", column="status", value="pending", rows=10, kind_rows=10, overall_rows=29, side_rows=196),
-    Segment(kind="changed", column="is_gift", value="true", rows=19, kind_rows=19, overall_rows=40, side_rows=200),
+    Segment(kind="changed", column="is_gift", value="true", rows=19, kind_rows=19, overall_rows=40, side_rows=200,
+            text=False),
     Segment(kind="added", column="Region name", value="west", rows=10, kind_rows=10, overall_rows=57,
             side_rows=196),
 )

@@ -62,11 +62,24 @@ function valueDiffView(result) {
     .filter((k) => typeof result[k] === "number")
     .map((k) => h("span", { class: "figure" }, h("b", {}, fmt(result[k])), ` ${k.replaceAll("_", " ")}`));
   return h("div", {}, h("div", { class: "figures" }, counts),
+    segmentList(result.segments || []),
     (result.base_only_columns || []).length ? h("p", { class: "muted small" }, `Only in base (not compared): ${result.base_only_columns.join(", ")}`) : null,
     (result.current_only_columns || []).length ? h("p", { class: "muted small" }, `Only in current (not compared): ${result.current_only_columns.join(", ")}`) : null,
     Array.isArray(columns) && columns.length && typeof columns[0] === "object"
       ? objectTable(columns, { highlight: (c) => (c.mismatched ?? c.changed ?? 0) > 0 || (c.matched_p ?? c.matched_percent ?? 1) < 1 })
       : null);
+}
+
+// Where the changes are: "92% of changed rows (46 of 50) have status = 'returned' (base values; 5% of all base rows)".
+function segmentList(segments) {
+  if (!segments.length) return null;
+  const share = (n, d) => (d ? `${Math.round((100 * n) / d)}%` : "-");
+  const shown = (s) => (s.value === null ? "NULL" : s.text === false ? s.value : `'${s.value}'`);
+  return h("div", { class: "segments" }, h("p", { class: "small" }, "Where the changes are:"),
+    h("ul", { class: "small" }, segments.map((s) => h("li", { "data-segment-kind": s.kind },
+      `${share(s.rows, s.kind_rows)} of ${s.kind} rows (${fmt(s.rows)} of ${fmt(s.kind_rows)}) have `,
+      h("code", {}, s.column), ` = ${shown(s)} (${s.kind === "added" ? "current" : "base"} values; `
+        + `${share(s.overall_rows, s.side_rows)} of all rows)`))));
 }
 
 function rowCountView(result) {
