@@ -81,8 +81,8 @@ def _classify_sql(base: Node, current: Node, reasons: tuple[str, ...], base_side
             return Classification(Category.NON_BREAKING, ("compiled SQL unchanged", *context))
         return _not_data(reasons)
     try:
-        old = base_side.query(base)
-        new = current_side.query(current)
+        old = base_side.query(base, readable=True)
+        new = current_side.query(current, readable=True)
     except SqlNotUnderstood as err:
         return Classification(Category.UNKNOWN, (err.message, *context))
     sql_changed = "code" in reasons or any(r.startswith("macro.") for r in reasons)

@@ -41,7 +41,8 @@ _MAX_SCHEMA_DEPTH = 100
 _SQL_TYPES = frozenset({ResourceType.MODEL, ResourceType.SNAPSHOT})
 _Step = Callable[["ColumnRef"], Sequence["ColumnRef"]]
 
-CacheKey = tuple[str | None, str, tuple[tuple[str, tuple[str, ...] | None], ...]]
+#: dialect, compiled SQL, the parents' columns and relations, and whether row clauses were written in words
+CacheKey = tuple[str | None, str, tuple[tuple[str, tuple[str, ...] | None], ...], bool]
 
 
 class ColumnCache:
@@ -113,8 +114,8 @@ class SideColumns:
             self._depth -= 1
         return tuple(columns.columns) if columns.reason is None else None
 
-    def query(self, node: Node) -> QueryLineage:
-        """The lineage of a model's compiled SQL.
+    def query(self, node: Node, *, readable: bool = False) -> QueryLineage:
+        """The lineage of a model's compiled SQL (``readable``: with its row clauses in words too).
 
         Raises:
             SqlNotUnderstood: no compiled SQL, or SQL sqlglot cannot read.
@@ -124,12 +125,15 @@ class SideColumns:
         parents = tuple(sorted(p for p in node.depends_on if p in self.manifest.nodes))
         key: CacheKey = (self.dialect, node.compiled_code,
                          tuple((p, self.names(p)) for p in parents) + tuple((self._relation_of(p), None)
-                                                                          for p in parents))
+                                                                          for p in parents), True)
         cached = self.cache.get(key)
+        if cached is None and not readable:
+            key = (*key[:3], False)
+            cached = self.cache.get(key)
         if cached is None:
             try:
-                cached = analyze_query(node.compiled_code, dialect=self.dialect,
-                                       resolve=self._resolve, schema=self.names)
+                cached = analyze_query(node.compiled_code, dialect=self.dialect, resolve=self._resolve,
+                                       schema=self.names, readable=readable)
             except SqlNotUnderstood as err:
                 cached = err
             self.cache.put(key, cached)

@@ -115,9 +115,10 @@ def parse_sql(sql: str, dialect: str | None) -> exp.Expr:
 
 
 def analyze_query(sql: str, *, dialect: str | None, resolve: TableResolver,
-                  schema: Callable[[str], Sequence[str] | None]) -> QueryLineage:
+                  schema: Callable[[str], Sequence[str] | None], readable: bool = False) -> QueryLineage:
     """The column lineage of one query (see module doc). ``schema(unique_id)`` gives a node's columns
-    (None: unknown), used to expand ``*`` and to place unqualified columns.
+    (None: unknown), used to expand ``*`` and to place unqualified columns. ``readable``: also write each
+    row clause as a reviewer reads it (:attr:`ScopeRows.readable`, for classification's reasons).
 
     Raises:
         SqlNotUnderstood: sqlglot cannot parse the SQL, or cannot place its columns.
@@ -142,7 +143,7 @@ def analyze_query(sql: str, *, dialect: str | None, resolve: TableResolver,
             raise SqlNotUnderstood(f"sqlglot cannot resolve the query's columns: {_first_line(str(err))}") from None
     if root is None:
         raise SqlNotUnderstood("the SQL has no SELECT sqlglot understands")
-    return _Walker(mapping, dialect).lineage(root)
+    return _Walker(mapping, dialect, readable=readable).lineage(root)
 
 
 def _qualified_scope(tree: exp.Expr, tables: dict[str, object], dialect: str | None) -> Scope | None:
@@ -192,8 +193,9 @@ class _Origin:
 class _Walker:
     """Walks one qualified query's scopes; memoises each (scope, column) it resolves."""
 
-    def __init__(self, mapping: Mapping[str, str], dialect: str | None) -> None:
+    def __init__(self, mapping: Mapping[str, str], dialect: str | None, *, readable: bool) -> None:
         self.mapping = mapping
+        self.readable = readable
         self.dialect = sqlglot.Dialect.get_or_raise(dialect)
         self.memo: dict[tuple[int, str], _Origin] = {}
         self.filters: set[TableColumn] = set()
@@ -329,7 +331,8 @@ class _Walker:
         readable: dict[str, str] = {}
         for clause, node in _row_clauses(select):
             canonical[clause] = self.canonical(scope, node, track=clause != "from")
-            readable[clause] = _readable(node, self.dialect, qualified=len(scope.selected_sources) > 1)
+            if self.readable:
+                readable[clause] = _readable(node, self.dialect, qualified=len(scope.selected_sources) > 1)
         return ScopeRows(canonical=canonical, readable=readable)
 
     def canonical(self, scope: Scope, node: exp.Expr, *, track: bool) -> str:
