@@ -136,7 +136,7 @@ def run_all(
     return bound_state(base.model_copy(update={
         "updated_at": _now(),
         "environment": environment,
-        "lineage": session.lineage_summary(snapshot),
+        "lineage": session.lineage_summary(snapshot, selection=selection),
         "checks": updated,
         "runs": runs,
     }), limits or StateLimits())

@@ -27,14 +27,15 @@ from spyglass.checks.registry import AnySpec, definition_of
 from spyglass.checks.scope import NodeSelection, within
 from spyglass.exceptions import Cancelled, CheckSkipped, SpyglassError
 from spyglass.project.lineage import LineageDiff
-from spyglass.project.models import ArtifactPair, Artifacts
+from spyglass.project.models import ArtifactPair, Artifacts, Env
+from spyglass.project.selection import select_nodes
 from spyglass.project.snapshot import ProjectSnapshot, build_snapshot, current_fingerprint, load_snapshot
 from spyglass.settings import ProjectSettings
+from spyglass.state.lineage import build_summary, catalog_column_count, check_nodes
 from spyglass.state.models import (
     EnvironmentInfo,
     EnvSide,
     ErrorInfo,
-    LineageNode,
     LineageSummary,
     RunRecord,
     RunStatus,
@@ -126,7 +127,7 @@ class Session:
         with self._reload_lock:
             if current_fingerprint(self.settings) == self._snapshot.fingerprint:
                 return False
-            self._snapshot = load_snapshot(self.settings)
+            self._snapshot = load_snapshot(self.settings, self._snapshot.column_cache)
         return True
 
     # -- warehouse ----------------------------------------------------------------------------------
@@ -183,6 +184,7 @@ class Session:
             artifacts=snap.artifacts,
             lineage=snap.lineage,
             renderer=snap.renderer,
+            changes=snap.changes,
             warehouse=attempt.warehouse,
             warehouse_error=attempt.error,
             cancel=cancel or CancelToken(),
@@ -210,12 +212,14 @@ class Session:
         ``selection``: a run's ``--select/--exclude``: the check runs on its nodes in it, or is skipped
         (:func:`spyglass.checks.scope.within`).
         """
-        record = {"run_id": run_id or uuid.uuid4().hex, "spec": spec, "check_id": check_id, "started_at": utcnow()}
+        snap = snapshot or self._snapshot
+        record = {"run_id": run_id or uuid.uuid4().hex, "spec": spec, "check_id": check_id, "started_at": utcnow(),
+                  "node_ids": check_nodes(spec.params, snap.artifacts, snap.lineage)}
         definition = definition_of(spec)
         if not definition.needs_warehouse:
             connection = Connection()
         try:
-            ctx = self.context(cancel, progress, connection=connection, snapshot=snapshot)
+            ctx = self.context(cancel, progress, connection=connection, snapshot=snap)
             ctx.cancel.raise_if_cancelled()
             params = spec.params if selection is None else within(spec.params, selection, ctx.artifacts, ctx.lineage)
             result = definition.run(params, ctx)
@@ -239,19 +243,37 @@ class Session:
         return EnvironmentInfo(base=_env_side(pair.base, str(self.settings.base_dir)),
                                current=_env_side(pair.current, str(self.settings.current_dir)))
 
-    def lineage_summary(self, snapshot: ProjectSnapshot | None = None) -> LineageSummary:
-        """Changed nodes plus everything downstream of them, and the edges among those nodes (of
-        ``snapshot``, else the current one)."""
-        lineage = (snapshot or self._snapshot).lineage
-        keep = {uid for uid, c in lineage.changes.items() if c.status.value != "unchanged" or c.impacted}
-        nodes = [
-            LineageNode(unique_id=c.unique_id, name=c.name, resource_type=c.resource_type.value,
-                        status=c.status.value, impacted=c.impacted, reasons=list(c.reasons))
-            for uid, c in sorted(lineage.changes.items()) if uid in keep
-        ]
-        edges = sorted({(parent, child) for child in keep for parent in lineage.parent_map.get(child, ())
-                        if parent in keep})
-        return LineageSummary(nodes=nodes, edges=edges)
+    def lineage_summary(self, snapshot: ProjectSnapshot | None = None, *,
+                        selection: NodeSelection | None = None) -> LineageSummary:
+        """Changed nodes plus everything downstream of them, the edges among those nodes, and the change
+        intelligence of each (of ``snapshot``, else the current one); ``selection``: a run's
+        ``--select/--exclude``, which marks the nodes outside it.
+
+        When the change analysis fails (a bug: it reports SQL it cannot read as ``unknown``), the summary
+        is the lineage alone, ``analysed`` False, and one log line says so.
+        """
+        snap = snapshot or self._snapshot
+        report, counts = None, catalog_column_count(snap.artifacts)
+        try:
+            report = snap.changes.impact()
+        except Exception as exc:  # the summary must still be written: without the analysis
+            log.error("The change analysis failed, so the summary shows the lineage alone: %s: %s",
+                      type(exc).__name__, exc)
+
+        def column_count(unique_id: str) -> int | None:
+            known = counts(unique_id)
+            if known is not None:
+                return known
+            try:
+                return len(snap.changes.columns(Env.CURRENT, unique_id).columns) or None
+            except SpyglassError:
+                return None
+
+        selected = None
+        if selection is not None and selection.active:
+            selected = select_nodes(snap.artifacts, snap.lineage, selection.select or None, selection.exclude or None)
+        return build_summary(snap.artifacts, snap.lineage, report, column_count=column_count, selected=selected,
+                             selection=selection.describe() if selection is not None else None)
 
 
 def _error_info(exc: SpyglassError) -> ErrorInfo:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from spyglass.checks.scope import NodeSelection
 from spyglass.cli.run import gate_exit_code
 from spyglass.pipeline import decide_approval, run_all
 from spyglass.project.models import Env
@@ -86,3 +87,16 @@ def test_spyglass_run_keeps_an_approval_of_a_cut_result_only_while_it_is_the_sam
     moved = run_all(session, again.checks, previous=again, limits=limits, environ={})
     assert moved.runs[0].result == again.runs[0].result  # the rows kept are the same ...
     assert moved.checks[0].approved is False  # ... but the result is not
+
+
+def test_spyglass_run_marks_the_nodes_outside_its_selection(crafted: Crafted) -> None:
+    """The state's lineage records the run's --select/--exclude and which changed nodes it left out."""
+    crafted.create_model("orders", "select 1 as id", "select 2 as id")
+    crafted.create_model("customers", "select 1 as id", "select 2 as id")
+    selection = NodeSelection.parse(["orders"])
+    state = run_all(crafted.session(), [check_record()], environ={}, selection=selection)
+    assert state.lineage is not None and state.lineage.selection == "--select orders"
+    assert {n.name: n.selected for n in state.lineage.nodes} == {"orders": True, "customers": False}
+    everything = run_all(crafted.session(), [check_record()], environ={})
+    assert everything.lineage is not None and everything.lineage.selection is None
+    assert all(n.selected for n in everything.lineage.nodes)

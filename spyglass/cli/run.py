@@ -11,12 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from spyglass.checks.presets import load_presets
+from spyglass.checks.presets import find_config, load_presets, presets_yaml, suggest_checks
 from spyglass.checks.scope import NodeSelection
 from spyglass.cli.interrupt import run_interruptibly
 from spyglass.cli.options import project_options, settings_from
 from spyglass.exceptions import SpyglassError
 from spyglass.pipeline import checks_from_presets, connect_for, nothing_can_run, run_all
+from spyglass.project.snapshot import load_snapshot
 from spyglass.report.markdown import DEFAULT_MAX_CHARS, render_summary
 from spyglass.report.terminal import output_console, run_table
 from spyglass.service import Connection, Session
@@ -59,15 +60,17 @@ def execute_run(
     previous = load_state(state_file) if state_file is not None else None
     session = Session.load(settings)
     try:
+        notes: tuple[str, ...] = ()
         if previous is not None:
             checks = list(previous.checks)
             source = str(state_file)
         else:
-            presets = load_presets(settings.project_dir)
-            checks = checks_from_presets(presets.checks)
-            source = presets.source
+            presets = load_presets(settings.project_dir, session.snapshot.changes, selection=selection)
+            checks, source, notes = checks_from_presets(presets.checks), presets.source, presets.notes
         limited = f", limited to {selection.describe()}" if selection is not None and selection.active else ""
         console.print(f"Running {len(checks)} checks from {source}{limited}.", highlight=False)
+        for note in notes:  # what the defaults left unchecked, and why
+            console.print(Text(note, style="dim"), highlight=False)
         connection = connect_for(session, checks)
         if connection.error is not None:
             _print_connection_error(connection.error)
@@ -145,14 +148,55 @@ def _run_with_progress(session: Session, checks: list[CheckRecord], previous: St
               help="Only the checks on these nodes, in dbt's syntax (repeatable); a check over several nodes "
                    "runs on those selected, a check on none of them is skipped.")
 @click.option("--exclude", multiple=True, metavar="SELECTOR", help="Leave these nodes out (dbt's syntax).")
+@click.option("--suggest", is_flag=True,
+              help="Print the checks this change calls for (chosen from how each modified node changed) as "
+                   "spyglass.yml YAML, to keep and edit; runs nothing and opens no warehouse.")
 def run_command(**kwargs: Any) -> None:
-    """Run the preset checks (spyglass.yml, recce.yml or defaults) and write the state file."""
+    """Run the preset checks (spyglass.yml, recce.yml or the defaults this change calls for) and write the
+    state file; with --suggest, print the defaults as YAML instead."""
     settings = settings_from(kwargs)
     selection = NodeSelection.parse(kwargs["select"], kwargs["exclude"])  # a bad selector: exit 2 at once
+    if kwargs["suggest"]:
+        print_suggestions(settings, selection, kwargs)
+        return
     code = run_interruptibly(lambda cancel: execute_run(  # Ctrl+C/SIGTERM: cancel the queries, exit 130
         settings, output=kwargs["output"], summary_path=kwargs["summary_path"], state_file=kwargs["state_file"],
         fail_on=kwargs["fail_on"], console=output_console(), cancel=cancel, selection=selection))
     raise SystemExit(code)
+
+
+#: options of a run that --suggest, which runs nothing, cannot honour
+_RUN_ONLY = {"state_file": "--state-file", "summary_path": "--summary", "fail_on": "--fail-on", "output": "--output"}
+
+
+def print_suggestions(settings: ProjectSettings, selection: NodeSelection, options: dict[str, Any]) -> None:
+    """``spyglass run --suggest``: the YAML on stdout (nothing else, so it can be redirected to a file), a
+    word on stderr when a config file already decides what runs.
+
+    Raises:
+        click.UsageError: an option of a run was given too (exit 2).
+    """
+    context = click.get_current_context()
+    given = [flag for key, flag in _RUN_ONLY.items()
+             if context.get_parameter_source(key) is click.core.ParameterSource.COMMANDLINE]
+    if given:
+        raise click.UsageError(f"--suggest prints checks and runs none: {', '.join(given)} cannot go with it.")
+    click.echo(suggestions_yaml(settings, selection), nl=False)
+    config = find_config(settings.project_dir)
+    if config is not None:
+        click.echo(f"{config.name} exists: `spyglass run` runs its checks, not these suggestions.", err=True)
+
+
+def suggestions_yaml(settings: ProjectSettings, selection: NodeSelection | None = None) -> str:
+    """The default checks of the change between the project's two builds, as a spyglass.yml (reads the
+    artifacts only: no warehouse, no dbt)."""
+    suggested = suggest_checks(load_snapshot(settings).changes, selection)
+    limited = [f"Limited to {selection.describe()}."] if selection is not None and selection.active else []
+    return presets_yaml(suggested.checks, comments=[
+        "Checks this change calls for, suggested by `spyglass run --suggest` from how each modified node "
+        "changed. Save this as spyglass.yml in the dbt project to keep them (and edit them); without it, "
+        "`spyglass run` suggests them afresh for every change.", *limited,
+        *suggested.notes])
 
 
 @click.command("summary")

@@ -61,6 +61,18 @@ FILTERED_MODEL = "fct_orders"
 #: Models whose code does not change but that sit downstream of changed ones.
 UNCHANGED_DOWNSTREAM = ("daily_revenue", "product_sales", "country_summary")
 
+#: What the summary says each modified model's change means (its category, from the SQL).
+CATEGORIES = {
+    "fct_orders": "breaking",  # a new filter: every row may change
+    "stg_payments": "partial_breaking",  # one column's expression changed
+    "stg_orders": "partial_breaking",  # one column's type changed
+    "stg_customers": "partial_breaking",  # a column removed
+    "dim_customers": "non_breaking",  # a column added
+}
+#: Changed models the demo's own checks leave unverified: views whose changed values no value diff
+#: compares (their rows are counted), listed under "Not verified" in the summary.
+UNVERIFIED_MODELS = ("stg_orders", "stg_payments")
+
 
 def _models(kind: ChangeKind) -> frozenset[str]:
     return frozenset(c.model for c in CHANGE_SET if c.kind is kind and c.model is not None)

@@ -45,32 +45,54 @@ def build_nodes(nodes_section: Mapping[str, RawNode], sources: Mapping[str, RawN
 class _TestedColumns:
     unique: list[str]
     not_null: list[str]
+    combinations: list[tuple[str, ...]]
+
+
+_KEY_TESTS = ("unique", "not_null", "unique_combination_of_columns")
 
 
 def _test_columns(raw_nodes: Mapping[str, RawNode]) -> dict[str, _TestedColumns]:
-    """Columns carrying ``unique`` / ``not_null`` tests, by the unique id of the tested node."""
+    """Columns carrying ``unique`` / ``not_null`` tests and column lists carrying a
+    ``unique_combination_of_columns`` test (dbt_utils or any package), by the unique id of the tested node."""
     out: dict[str, _TestedColumns] = {}
     for raw in raw_nodes.values():
         meta = raw.test_metadata
-        if raw.resource_type != "test" or meta is None or meta.name not in ("unique", "not_null"):
+        if raw.resource_type != "test" or meta is None or meta.name not in _KEY_TESTS:
             continue
-        column = raw.column_name or meta.kwargs.get("column_name")
         parents = raw.depends_on.nodes if raw.depends_on else []
         target = raw.attached_node or (parents[0] if len(parents) == 1 else None)
-        if not isinstance(column, str) or not column or not target:
+        if not target:
             continue
-        tested = out.setdefault(target, _TestedColumns([], []))
+        if meta.name == "unique_combination_of_columns":
+            combination = _combination(meta.kwargs.get("combination_of_columns"))
+            tested = out.setdefault(target, _TestedColumns([], [], []))
+            if combination and combination not in tested.combinations:
+                tested.combinations.append(combination)
+            continue
+        column = raw.column_name or meta.kwargs.get("column_name")
+        if not isinstance(column, str) or not column:
+            continue
+        tested = out.setdefault(target, _TestedColumns([], [], []))
         bucket = tested.unique if meta.name == "unique" else tested.not_null
         if column not in bucket:
             bucket.append(column)
     return out
 
 
+def _combination(value: Any) -> tuple[str, ...]:
+    """A test's ``combination_of_columns`` (a list of names; anything else: none)."""
+    if not isinstance(value, list) or not all(isinstance(c, str) and c for c in value):
+        return ()
+    return tuple(value)
+
+
 def _build_node(uid: str, rtype: ResourceType, raw: RawNode, tested: _TestedColumns | None) -> Node:
     unique, not_null = _constraint_columns(raw)
+    combinations = [tuple(c.columns) for c in raw.constraints if c.type == "primary_key" and len(c.columns) > 1]
     if tested is not None:
         unique = tested.unique + [c for c in unique if c not in tested.unique]
         not_null = tested.not_null + [c for c in not_null if c not in tested.not_null]
+        combinations = tested.combinations + [c for c in combinations if c not in tested.combinations]
     is_source = rtype is ResourceType.SOURCE
     config = raw.config
     return Node(
@@ -94,6 +116,7 @@ def _build_node(uid: str, rtype: ResourceType, raw: RawNode, tested: _TestedColu
         relation_config=_relation_config(rtype, raw),
         unique_columns=tuple(unique),
         not_null_columns=tuple(not_null),
+        unique_combinations=tuple(combinations),
         version=version_text(raw.version),
         latest_version=version_text(raw.latest_version),
         depends_on_macros=tuple(raw.depends_on.macros) if raw.depends_on else (),

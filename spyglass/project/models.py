@@ -87,6 +87,9 @@ class Node:
     unique_columns: tuple[str, ...] = ()
     #: column names that carry a ``not_null`` test
     not_null_columns: tuple[str, ...] = ()
+    #: column lists declared unique together: ``unique_combination_of_columns`` tests (dbt_utils or any
+    #: package) and model-level ``primary_key`` constraints of several columns
+    unique_combinations: tuple[tuple[str, ...], ...] = ()
     #: a versioned model's version (``"2"`` for ``model.shop.orders.v2``), None when unversioned
     version: str | None = None
     #: a versioned model's ``latest_version`` (what an unpinned ``ref('orders')`` means)

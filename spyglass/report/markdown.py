@@ -2,8 +2,12 @@
 
 Each check's ``<details>`` block holds what its check type's definition renders (:func:`render_details`).
 
+It opens with what the change means and what no check verified (:mod:`spyglass.report.meaning`), then
+the environments, the lineage graph, the checks table and each check's details.
+
 It never exceeds ``max_chars`` (GitLab's note limit is 1,000,000 characters): when it must cut, it drops
-whole sections, least important first, and says so at the end.
+whole sections, least important first (the check details, the lineage graph, the environments, the
+explanations; the Not verified list last), and says so at the end.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from spyglass.checks.base import Result
 from spyglass.checks.registry import BY_KIND
 from spyglass.markup.escape import html_code, md_code, md_paragraphs, md_text, md_url
+from spyglass.report.meaning import render_meaning, render_not_verified
 from spyglass.report.mermaid import render_lineage
 from spyglass.report.text import outcome_of
 from spyglass.state.models import CheckRecord, EnvironmentInfo, RunRecord, State
@@ -44,6 +49,12 @@ def ordered_checks(state: State) -> list[tuple[CheckRecord, RunRecord | None]]:
 
 def _sections(state: State) -> list[Section]:
     sections = [Section(TITLE + "\n", 100, "title")]
+    meaning, not_verified = render_meaning(state), render_not_verified(state)
+    if meaning is not None:
+        sections.append(Section(meaning, 70, "what the change means"))
+    if not_verified is not None:
+        # what no check verified outlives the explanations: a reviewer must not miss it
+        sections.append(Section(not_verified, 80, "not verified"))
     if state.environment is not None:
         sections.append(Section(_environment(state.environment), 60, "environments"))
     if state.lineage is not None:

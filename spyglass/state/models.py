@@ -2,13 +2,15 @@
 
 Version 2: checks and runs carry a typed ``spec`` (``{"type": ..., "params": {...}}``) where version 1
 had ``type`` and ``params`` side by side; :mod:`spyglass.state.migrate` reads version 1 files. Fields
-added with defaults (``RunRecord.result_digest``, ``truncated`` on the results' row tables) need no bump.
+added with defaults (``RunRecord.result_digest`` and ``node_ids``, ``truncated`` on the results' row tables,
+the change intelligence of :class:`LineageNode`) need no bump.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,6 +47,10 @@ class RunRecord(BaseModel):
     #: SHA-256 of the result as computed, set when the state file keeps a cut copy of it
     #: (:mod:`spyglass.state.bounds`): approvals compare results by this digest
     result_digest: str | None = None
+    #: the changed or impacted nodes (unique ids) the check was about, its params resolved when it ran
+    #: (before a run's ``--select`` narrowed them): what the summary's Not verified list attributes a
+    #: failed or skipped check to; empty for a check about no node, and in older state files
+    node_ids: list[str] = Field(default_factory=list)
     error: ErrorInfo | None = None
     started_at: datetime
     ended_at: datetime | None = None
@@ -107,7 +113,19 @@ class EnvironmentInfo(BaseModel):
     merge_request: MergeRequestRef | None = None
 
 
+ImpactKind = Literal["added", "removed", "modified", "impacted"]
+CategoryName = Literal["breaking", "partial_breaking", "non_breaking", "unknown"]
+ColumnChangeKind = Literal["added", "removed", "modified"]
+
+
 class LineageNode(BaseModel):
+    """A changed node or one downstream of a change.
+
+    The fields after ``reasons`` are the change intelligence (:mod:`spyglass.project.changes`), filled
+    when :attr:`LineageSummary.analysed`; lists are capped (:mod:`spyglass.state.lineage`), their full
+    length kept in the ``*_count`` fields.
+    """
+
     model_config = ConfigDict(frozen=True)
 
     unique_id: str
@@ -115,8 +133,41 @@ class LineageNode(BaseModel):
     resource_type: str
     #: added / removed / modified / unchanged
     status: str
+    #: downstream of a change (whatever the change)
     impacted: bool = False
+    #: what differs in the manifest: "code", "config.materialized" ...
     reasons: list[str] = Field(default_factory=list)
+    #: the change itself, or ``impacted`` (unchanged, but a change upstream can affect it); None: a change
+    #: upstream cannot affect it (non-breaking, or on columns it does not use)
+    change: ImpactKind | None = None
+    #: a modified node's category
+    category: CategoryName | None = None
+    #: why, in plain words (SQL fragments in backticks): "new filter `status <> 'returned'`"
+    category_reasons: list[str] = Field(default_factory=list)
+    #: a modified node's changed columns
+    columns: dict[str, ColumnChangeKind] = Field(default_factory=dict)
+    #: ``"<node name>.<column>"``: for a changed node, the downstream columns it can affect; for an
+    #: impacted node, its own columns a change upstream can affect (not listed when ``whole_node``: all)
+    impacted_columns: list[str] = Field(default_factory=list)
+    impacted_column_count: int = 0
+    #: a changed node's impacted columns counted per downstream node (by name)
+    impacted_column_counts: dict[str, int] = Field(default_factory=dict)
+    #: a changed node's downstream nodes it can affect (unique ids), and the exposures among them
+    impacted_nodes: list[str] = Field(default_factory=list)
+    impacted_node_count: int = 0
+    exposures: list[str] = Field(default_factory=list)
+    #: every column of the node may be affected (a breaking change upstream, or a filter column)
+    whole_node: bool = False
+    #: columns of the node in current (None: unknown)
+    column_count: int | None = None
+    #: table / view / incremental / ephemeral ... (current, else base)
+    materialized: str | None = None
+    #: the key dbt's tests declare (a ``unique`` column, or columns unique together)
+    primary_key: list[str] = Field(default_factory=list)
+    #: its relation is in the current catalog (None: no current catalog, or not a relation)
+    built: bool | None = None
+    #: in the run's ``--select/--exclude`` (always True without one)
+    selected: bool = True
 
 
 class LineageSummary(BaseModel):
@@ -126,6 +177,10 @@ class LineageSummary(BaseModel):
 
     nodes: list[LineageNode] = Field(default_factory=list)
     edges: list[tuple[str, str]] = Field(default_factory=list)
+    #: the nodes carry the change intelligence (False in older state files, or when it could not be had)
+    analysed: bool = False
+    #: the run's ``--select/--exclude`` as written, when it had one
+    selection: str | None = None
 
 
 class State(BaseModel):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from spyglass.checks.presets import DEFAULT_CHECKS, load_presets
+from spyglass.checks.presets import fallback_checks, load_presets
 from spyglass.checks.row_count import RowCountDiffSpec
 from spyglass.checks.schema_diff import SchemaDiffParams, SchemaDiffSpec
 from spyglass.checks.simple import SimpleSpec
@@ -26,14 +26,15 @@ checks:
 """
 
 
-def test_defaults_without_any_config(tmp_path: Path) -> None:
+def test_defaults_without_any_config_or_change_analysis(tmp_path: Path) -> None:
+    """The defaults follow the change (tests/checks/test_presets_suggest.py); with no analysis to follow,
+    the schema diff of state:modified."""
     config = load_presets(tmp_path)
     assert config.source == "defaults"
     assert [c.spec.model_dump() for c in config.checks] == [
         {"type": "schema_diff", "params": {"select": "state:modified"}},
-        {"type": "row_count_diff", "params": {"select": "state:modified,config.materialized:table"}},
     ]
-    assert config.checks == DEFAULT_CHECKS
+    assert config.checks == fallback_checks()
 
 
 def test_recce_yml_is_read_unchanged(tmp_path: Path) -> None:

@@ -12,7 +12,13 @@ import pytest
 
 from spyglass.checks.presets import load_presets
 from spyglass.demo.build import MARKER_FILE, PROJECT_SOURCE
-from spyglass.demo.changeset import ADDED_MODELS, FILTERED_MODEL, MODIFIED_MODELS, REMOVED_MODELS
+from spyglass.demo.changeset import (
+    ADDED_MODELS,
+    FILTERED_MODEL,
+    MODIFIED_MODELS,
+    REMOVED_MODELS,
+    UNVERIFIED_MODELS,
+)
 from spyglass.state.store import load_state
 from tests.fixtures.ports import free_port
 
@@ -39,6 +45,11 @@ def test_demo_no_serve_builds_runs_checks_and_prints_the_summary(tmp_path: Path)
     assert summary.strip() and summary.strip() in out
     for name in ADDED_MODELS | REMOVED_MODELS | MODIFIED_MODELS | {FILTERED_MODEL}:
         assert name in summary, name
+    # the printed summary explains the changes, then lists what the checks left unverified
+    meaning, not_verified = summary.index("## What the change means"), summary.index("## Not verified")
+    assert meaning < not_verified < summary.index("## Checks")
+    assert f"- `{FILTERED_MODEL}` — **breaking**: new filter" in summary[meaning:not_verified]
+    assert [f"- `{name}` (" in summary[not_verified:] for name in UNVERIFIED_MODELS] == [True] * 2
     assert not (directory / "leftover.txt").exists()
 
     state = load_state(state_path)

@@ -23,6 +23,7 @@ from spyglass.checks.row_count import RowCountDiffResult, RowCountRow, SideCount
 from spyglass.checks.schema_diff import NodeSchemaDiff, SchemaColumn, SchemaDiffResult
 from spyglass.checks.top_k import TopKDiffResult, TopKSide, TopKValue
 from spyglass.checks.value_diff import ColumnMatch, ValueDiffResult
+from spyglass.checks.value_diff.result import Segment
 from spyglass.checks.value_diff_detail import DiffRow, DiffRows, ValueDiffDetailResult
 from spyglass.gitlab.comment import Finding, check_marker, discussion_body
 from spyglass.markup.escape import md_code, md_paragraphs, md_text, md_url, one_line
@@ -52,6 +53,8 @@ ALLOWED_TAGS = {"h1", "h2", "p", "table", "thead", "tbody", "tr", "th", "td", "d
                 "strong", "em", "a", "br", "ul", "li", "blockquote"}
 MARKER = re.compile(r"^<!-- spyglass:check:[A-Za-z0-9_.:\-]+ -->\n$")
 GOOD_MR_URL = "https://gitlab.example.com/g/p/-/merge_requests/7"
+#: a change's reasons quote SQL in backticks: hostile text without them reads back word for word
+NO_TICKS = EVIL.replace("`", "")
 
 
 def _results() -> list[object]:
@@ -80,6 +83,12 @@ def _results() -> list[object]:
                                                                    example_key=EVIL_LINES),),
                         base_only_columns=(EVIL,), current_only_columns=(EVIL_LINES,), example_added=(EVIL,),
                         example_removed=(EVIL_LINES,), example_changed=("`", "", None)),
+        ValueDiffResult(model=EVIL_LINES, primary_key=(EVIL,), base_rows=4, current_rows=3, added=0, removed=1,
+                        in_both=3, changed=2, columns=(), segments=(
+                            Segment(kind="removed", column=EVIL, value=EVIL_LINES, rows=1, kind_rows=1,
+                                    overall_rows=1, side_rows=4),
+                            Segment(kind="changed", column=EVIL_LINES, value=None, rows=1, kind_rows=2,
+                                    overall_rows=1, side_rows=4))),
         ValueDiffDetailResult(model=EVIL, diff=diff),
         QueryResultModel(table=DataTable(columns=(ColumnInfo(name=EVIL, type="text"), ColumnInfo(name=EVIL_LINES)),
                                          rows=((EVIL_LINES, EVIL), ("|", "")), limit=10, more=False,
@@ -110,17 +119,36 @@ def _state(mr_url: str) -> State:
         error = ErrorInfo(kind=EVIL, message=EVIL_LINES, remedy=EVIL_LINES) if result is None else None
         runs.append(run_record(f"r{i}", spec=spec, check_id=f"c{i}",
                                status=RunStatus.FAILED if result is None else RunStatus.SUCCESS,
-                               result=result, error=error, at=T0, ended_at=T0))
+                               result=result, error=error, at=T0, ended_at=T0,
+                               node_ids=["model.p.b"] if result is None else ["model.p.a"] if _about_a(result) else []))
     side = EnvSide(target_path=EVIL_LINES, dbt_version=EVIL, adapter_type=EVIL, manifest_generated_at=EVIL,
                    catalog_generated_at=EVIL, schema_names=[EVIL, EVIL_LINES])
     env = EnvironmentInfo(base=side, current=side, git_branch=EVIL, git_sha=EVIL,
                           merge_request=MergeRequestRef(iid=7, web_url=mr_url))
-    lineage = LineageSummary(nodes=[LineageNode(unique_id="model.p.a", name=EVIL_LINES, resource_type=EVIL,
-                                                status="modified"),
+    lineage = LineageSummary(nodes=[_hostile_changed_node(),
                                     LineageNode(unique_id="model.p.b", name=EVIL, resource_type="model",
-                                                status='"]:::x\n```\n/merge', impacted=True)],
-                             edges=[("model.p.a", "model.p.b")])
+                                                status='"]:::x\n```\n/merge', impacted=True, change="impacted",
+                                                impacted_columns=[f"{EVIL}.{EVIL_LINES}"], impacted_column_count=1,
+                                                column_count=3, materialized=EVIL_LINES),
+                                    LineageNode(unique_id="model.p.c", name=EVIL + " c", resource_type="model",
+                                                status="unchanged", impacted=True, change="impacted", whole_node=True,
+                                                selected=False, materialized="ephemeral")],
+                             edges=[("model.p.a", "model.p.b")], analysed=True, selection=EVIL_LINES)
     return new_state(T0).model_copy(update={"environment": env, "lineage": lineage, "checks": checks, "runs": runs})
+
+
+def _about_a(result: object) -> bool:
+    return isinstance(result, ValueDiffResult) and result.model == EVIL_LINES
+
+
+def _hostile_changed_node() -> LineageNode:
+    """A changed model whose every word of the change analysis is the merge request author's."""
+    return LineageNode(
+        unique_id="model.p.a", name=EVIL_LINES, resource_type="model", status="modified", change="modified",
+        category="partial_breaking", category_reasons=[f"new filter `{NO_TICKS}`", EVIL, f"`{EVIL_LINES}` → `x`"],
+        columns={EVIL: "modified", EVIL_LINES: "removed"}, impacted_nodes=["model.p.b", "model.p.c", "exposure.p.x"],
+        impacted_node_count=3, impacted_column_counts={EVIL: 1}, exposures=[EVIL, EVIL_LINES],
+        primary_key=[EVIL, EVIL_LINES], materialized="view", built=True)
 
 
 def _assert_inert(found: Audit) -> None:
@@ -154,6 +182,14 @@ def test_a_summary_full_of_hostile_text_keeps_its_structure_and_shows_the_text_a
     text = rendered_text(markdown)
     for line in EVIL_LINES.replace("\r", "").replace("\u202e", "").splitlines():
         assert line.strip() in text or not line.strip()  # every hostile line reads back as written
+    meaning = text[text.index("What the change means"):text.index("Not verified")]
+    assert f"partial breaking: new filter {one_line(NO_TICKS)}, " in meaning
+    assert f"1 of 4 rows removed, all with {one_line(EVIL)} = '{one_line(EVIL_LINES)}'; " in meaning
+    assert f"2 of 3 rows changed, 50% with {one_line(EVIL_LINES)} is null; " in meaning
+    assert f"exposures {one_line(EVIL)}, {one_line(EVIL_LINES)}" in meaning
+    missing = text[text.index("Not verified"):text.index("Environments")]
+    assert f"outside this run's selection ({one_line(EVIL_LINES)})" in missing
+    assert f"check {one_line(EVIL)} {len(_results())} failed: {one_line(EVIL_LINES)[:40]}" in missing
 
 
 def _summaries(state: State) -> list[tuple[CheckRecord, str]]:

@@ -1,4 +1,4 @@
-"""Preset checks: ``spyglass.yml``, else Recce's ``recce.yml``, else the defaults.
+"""The config file's shape: read the ``checks:`` list of ``spyglass.yml``/``recce.yml``, and write one back.
 
 Both files share one shape, so a Recce user switches with no edits::
 
@@ -7,10 +7,15 @@ Both files share one shape, so a Recce user switches with no edits::
         description: optional
         type: row_count_diff
         params: {select: "state:modified,config.materialized:table"}
+
+:func:`presets_yaml` writes checks in that shape (what ``spyglass run --suggest`` prints); :func:`parse_presets`
+reads them back to the same checks.
 """
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +23,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
 from spyglass.checks.registry import AnySpec, parse_spec
-from spyglass.checks.row_count import RowCountDiffParams, RowCountDiffSpec
-from spyglass.checks.schema_diff import SchemaDiffParams, SchemaDiffSpec
 from spyglass.exceptions import ConfigError, InvalidSpec
 
 CONFIG_FILES = ("spyglass.yml", "spyglass.yaml", "recce.yml", "recce.yaml")
+#: width of the comment lines :func:`presets_yaml` writes
+_COMMENT_WIDTH = 100
 
 
 class _Entry(BaseModel):
@@ -51,20 +56,8 @@ class PresetConfig:
     #: the file the presets came from, or "defaults"
     source: str
     checks: tuple[PresetCheck, ...] = field(default_factory=tuple)
-
-
-DEFAULT_CHECKS = (
-    PresetCheck(
-        name="Schema diff of modified nodes",
-        description="Columns added, removed, retyped or reordered in every modified node.",
-        spec=SchemaDiffSpec(params=SchemaDiffParams(select="state:modified")),
-    ),
-    PresetCheck(
-        name="Row count diff of modified tables",
-        description="Row counts on both sides for every modified table.",
-        spec=RowCountDiffSpec(params=RowCountDiffParams(select="state:modified,config.materialized:table")),
-    ),
-)
+    #: defaults only: what was not given a check and why (no primary key, ephemeral, over the limit)
+    notes: tuple[str, ...] = ()
 
 
 def find_config(project_dir: Path) -> Path | None:
@@ -76,21 +69,13 @@ def find_config(project_dir: Path) -> Path | None:
     return None
 
 
-def load_presets(project_dir: Path) -> PresetConfig:
-    """Read the preset checks of a dbt project.
+def parse_presets(text: str, path: Path) -> tuple[PresetCheck, ...]:
+    """Parse the ``checks:`` list of a config file's text (pure).
 
     Raises:
-        ConfigError: the file is not valid YAML, or a check lacks a ``type``, has an unknown one or
-            params that do not fit it (said before anything runs).
+        ConfigError: the text is not valid YAML, or a check lacks a ``type``, has an unknown one or
+            params that do not fit it.
     """
-    path = find_config(project_dir)
-    if path is None:
-        return PresetConfig(source="defaults", checks=DEFAULT_CHECKS)
-    return PresetConfig(source=path.name, checks=parse_presets(path.read_text(encoding="utf-8"), path))
-
-
-def parse_presets(text: str, path: Path) -> tuple[PresetCheck, ...]:
-    """Parse the ``checks:`` list of a config file's text (pure)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -123,3 +108,31 @@ def _preset(item: object, index: int, path: Path) -> PresetCheck:
         named = f" ({entry.name!r})" if entry.name else ""
         raise ConfigError(f"Check #{index}{named} in {path} is invalid: {exc.message}", remedy=exc.remedy) from None
     return PresetCheck(spec=spec, name=entry.name, description=entry.description)
+
+
+def presets_yaml(checks: Sequence[PresetCheck], *, comments: Sequence[str] = ()) -> str:
+    """``checks`` as a config file, ``comments`` first as ``#`` lines (pure). :func:`parse_presets` reads
+    the text back to the same checks: keys that hold their default are left out, as a person writes them."""
+    head = "".join(_comment(text) for text in comments)
+    body = yaml.safe_dump({"checks": [_written(check) for check in checks]}, sort_keys=False, allow_unicode=True,
+                          default_flow_style=False, width=_COMMENT_WIDTH)
+    return head + body
+
+
+def _written(check: PresetCheck) -> dict[str, object]:
+    entry: dict[str, object] = {}
+    if check.name is not None:
+        entry["name"] = check.name
+    if check.description:
+        entry["description"] = check.description
+    entry["type"] = check.spec.type
+    params = check.spec.params.model_dump(mode="json")
+    if params:
+        entry["params"] = params
+    return entry
+
+
+def _comment(text: str) -> str:
+    """One paragraph as ``#`` lines (an empty paragraph: a bare ``#``)."""
+    lines = textwrap.wrap(text, _COMMENT_WIDTH - 2, break_long_words=False, break_on_hyphens=False) or [""]
+    return "".join(f"# {line}\n" if line else "#\n" for line in lines)
