@@ -21,6 +21,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
 
 from spyglass.checks.base import CheckContext, ProgressFn, no_progress
 from spyglass.checks.registry import AnySpec, definition_of
@@ -240,8 +242,9 @@ class Session:
     # -- environment ------------------------------------------------------------------------------------
     def environment_info(self, snapshot: ProjectSnapshot | None = None) -> EnvironmentInfo:
         pair = (snapshot or self._snapshot).artifacts
-        return EnvironmentInfo(base=_env_side(pair.base, str(self.settings.base_dir)),
-                               current=_env_side(pair.current, str(self.settings.current_dir)))
+        shown = partial(project_relative, project_dir=self.settings.project_dir)
+        return EnvironmentInfo(base=_env_side(pair.base, shown(self.settings.base_dir)),
+                               current=_env_side(pair.current, shown(self.settings.current_dir)))
 
     def lineage_summary(self, snapshot: ProjectSnapshot | None = None, *,
                         selection: NodeSelection | None = None) -> LineageSummary:
@@ -278,6 +281,15 @@ class Session:
 
 def _error_info(exc: SpyglassError) -> ErrorInfo:
     return ErrorInfo(kind=type(exc).__name__, message=exc.message, remedy=exc.remedy)
+
+
+def project_relative(path: Path, *, project_dir: Path) -> str:
+    """``path`` relative to the project directory (``target-base``), or only its name when it lies
+    outside: the state and the summary posted on a merge request never carry the runner's absolute paths."""
+    try:
+        return path.resolve().relative_to(project_dir.resolve()).as_posix() or "."
+    except ValueError:
+        return path.resolve().name or path.as_posix()
 
 
 def _env_side(artifacts: Artifacts, target_path: str) -> EnvSide:

@@ -20,9 +20,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from spyglass.cli import debug, demo, diffs, gitlab, impact, profiling, run, server
+    from spyglass.cli import debug, demo, diffs, gitlab, impact, profiling, report, run, server
 
-    for module in (run, debug, demo, diffs, profiling, impact, gitlab, server):
+    for module in (run, debug, demo, diffs, profiling, impact, gitlab, server, report):
         module.register(cli)
 
 

@@ -18,6 +18,7 @@ from spyglass.cli.options import project_options, settings_from
 from spyglass.exceptions import SpyglassError
 from spyglass.pipeline import checks_from_presets, connect_for, nothing_can_run, run_all
 from spyglass.project.snapshot import load_snapshot
+from spyglass.report.junit import write_junit
 from spyglass.report.markdown import DEFAULT_MAX_CHARS, render_summary
 from spyglass.report.terminal import output_console, run_table
 from spyglass.service import Connection, Session
@@ -49,9 +50,12 @@ def execute_run(
     console: Console,
     cancel: CancelToken | None = None,
     selection: NodeSelection | None = None,
+    junit_path: Path | None = None,
 ) -> int:
     """The whole ``spyglass run``: load, run the checks with a progress bar, print, write; exit code.
     ``selection`` (``--select/--exclude``) limits the checks to its nodes (:mod:`spyglass.checks.scope`).
+    ``junit_path`` (``--junit``) also gets the JUnit report (:mod:`spyglass.report.junit`), whatever the
+    outcome; the exit code does not depend on it.
 
     When the warehouse cannot be opened its error is printed once (with its remedy) and every check
     that needs it is an error. When no check could run at all the exit code is 2 and ``output`` is left
@@ -80,15 +84,17 @@ def execute_run(
     if cancel is not None:
         cancel.raise_if_cancelled()  # interrupted (Ctrl+C, SIGTERM): no state file is written
     blocked = nothing_can_run(checks, connection)
-    _write(state, output, summary_path, blocked=blocked, console=console)
+    _write(state, output, summary_path, blocked=blocked, console=console, junit_path=junit_path)
     if blocked:
         return 2
     gates = [fail_on] if isinstance(fail_on, str) else list(fail_on or ())
     return gate_exit_code(state, gates)
 
 
-def _write(state: State, output: Path, summary_path: Path | None, *, blocked: bool, console: Console) -> None:
-    """Write the state (beside ``output`` when no check could run) and the summary; say where."""
+def _write(state: State, output: Path, summary_path: Path | None, *, blocked: bool, console: Console,
+           junit_path: Path | None = None) -> None:
+    """Write the state (beside ``output`` when no check could run), the summary and the JUnit report; say
+    where."""
     written = failed_state_path(output) if blocked else output
     save_state(written, state)
     console.print(run_table(state))
@@ -101,6 +107,9 @@ def _write(state: State, output: Path, summary_path: Path | None, *, blocked: bo
         summary_path.parent.mkdir(parents=True, exist_ok=True)
         summary_path.write_text(render_summary(state), encoding="utf-8")
         console.print(f"Summary written to {summary_path}", highlight=False)
+    if junit_path is not None:
+        write_junit(junit_path, state)
+        console.print(f"JUnit report written to {junit_path}", highlight=False)
 
 
 def failed_state_path(output: Path) -> Path:
@@ -141,6 +150,9 @@ def _run_with_progress(session: Session, checks: list[CheckRecord], previous: St
               show_default=True, help="Where to write the state file.")
 @click.option("--summary", "summary_path", type=click.Path(path_type=Path), default=None,
               help="Also write the Markdown summary to this file.")
+@click.option("--junit", "junit_path", type=click.Path(path_type=Path), default=None,
+              help="Also write a JUnit XML report (one test case per check; mismatches fail, errors err) for "
+                   "GitLab's test summary (artifacts:reports:junit). The exit code stays that of --fail-on.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), multiple=True,
               help="Exit 1 when any check mismatches / any check errors (repeatable). Exit 2, whatever "
                    "this says, when no check could run (the warehouse cannot be opened).")
@@ -161,12 +173,14 @@ def run_command(**kwargs: Any) -> None:
         return
     code = run_interruptibly(lambda cancel: execute_run(  # Ctrl+C/SIGTERM: cancel the queries, exit 130
         settings, output=kwargs["output"], summary_path=kwargs["summary_path"], state_file=kwargs["state_file"],
-        fail_on=kwargs["fail_on"], console=output_console(), cancel=cancel, selection=selection))
+        fail_on=kwargs["fail_on"], console=output_console(), cancel=cancel, selection=selection,
+        junit_path=kwargs["junit_path"]))
     raise SystemExit(code)
 
 
 #: options of a run that --suggest, which runs nothing, cannot honour
-_RUN_ONLY = {"state_file": "--state-file", "summary_path": "--summary", "fail_on": "--fail-on", "output": "--output"}
+_RUN_ONLY = {"state_file": "--state-file", "summary_path": "--summary", "fail_on": "--fail-on", "output": "--output",
+             "junit_path": "--junit"}
 
 
 def print_suggestions(settings: ProjectSettings, selection: NodeSelection, options: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spyglass.gitlab.client import GitLabClient, project_ref
+from spyglass.gitlab.hooks import hook_body
 from spyglass.gitlab.models import (
     CommitStatus,
     Discussion,
@@ -73,6 +74,11 @@ class GitLabApi:
         path = f"{self._project}/merge_requests/{iid}/discussions/{discussion_id}/notes/{note_id}"
         return Note.model_validate(self.client.put(path, {"body": body}))
 
+    def add_discussion_note(self, iid: int, discussion_id: str, body: str) -> Note:
+        """A reply in a thread (a reply to a single comment makes it a thread)."""
+        path = f"{self._project}/merge_requests/{iid}/discussions/{discussion_id}/notes"
+        return Note.model_validate(self.client.post(path, {"body": body}))
+
     def resolve_discussion(self, iid: int, discussion_id: str, resolved: bool) -> Discussion:
         path = f"{self._project}/merge_requests/{iid}/discussions/{discussion_id}"
         return Discussion.model_validate(self.client.put(path, {"resolved": resolved}))
@@ -89,7 +95,13 @@ class GitLabApi:
         return CommitStatus.model_validate(
             self.client.post(f"{self._project}/statuses/{sha}", body, idempotent=True))
 
+    def hooks(self) -> Iterator[Hook]:
+        for item in self.client.paginate(f"{self._project}/hooks"):
+            yield Hook.model_validate(item)
+
     def create_hook(self, url: str, secret: str) -> Hook:
-        body = {"url": url, "token": secret, "merge_requests_events": True, "push_events": False,
-                "note_events": False, "enable_ssl_verification": url.startswith("https://")}
-        return Hook.model_validate(self.client.post(f"{self._project}/hooks", body))
+        return Hook.model_validate(self.client.post(f"{self._project}/hooks", hook_body(url, secret)))
+
+    def update_hook(self, hook_id: int, url: str, secret: str) -> Hook:
+        # the same full body again only sets the same values: safe to retry
+        return Hook.model_validate(self.client.put(f"{self._project}/hooks/{hook_id}", hook_body(url, secret)))

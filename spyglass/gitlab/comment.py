@@ -15,6 +15,7 @@ from spyglass.gitlab.models import Discussion, Note
 from spyglass.markup.escape import md_code, md_paragraphs, md_text
 from spyglass.report.markdown import render_summary
 from spyglass.report.text import ERROR, MISMATCH, outcome_of
+from spyglass.state.bounds import full_digest
 from spyglass.state.models import State
 
 NOTE_LIMIT = 1_000_000
@@ -41,7 +42,7 @@ def find_summary_note(notes: Iterable[Note], user_id: int) -> Note | None:
 
 @dataclass(frozen=True)
 class Finding:
-    """A check whose latest run mismatches (or not: ``mismatch`` False once it passes again)."""
+    """A check with a judged latest result (``mismatch`` False once it passes again), and its approval."""
 
     check_id: str
     name: str
@@ -49,6 +50,11 @@ class Finding:
     description: str
     headline: str
     mismatch: bool
+    #: :func:`~spyglass.state.bounds.full_digest` of the latest result: what an approval is about
+    digest: str | None = None
+    approved: bool = False
+    approval_digest: str | None = None
+    approved_by: str | None = None
 
 
 def findings(state: State) -> list[Finding]:
@@ -60,7 +66,8 @@ def findings(state: State) -> list[Finding]:
             continue
         found.append(Finding(check_id=check.check_id, name=check.name, type=check.spec.type,
                              description=check.description, headline=run.result.headline,
-                             mismatch=bool(run.mismatch)))
+                             mismatch=bool(run.mismatch), digest=full_digest(run), approved=check.approved,
+                             approval_digest=check.approval_digest, approved_by=check.approved_by))
     return found
 
 
@@ -76,65 +83,89 @@ def check_marker(check_id: str) -> str:
     return CHECK_MARKER.format(check_id=marker_id(check_id))
 
 
-def discussion_body(finding: Finding) -> str:
-    """The thread opened for a mismatched check (and its text once the check passes)."""
-    state = "mismatch" if finding.mismatch else "no longer mismatches"
-    lines = [check_marker(finding.check_id),
-             f"**Spyglass check {md_code(finding.name)}** ({md_text(finding.type)}): {state}.", "",
-             f"> {md_text(finding.headline)}"]
-    if finding.description:
-        lines += ["", md_paragraphs(finding.description)]
-    lines += ["", "_Resolve this thread once the difference is intended; Spyglass resolves it by itself "
-                  "when the check stops mismatching._" if finding.mismatch else
-              "_Resolved by Spyglass: the latest run shows no difference._"]
-    return "\n".join(lines)
+def name_key(name: str) -> str:
+    """A check's name as its thread records it (a digest: the name is free text)."""
+    return hashlib.sha256(name.strip().casefold().encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
-class DiscussionAction:
-    """One write: ``create`` a thread, ``update`` its first note (``reopen`` if resolved), or ``resolve``."""
+class ThreadRecord:
+    """What Spyglass last wrote in a thread's marker line: the result it showed (digest), whether Spyglass
+    left it resolved, and the check's name (a new ``spyglass run`` in CI gives its checks new ids: the
+    name finds the thread again). Threads written before two-way sync have no record (``legacy``)."""
 
-    kind: str
-    finding: Finding
-    body: str
-    discussion_id: str | None = None
-    note_id: int | None = None
-    reopen: bool = False
+    result: str | None = None
+    resolved: bool = False
+    name: str | None = None
+    legacy: bool = True
+
+
+_RECORD = re.compile(r"^<!-- spyglass:check:(?P<id>[A-Za-z0-9_.:\-]{1,200})"
+                     r"(?: result=(?P<result>[0-9a-f]{64}|none) resolved=(?P<resolved>[01]) "
+                     r"name=(?P<name>[0-9a-f]{16}))? -->$")
+
+
+def parse_marker(line: str) -> tuple[str, ThreadRecord] | None:
+    """(marker id, record) from the first line of one of our threads; None when it is not a marker."""
+    match = _RECORD.fullmatch(line)
+    if match is None:
+        return None
+    if match["result"] is None:
+        return match["id"], ThreadRecord()
+    result = None if match["result"] == "none" else match["result"]
+    return match["id"], ThreadRecord(result=result, resolved=match["resolved"] == "1", name=match["name"],
+                                     legacy=False)
+
+
+def record_line(finding: Finding, resolved: bool) -> str:
+    return (f"<!-- spyglass:check:{marker_id(finding.check_id)} result={finding.digest or 'none'} "
+            f"resolved={int(resolved)} name={name_key(finding.name)} -->")
+
+
+def _status_line(finding: Finding, resolved: bool, refused: str | None) -> str:
+    name = md_code(f"/spyglass approve {finding.name}")
+    if not finding.mismatch:
+        return "_Resolved by Spyglass: the latest run shows no difference._"
+    if resolved:
+        who = md_text(finding.approved_by or "a reviewer")
+        return f"_Approved by {who}. Re-open this thread to withdraw the approval._"
+    lines = [f"_Resolve this thread (or reply {name}) to approve the difference in Spyglass; Spyglass "
+             "resolves it by itself when the check stops mismatching._"]
+    if refused:
+        lines.insert(0, f"_Re-opened: {md_text(refused)} resolved it, but approving needs at least the "
+                        "Developer role on the project._\n")
+    return "\n".join(lines)
+
+
+def discussion_body(finding: Finding, *, resolved: bool | None = None, refused: str | None = None) -> str:
+    """The thread opened for a mismatched check (and its text once the check passes). With ``resolved``
+    (whether Spyglass leaves it resolved) the marker line records it (:class:`ThreadRecord`)."""
+    state = "mismatch" if finding.mismatch else "no longer mismatches"
+    marker = check_marker(finding.check_id) if resolved is None else record_line(finding, resolved)
+    lines = [marker, f"**Spyglass check {md_code(finding.name)}** ({md_text(finding.type)}): {state}.", "",
+             f"> {md_text(finding.headline)}"]
+    if finding.description:
+        lines += ["", md_paragraphs(finding.description)]
+    lines += ["", _status_line(finding, bool(resolved), refused)]
+    return "\n".join(lines)
 
 
 def our_threads(discussions: Iterable[Discussion], user_id: int) -> dict[str, Discussion]:
-    mine: dict[str, Discussion] = {}
+    """Our check threads by marker id (the first one of each: anyone can paste a marker, only we author)."""
+    return {key: thread for key, (thread, _) in threads_with_records(discussions, user_id).items()}
+
+
+def threads_with_records(discussions: Iterable[Discussion],
+                         user_id: int) -> dict[str, tuple[Discussion, ThreadRecord]]:
+    mine: dict[str, tuple[Discussion, ThreadRecord]] = {}
     for discussion in discussions:
         first = discussion.first
         if first is None or first.author.id != user_id or first.system:
             continue
-        for line in first.body.splitlines()[:1]:
-            if line.startswith("<!-- spyglass:check:") and line.endswith(" -->"):
-                mine.setdefault(line[len("<!-- spyglass:check:"):-len(" -->")], discussion)
+        parsed = parse_marker(first.body.split("\n", 1)[0])
+        if parsed is not None:
+            mine.setdefault(parsed[0], (discussion, parsed[1]))
     return mine
-
-
-def plan_discussions(found: Iterable[Finding], discussions: Iterable[Discussion],
-                     user_id: int) -> list[DiscussionAction]:
-    """One thread per mismatched check: create it, update it in place, or resolve it once it passes."""
-    existing = our_threads(discussions, user_id)
-    actions: list[DiscussionAction] = []
-    for finding in found:
-        thread = existing.get(marker_id(finding.check_id))
-        body = discussion_body(finding)
-        if thread is None:
-            if finding.mismatch:
-                actions.append(DiscussionAction("create", finding, body))
-            continue
-        first = thread.first
-        assert first is not None  # our_threads only keeps threads with a first note
-        if finding.mismatch:
-            if first.body != body or thread.resolved:
-                actions.append(DiscussionAction("update", finding, body, thread.id, first.id,
-                                                reopen=thread.resolved))
-        elif not thread.resolved:
-            actions.append(DiscussionAction("resolve", finding, body, thread.id, first.id))
-    return actions
 
 
 @dataclass(frozen=True)

@@ -1,49 +1,35 @@
-"""Pure: the four validation answers (token, user, project, membership) → a :class:`Diagnosis`.
+"""Pure: GitLab's answers (token, user, project, membership, optionally one merge request) → a
+:class:`Diagnosis`. Never writes: posting is judged from the fields GitLab returns.
 
-Problem codes (a contract: scripts read ``spyglass gitlab status --json``): ``token_unknown``,
-``token_expired``, ``token_revoked``, ``scope_read_only``, ``scope_insufficient``,
-``project_not_found``, ``role_below_maintainer``, ``token_expiring_soon``.
+Problem codes (a contract: scripts read ``spyglass gitlab status --json``) are in
+:mod:`spyglass.gitlab.problems`; what the project and merge request fields mean in
+:mod:`spyglass.gitlab.posting`; the token kind in :mod:`spyglass.gitlab.identity`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from spyglass.gitlab.errors import GitLabApiError, GitLabAuthError
-from spyglass.gitlab.models import MAINTAINER, Member, Project, TokenInfo, User, role_name
+from spyglass.gitlab.identity import TOKEN_KIND_LABELS, TokenKind, personal_token_advice, token_kind
+from spyglass.gitlab.models import MAINTAINER, Member, MergeRequest, Project, TokenInfo, User, role_name
+from spyglass.gitlab.posting import (
+    MergeChecks,
+    discussion_problem,
+    merge_check_problems,
+    merge_checks,
+    project_problems,
+)
+from spyglass.gitlab.problems import NEW_TOKEN, POST_BLOCKERS, Problem, ProblemCode, Severity
+
+__all__ = ["NEW_TOKEN", "Diagnosis", "Failure", "Probes", "Problem", "ProblemCode", "Severity", "diagnose"]
 
 EXPIRY_WARNING_DAYS = 14
-NEW_TOKEN = ("Create a personal access token in GitLab (avatar -> Edit profile -> Access tokens -> "
-             "Add new token) with the `api` scope and an expiry date, then connect it "
-             "(Settings → GitLab integration, or `spyglass gitlab connect`).")
-
-
-class ProblemCode(str, Enum):
-    TOKEN_UNKNOWN = "token_unknown"
-    TOKEN_EXPIRED = "token_expired"
-    TOKEN_REVOKED = "token_revoked"
-    SCOPE_READ_ONLY = "scope_read_only"
-    SCOPE_INSUFFICIENT = "scope_insufficient"
-    PROJECT_NOT_FOUND = "project_not_found"
-    ROLE_BELOW_MAINTAINER = "role_below_maintainer"
-    TOKEN_EXPIRING_SOON = "token_expiring_soon"
-
-
-Severity = Literal["error", "warning"]
-
-
-class Problem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    code: ProblemCode
-    severity: Severity
-    message: str
-    remedy: str
+Posting = Literal["yes", "no", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -74,16 +60,23 @@ class Failure:
 class Probes:
     """What GitLab answered. ``token`` None: ``/personal_access_tokens/self`` does not exist there (old
     GitLab, or not a personal access token), so scopes are unknown. ``project``/``member`` None: not
-    asked because the token was already unusable."""
+    asked because the token was already unusable. ``merge_request`` None: no merge request in question."""
 
     token: TokenInfo | Failure | None
     user: User | Failure | None
     project: Project | Failure | None = None
     member: Member | Failure | None = None
+    merge_request: MergeRequest | Failure | None = None
 
 
 class Diagnosis(BaseModel):
-    """Everything ``status`` and the settings page show about a connection."""
+    """Everything ``status`` and the settings page show about a connection.
+
+    Fields that could not be read are None *with* a flag saying so: ``token_readable`` False (GitLab
+    refused the token: its user, role, scopes and expiry are unknown, not absent; ``unknown_reason`` says
+    why), ``role_known`` False (the membership was not, or could not be, read: ``role`` None then means
+    unknown, not "not a member"), ``scopes`` None (GitLab cannot say them).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -100,16 +93,39 @@ class Diagnosis(BaseModel):
     access_level: int | None = None
     role: str | None = None
     can_read_merge_requests: bool = False
+    #: True only when posting is known to work (``posting == "yes"``)
     can_post: bool = False
     problems: list[Problem] = []
+    #: not problems of the connection but what is worth doing (codes ``token_personal``,
+    #: ``merge_check_threads_off``, ``merge_check_pipeline_off``): the same shape as ``problems``
+    advice: list[Problem] = []
+    #: False when GitLab refused the token (expired, revoked, unknown): user, role, scopes, expiry unknown
+    token_readable: bool = True
+    #: why user / role / scopes / expiry are unknown (None when they are known)
+    unknown_reason: str | None = None
+    #: personal / project_access_token / group_access_token / service_account / unknown
+    token_kind: TokenKind = "unknown"
+    token_kind_label: str = TOKEN_KIND_LABELS["unknown"]
+    #: True when the membership was read: then ``role`` None means "not a member"
+    role_known: bool = False
+    #: what to show for the role: "Maintainer", "not a member", or "unknown (...)"
+    role_label: str = "unknown"
+    #: yes / no / unknown (scopes unknown, or a locked discussion and the role unknown)
+    posting: Posting = "no"
+    archived: bool | None = None
+    merge_requests_access_level: str | None = None
+    merge_checks: MergeChecks | None = None
+    #: the merge request the diagnosis looked at (``--mr`` / ``CI_MERGE_REQUEST_IID``), and its lock
+    merge_request_iid: int | None = None
+    discussion_locked: bool | None = None
 
     @property
     def exit_code(self) -> int:
-        """0 can post, 3 can only read, 2 cannot be used."""
+        """0 can post, 3 can read (posting impossible or not known), 2 cannot be used."""
         return 0 if self.can_post else 3 if self.can_read_merge_requests else 2
 
     def has(self, code: ProblemCode) -> bool:
-        return any(p.code == code for p in self.problems)
+        return any(p.code == code for p in [*self.problems, *self.advice])
 
 
 def _auth_problem(reason: str) -> Problem:
@@ -158,8 +174,15 @@ def _scope_problems(scopes: list[str] | None, project: Project | Failure | None)
         remedy="It needs `api` (view, track and post summaries) or `read_api` (view and track only). "
                + NEW_TOKEN)
     if scopes is None:
-        failed = isinstance(project, Failure) and project.insufficient_scope
-        return [insufficient] if failed else []
+        if isinstance(project, Failure) and project.insufficient_scope:
+            return [insufficient]
+        return [Problem(
+            code=ProblemCode.SCOPES_UNKNOWN, severity="warning",
+            message="This GitLab cannot say the token's scopes (it has no /personal_access_tokens/self: "
+                    "GitLab before 15.5): whether it can post is unknown. A `read_api` token's first post "
+                    "will stop with 403, writing nothing.",
+            remedy="Check the token's scopes in GitLab (avatar -> Edit profile -> Access tokens): posting "
+                   "needs `api`.")]
     if "api" in scopes:
         return []
     if "read_api" in scopes:
@@ -170,8 +193,21 @@ def _scope_problems(scopes: list[str] | None, project: Project | Failure | None)
     return [insufficient]
 
 
+def _membership(member: Member | Failure | None) -> tuple[bool, int | None]:
+    """(role known, access level): only GitLab's 404 on ``members/all/:id`` means "not a member"."""
+    if isinstance(member, Member):
+        return True, member.access_level
+    return (isinstance(member, Failure) and member.status == 404), None
+
+
 def _role_problem(member: Member | Failure | None) -> Problem | None:
-    level = member.access_level if isinstance(member, Member) else None
+    known, level = _membership(member)
+    if not known:
+        said = f" (HTTP {member.status})" if isinstance(member, Failure) else ""
+        return Problem(code=ProblemCode.ROLE_UNKNOWN, severity="warning",
+                       message=f"GitLab would not say the token's role in the project{said}: whether it can "
+                               "set commit statuses (Developer) and install the webhook (Maintainer) is unknown.",
+                       remedy="Check the user's role in the project (Manage -> Members).")
     if level is not None and level >= MAINTAINER:
         return None
     who = f"The token's user is a {role_name(level)}" if level is not None else \
@@ -190,89 +226,112 @@ def _expiry(token: TokenInfo | Failure | None, today: date) -> tuple[date | None
     return None, None
 
 
-def diagnose(url: str, project: str, probes: Probes, *, today: date) -> Diagnosis:
-    """Judge a connection from GitLab's answers. Pure and deterministic (``today`` is injected)."""
+def _expiring(expires_at: date | None, days_left: int | None) -> list[Problem]:
+    if days_left is None or not 0 <= days_left <= EXPIRY_WARNING_DAYS:
+        return []
+    return [Problem(code=ProblemCode.TOKEN_EXPIRING_SOON, severity="warning",
+                    message=f"The token expires on {expires_at} ({days_left} days left).",
+                    remedy="Create a new token before then and connect it "
+                           "(Settings → GitLab integration, or `spyglass gitlab connect`).")]
+
+
+def _project_problems(project: str, probes: Probes) -> list[Problem]:
+    """Everything the project, the membership and the merge request say (the token itself is usable)."""
+    proj = probes.project
+    if isinstance(proj, Failure):
+        if proj.insufficient_scope:
+            return []
+        return [Problem(
+            code=ProblemCode.PROJECT_NOT_FOUND, severity="error",
+            message=f"Project {project!r} was not found, or the token's user cannot see it.",
+            remedy="Check the path (group/subgroup/project, as in its URL) or numeric id, and that "
+                   "the user is a member of the project.")]
+    if proj is None:
+        return []
+    problems = project_problems(proj)
+    role = _role_problem(probes.member)
+    problems += [role] if role else []
+    if isinstance(probes.merge_request, MergeRequest):
+        known, level = _membership(probes.member)
+        locked = discussion_problem(probes.merge_request, (level is not None) if known else None)
+        problems += [locked] if locked else []
+    return problems
+
+
+def _problems(project: str, probes: Probes, today: date) -> list[Problem]:
     problems = _token_problems(probes.token, today)
     if not problems and isinstance(probes.user, Failure):
         problems = [_user_problem(probes.user)]
+    if problems:
+        return problems
+    scopes = list(probes.token.scopes) if isinstance(probes.token, TokenInfo) else None
+    problems = _scope_problems(scopes, probes.project) + _project_problems(project, probes)
+    return problems + _expiring(*_expiry(probes.token, today))
+
+
+def _advice(url: str, probes: Probes) -> list[Problem]:
+    """Nothing broken, but worth doing: a bot identity for a personal token; the merge checks that are off."""
+    advice = [personal_token_advice(probes.user)] \
+        if isinstance(probes.user, User) and token_kind(probes.user) == "personal" else []
+    return advice + (merge_check_problems(url, probes.project) if isinstance(probes.project, Project) else [])
+
+
+def _posting(problems: list[Problem], can_read: bool, role_known: bool) -> Posting:
+    """``no`` when something blocks posting; ``unknown`` when the scopes, or the role a locked discussion
+    asks for, could not be read; else ``yes``."""
+    codes = {p.code for p in problems}
+    unknown = {ProblemCode.SCOPES_UNKNOWN} | (set() if role_known else {ProblemCode.DISCUSSION_LOCKED})
+    if not can_read or codes & (POST_BLOCKERS - unknown):
+        return "no"
+    return "unknown" if codes & unknown else "yes"
+
+
+def _unknown_reason(problems: list[Problem], probes: Probes) -> str | None:
+    """Why nothing about the token could be read (GitLab answered neither its self-description nor its user),
+    or None: then what is None in the diagnosis is None because GitLab said so."""
+    if isinstance(probes.user, User) or isinstance(probes.token, TokenInfo):
+        return None
+    refused = next((p for p in problems if p.code in (ProblemCode.TOKEN_EXPIRED, ProblemCode.TOKEN_REVOKED,
+                                                      ProblemCode.TOKEN_UNKNOWN)), None)
+    said = refused.message.rstrip(".") if refused else "GitLab would not say who the token acts as"
+    why = said[:1].lower() + said[1:] if said.startswith("The ") else said
+    return f"The token cannot be read ({why}): its user, role, scopes and expiry are unknown."
+
+
+def _role_label(known: bool, level: int | None, *, token_read: bool, project: Project | Failure | None) -> str:
+    if known:
+        return role_name(level) or "not a member"
+    why = ("the token cannot be read" if not token_read else
+           "not checked: fix the problem above first" if project is None else
+           "the token cannot read the project" if isinstance(project, Failure) else "GitLab would not say")
+    return f"unknown ({why})"
+
+
+def diagnose(url: str, project: str, probes: Probes, *, today: date) -> Diagnosis:
+    """Judge a connection from GitLab's answers. Pure and deterministic (``today`` is injected)."""
+    problems = _problems(project, probes, today)
     scopes = list(probes.token.scopes) if isinstance(probes.token, TokenInfo) else None
     expires_at, days_left = _expiry(probes.token, today)
-    usable = not problems
-    if usable:
-        problems += _scope_problems(scopes, probes.project)
-        if isinstance(probes.project, Failure) and not probes.project.insufficient_scope:
-            problems.append(Problem(
-                code=ProblemCode.PROJECT_NOT_FOUND, severity="error",
-                message=f"Project {project!r} was not found, or the token's user cannot see it.",
-                remedy="Check the path (group/subgroup/project, as in its URL) or numeric id, and that "
-                       "the user is a member of the project."))
-        role = _role_problem(probes.member) if isinstance(probes.project, Project) else None
-        problems += [role] if role else []
-        if days_left is not None and 0 <= days_left <= EXPIRY_WARNING_DAYS:
-            problems.append(Problem(
-                code=ProblemCode.TOKEN_EXPIRING_SOON, severity="warning",
-                message=f"The token expires on {expires_at} ({days_left} days left).",
-                remedy="Create a new token before then and connect it "
-                       "(Settings → GitLab integration, or `spyglass gitlab connect`)."))
     can_read = not any(p.severity == "error" for p in problems) and isinstance(probes.project, Project)
     user = probes.user if isinstance(probes.user, User) else None
     proj = probes.project if isinstance(probes.project, Project) else None
-    level = probes.member.access_level if isinstance(probes.member, Member) else None
+    known, level = _membership(probes.member) if proj else (False, None)
+    mr = probes.merge_request if isinstance(probes.merge_request, MergeRequest) else None
+    reason = _unknown_reason(problems, probes)
+    kind = token_kind(user)
+    posting = _posting(problems, can_read, known)
     return Diagnosis(
         url=url, project=proj.path_with_namespace if proj else project,
         project_id=proj.id if proj else None, project_web_url=proj.web_url if proj else None,
         user=user.username if user else None, user_id=user.id if user else None,
         bot=user.bot if user else False, scopes=scopes, expires_at=expires_at, days_left=days_left,
         access_level=level, role=role_name(level), can_read_merge_requests=can_read,
-        can_post=can_read and not any(p.code == ProblemCode.SCOPE_READ_ONLY for p in problems),
-        problems=problems)
-
-
-@dataclass(frozen=True)
-class StatusLine:
-    """One troubleshooting item of ``spyglass gitlab status``."""
-
-    label: str
-    outcome: Literal["pass", "warn", "fail", "skip"]
-    detail: str
-    remedy: str = ""
-
-
-_ITEMS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
-    ("Token recognised", (ProblemCode.TOKEN_UNKNOWN,)),
-    ("Token active", (ProblemCode.TOKEN_EXPIRED, ProblemCode.TOKEN_REVOKED,
-                      ProblemCode.TOKEN_EXPIRING_SOON)),
-    ("Scope allows posting", (ProblemCode.SCOPE_INSUFFICIENT, ProblemCode.SCOPE_READ_ONLY)),
-    ("Project found", (ProblemCode.PROJECT_NOT_FOUND,)),
-    ("Role Maintainer or Owner", (ProblemCode.ROLE_BELOW_MAINTAINER,)),
-)
-
-
-def _pass_detail(label: str, d: Diagnosis) -> str:
-    if label == "Token recognised":
-        return f"acts as {d.user}" + (" (bot)" if d.bot else "")
-    if label == "Token active":
-        return f"expires {d.expires_at} ({d.days_left} days left)" if d.expires_at else "no expiry date known"
-    if label == "Scope allows posting":
-        return f"scopes: {', '.join(d.scopes)}" if d.scopes is not None else "scopes unknown (older GitLab)"
-    if label == "Project found":
-        return f"{d.project} (id {d.project_id})"
-    return f"{d.role} (access level {d.access_level})"
-
-
-def status_lines(d: Diagnosis) -> list[StatusLine]:
-    """One line per troubleshooting item, pass / warn / fail / skip, each failure with its remedy."""
-    lines: list[StatusLine] = []
-    blocked = False
-    for label, codes in _ITEMS:
-        found = [p for p in d.problems if p.code in codes]
-        if found:
-            failed = any(p.severity == "error" for p in found)
-            lines.append(StatusLine(label, "fail" if failed else "warn", " ".join(p.message for p in found),
-                                    " ".join(p.remedy for p in found)))
-            blocked = blocked or failed
-        elif blocked:
-            lines.append(StatusLine(label, "skip", "not checked (fix the problem above first)"))
-        else:
-            lines.append(StatusLine(label, "pass", _pass_detail(label, d)))
-    return lines
+        can_post=posting == "yes", problems=problems, advice=_advice(url, probes) if can_read else [],
+        token_readable=reason is None, unknown_reason=reason,
+        token_kind=kind, token_kind_label=TOKEN_KIND_LABELS[kind], role_known=known,
+        role_label=_role_label(known, level, token_read=reason is None, project=probes.project),
+        posting=posting,
+        archived=proj.archived if proj else None,
+        merge_requests_access_level=proj.merge_requests_access_level if proj else None,
+        merge_checks=merge_checks(proj) if proj else None,
+        merge_request_iid=mr.iid if mr else None, discussion_locked=mr.discussion_locked if mr else None)

@@ -54,6 +54,12 @@ class GitLabNotFound(GitLabApiError):
     """404: the resource is missing or invisible to the token's user."""
 
 
+class WebhookUrlRefused(GitLabApiError):
+    """GitLab refused a webhook URL (422: blocked local network address, invalid URL)."""
+
+    http_status = 422
+
+
 class GitLabUnavailable(GitLabError):
     """GitLab could not be reached, or kept failing (5xx, 429, timeouts) after the bounded retries."""
 
@@ -65,8 +71,30 @@ class GitLabResponseLost(GitLabUnavailable):
     """
 
 
+class GitLabRotationLost(GitLabError):
+    """``rotate``: the rotation may have happened but its answer (the new token) never arrived, or a rotation
+    was interrupted; the old token may be revoked and is never sent again. Exit 2, HTTP 409."""
+
+    exit_code = 2
+    http_status = 409
+
+
+class GitLabRotationBusy(GitLabError):
+    """A token rotation is under way right now (another command or the server): the stored token is not sent
+    until it ends. Exit 2, HTTP 409."""
+
+    exit_code = 2
+    http_status = 409
+
+
 class GitLabTokenInvalid(UsageError):
     """The token cannot be a GitLab token: empty, or holding a character an HTTP header cannot carry."""
+
+
+class GitLabDowngradeUnconfirmed(UsageError):
+    """A read-only token would replace a stored token that can post, and the user did not confirm (409)."""
+
+    http_status = 409
 
 
 class GitLabNotConfigured(UsageError):
@@ -108,3 +136,28 @@ class WebhookTooLarge(UsageError):
         super().__init__(f"The webhook body is larger than {limit // 2**20} MiB.",
                          remedy="Send merge request events only: GitLab's merge request hook bodies are far "
                                 "smaller.")
+
+
+class BaseArtifactsUnavailable(GitLabError):
+    """``fetch-base``: the target branch has no base artifacts to download now (no successful pipeline yet,
+    or its artifacts expired): nothing to compare against until a pipeline on that branch builds them. Exit 4,
+    so a CI job can tell it from a failure (``allow_failure: exit_codes: [4]``)."""
+
+    exit_code = 4
+    http_status = 404
+
+
+class BaseJobMissing(GitLabError):
+    """``fetch-base``: the newest successful pipeline of the branch has no job of that name, or the job keeps
+    no artifacts: a configuration problem (exit 2)."""
+
+    exit_code = 2
+    http_status = 404
+
+
+class UnsafeArchive(GitLabError):
+    """``fetch-base``: the artifacts archive is refused (an entry outside the target directory, a link, over a
+    size limit, not a zip); nothing was unpacked (exit 2)."""
+
+    exit_code = 2
+    http_status = 422

@@ -42,6 +42,15 @@ class Project(_Payload):
     name: str = ""
     web_url: str = ""
     default_branch: str | None = None
+    #: the project's state and features as GitLab returns them (None: this GitLab did not say)
+    archived: bool = False
+    #: whether merge requests are available *to this user* (deprecated by GitLab, still returned)
+    merge_requests_enabled: bool | None = None
+    #: ``disabled`` / ``private`` (members of Reporter and up) / ``enabled``
+    merge_requests_access_level: str | None = None
+    #: the merge checks "All threads must be resolved" and "Pipelines must succeed" (every tier)
+    only_allow_merge_if_all_discussions_are_resolved: bool | None = None
+    only_allow_merge_if_pipeline_succeeds: bool | None = None
 
 
 class Member(_Payload):
@@ -66,6 +75,8 @@ class MergeRequest(_Payload):
     web_url: str = ""
     updated_at: str = ""
     author: User | None = None
+    #: only project members may comment on a merge request whose discussion is locked
+    discussion_locked: bool | None = None
 
 
 class Note(_Payload):
@@ -77,6 +88,8 @@ class Note(_Payload):
     system: bool = False
     resolvable: bool = False
     resolved: bool | None = None
+    #: who resolved it (resolvable notes only)
+    resolved_by: User | None = None
 
 
 class Discussion(_Payload):
@@ -89,6 +102,11 @@ class Discussion(_Payload):
     @property
     def first(self) -> Note | None:
         return self.notes[0] if self.notes else None
+
+    @property
+    def resolved_by(self) -> User | None:
+        """Who resolved the thread (its first resolvable note's resolver), when it is resolved."""
+        return next((n.resolved_by for n in self.notes if n.resolvable and n.resolved), None)
 
     @property
     def resolved(self) -> bool:
@@ -107,11 +125,12 @@ class CommitStatus(_Payload):
 
 
 class Hook(_Payload):
-    """``POST /projects/:id/hooks`` (GitLab never returns the secret token)."""
+    """``GET``/``POST``/``PUT /projects/:id/hooks`` (GitLab never returns the secret token)."""
 
     id: int
     url: str
     merge_requests_events: bool = False
+    note_events: bool = False
 
 
 ROLE_NAMES: dict[int, str] = {

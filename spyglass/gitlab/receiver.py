@@ -1,4 +1,4 @@
-"""Thin I/O: GitLab's Merge Request Hook deliveries, received against the store.
+"""Thin I/O: GitLab's Merge Request Hook and Note Hook deliveries, received against the store.
 
 The secret is checked in constant time (before the body is read: see :meth:`WebhookReceiver.authorize`),
 the body is read by :mod:`spyglass.gitlab.webhook`, deliveries for another project than the connected one
@@ -32,6 +32,12 @@ class WebhookOutcome(BaseModel):
     iid: int | None = None
     state: str | None = None
     stale: bool | None = None
+    #: ``merge_request`` or ``note`` (what GitLab sent)
+    object_kind: str | None = None
+    #: the MR's threads synced with the server's checklist (two-way threads), when this MR is its MR
+    synced: bool = False
+    #: why the sync failed (GitLab unreachable ...): the next event or post syncs again
+    sync_error: str | None = None
 
 
 class WebhookReceiver:
@@ -63,16 +69,29 @@ class WebhookReceiver:
         project = payload.project.path_with_namespace
         self._check_project(payload)
         attrs = payload.object_attributes
+        if payload.note is not None:
+            return self._note(idempotency_key, event, project, payload.note.merge_request_iid)
         if payload.object_kind != "merge_request" or attrs is None:
-            return WebhookOutcome(result="ignored", project=project)
+            return WebhookOutcome(result="ignored", project=project, object_kind=payload.object_kind)
         tracked = self._store.receive_merge_request_event(
             idempotency_key, event=event or "Merge Request Hook", project=project, iid=attrs.iid,
             action=attrs.action, change=seen(project, attrs.iid, title=attrs.title, state=attrs.state,
                                              head_sha=payload.head_sha))
         if tracked is None:
-            return WebhookOutcome(result="duplicate", project=project, iid=attrs.iid)
+            return WebhookOutcome(result="duplicate", project=project, iid=attrs.iid, object_kind="merge_request")
         return WebhookOutcome(result="recorded", project=project, iid=attrs.iid, state=tracked.state,
-                              stale=tracked.stale)
+                              stale=tracked.stale, object_kind="merge_request")
+
+    def _note(self, idempotency_key: str | None, event: str | None, project: str,
+              iid: int | None) -> WebhookOutcome:
+        """A comment: on a merge request it is recorded (once per Idempotency-Key) so the caller syncs the
+        MR's threads, which reads the note back from GitLab; any other comment is ignored."""
+        if iid is None:
+            return WebhookOutcome(result="ignored", project=project, object_kind="note")
+        fresh = self._store.record_webhook_event(idempotency_key, event=event or "Note Hook", project=project,
+                                                 iid=iid, action="note")
+        return WebhookOutcome(result="recorded" if fresh else "duplicate", project=project, iid=iid,
+                              object_kind="note")
 
     def _check_project(self, payload: WebhookPayload) -> None:
         """:class:`WebhookWrongProject` unless the body is for the connected project (nothing is stored)."""

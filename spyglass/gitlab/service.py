@@ -5,23 +5,29 @@ Public API (stable; the server codes against it)::
     svc = GitLabService(store, environ)                # the process's open Store; transport/sleep/today for tests
     svc.settings(url=, project=, token=, mr_iid=)     -> ConnectionSettings (flags > env > CI > stored)
     svc.diagnose(settings)                            -> Diagnosis (four GETs, never writes)
-    svc.connect(url, project, token)                  -> ConnectResult (stores only if it can read MRs)
+    svc.connect(url, project, token, confirm_downgrade=True) -> ConnectResult (stores only if it can read
+                                                         MRs; False: 409 before a read-only token replaces an api one)
     svc.status(url=, project=)                        -> Diagnosis of the configured connection
     svc.stored()                                      -> StoredConnection | None (never the token)
     svc.webhook_configured()                          -> bool (a webhook secret is stored)
     svc.disconnect()                                  -> bool
+    svc.rotate(expires_at=None)                       -> RotationResult (new token stored before any use)
     svc.merge_requests(state=, url=, project=)        -> MergeRequestList (views with tracking status)
-    svc.post(state, mr_iid=, notes=, commit_status=, url=, project=) -> PostResult
-    svc.install_webhook(hook_url, url=, project=)     -> WebhookResult
+    svc.post(state, mr_iid=, notes=, commit_status=, url=, project=, checklist=) -> PostResult
+    svc.sync(checklist, iid=None)                     -> SyncResult | None (threads <-> approvals)
+    svc.merge_request_ref(iid)                        -> MergeRequestRef (what a checklist is bound to; GETs only)
+    svc.summary_preview(state)                        -> str (the note body post writes; no request)
+    svc.install_webhook(hook_url, url=, project=)     -> WebhookResult (MR + note events; same URL updated)
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections.abc import Callable, Mapping
-from datetime import date
-from functools import partial
+from dataclasses import asdict
+from datetime import date, datetime, timezone
 from typing import TypeVar
 
 import httpx
@@ -29,24 +35,35 @@ from pydantic import BaseModel, ConfigDict
 
 from spyglass.gitlab.api import GitLabApi
 from spyglass.gitlab.client import GitLabClient, RetryPolicy, require_sendable_token
-from spyglass.gitlab.comment import counts, findings, summary_body
-from spyglass.gitlab.diagnose import NEW_TOKEN, Diagnosis, Failure, Probes, ProblemCode, diagnose
+from spyglass.gitlab.comment import counts, summary_body
+from spyglass.gitlab.diagnose import Diagnosis, diagnose
 from spyglass.gitlab.errors import (
     GitLabApiError,
+    GitLabDowngradeUnconfirmed,
     GitLabForbidden,
     GitLabNotConfigured,
-    GitLabReadOnly,
-    GitLabUnusable,
 )
-from spyglass.gitlab.models import MAINTAINER, MergeRequest, Project, TokenInfo, role_name
-from spyglass.gitlab.publish import set_status, sync_discussions, upsert_summary
+from spyglass.gitlab.hook_install import install_hook, refused_url
+from spyglass.gitlab.hooks import unreachable_warning
+from spyglass.gitlab.models import MAINTAINER, MergeRequest, TokenInfo, role_name
+from spyglass.gitlab.preconditions import downgrades, require_post, validated_sha
+from spyglass.gitlab.probe import attempt as _attempt
+from spyglass.gitlab.probe import probe
+from spyglass.gitlab.publish import set_status, upsert_summary
+from spyglass.gitlab.rotate import EXPIRES_KEY, ROTATION_KEY, RotationResult, refuse_if_rotating
+from spyglass.gitlab.rotate import rotate as rotate_token
 from spyglass.gitlab.settings import PROJECT_ENV, TOKEN_ENV, URL_ENV, ConnectionSettings, resolve
+from spyglass.gitlab.sync import Checklist, StateChecklist
+from spyglass.gitlab.threads import SyncOutcome, SyncResult, sync_threads
 from spyglass.gitlab.tracking import MergeRequestView, posted, seen, view
-from spyglass.state.models import State
+from spyglass.state.models import MergeRequestRef, State
 from spyglass.store.db import Store
 from spyglass.store.models import StoredConnection
 
 T = TypeVar("T")
+#: the store's setting naming the MR (``project!iid``) threads were last posted on: where an approval made
+#: in Spyglass resolves its thread
+THREADS_MR = "gitlab.threads_mr"
 
 
 class ConnectResult(BaseModel):
@@ -81,6 +98,13 @@ class PostResult(BaseModel):
     discussions_updated: int = 0
     discussions_resolved: int = 0
     commit_status: str | None = None
+    #: two-way threads (``notes``): threads re-opened, checks approved / un-approved from GitLab, note
+    #: commands answered, checks queued to re-run (names)
+    discussions_reopened: int = 0
+    approved: list[str] = []
+    unapproved: list[str] = []
+    commands: int = 0
+    reruns: list[str] = []
 
 
 class WebhookResult(BaseModel):
@@ -89,6 +113,10 @@ class WebhookResult(BaseModel):
     hook_id: int
     url: str
     warning: str | None = None
+    #: False when a hook with the same URL existed and was updated instead
+    created: bool = True
+    merge_requests_events: bool = True
+    note_events: bool = True
 
 
 class GitLabService:
@@ -104,6 +132,8 @@ class GitLabService:
         self._sleep = sleep
         self._today = today
         self._policy = policy
+        #: one thread sync at a time in this process (a webhook and an approval arriving together)
+        self._sync_lock = threading.Lock()
 
     # -- settings and the store -------------------------------------------------------------------
     def stored(self) -> StoredConnection | None:
@@ -118,8 +148,10 @@ class GitLabService:
                  mr_iid: int | None = None) -> ConnectionSettings:
         """Resolve the connection: explicit values, then environment, GitLab CI, the stored one."""
         stored = self._store.connection()
-        stored_token = self._store.token() if stored is not None and token is None \
-            and not self._environ.get(TOKEN_ENV) else None
+        uses_stored = token is None and not self._environ.get(TOKEN_ENV)
+        if uses_stored:  # never send a token whose rotation is under way, lost or interrupted
+            refuse_if_rotating(self._store, datetime.now(timezone.utc))
+        stored_token = self._store.token() if stored is not None and uses_stored else None
         return resolve(self._environ, stored, url=url, project=project, token=token, mr_iid=mr_iid,
                        stored_token=stored_token)
 
@@ -137,8 +169,10 @@ class GitLabService:
 
     def _api(self, settings: ConnectionSettings) -> GitLabApi:
         url, project, token = self._require(settings)
-        client = GitLabClient(url, token, transport=self._transport, sleep=self._sleep, policy=self._policy)
-        return GitLabApi(client, project)
+        return GitLabApi(self._client(url, token), project)
+
+    def _client(self, url: str, token: str) -> GitLabClient:
+        return GitLabClient(url, token, transport=self._transport, sleep=self._sleep, policy=self._policy)
 
     # -- validation -------------------------------------------------------------------------------
     def diagnose(self, settings: ConnectionSettings) -> Diagnosis:
@@ -147,22 +181,36 @@ class GitLabService:
         with api.client:
             return self._judge(api, settings)
 
-    def _judge(self, api: GitLabApi, settings: ConnectionSettings) -> Diagnosis:
-        return diagnose(api.client.base[: -len("/api/v4")], settings.project or "", probe(api),
-                        today=self._today())
+    def _judge(self, api: GitLabApi, settings: ConnectionSettings, iid: int | None = None) -> Diagnosis:
+        """The diagnosis; with a merge request (``iid``, else the settings'), its discussion lock too."""
+        return diagnose(api.client.base[: -len("/api/v4")], settings.project or "",
+                        probe(api, iid or settings.mr_iid), today=self._today())
 
-    def connect(self, url: str, project: str, token: str) -> ConnectResult:
+    def connect(self, url: str, project: str, token: str, *, confirm_downgrade: bool = True) -> ConnectResult:
         """Validate the token; store the connection (token encrypted) only if it can read MRs.
 
         A token that cannot be sent in an HTTP header (line break, control character ...) is a
-        :class:`GitLabTokenInvalid` before anything is sent or logged.
+        :class:`GitLabTokenInvalid` before anything is sent or logged. With ``confirm_downgrade`` False, a
+        token that cannot post does not replace a stored one that can: :class:`GitLabDowngradeUnconfirmed`.
         """
         token = require_sendable_token(token)
         settings = ConnectionSettings(url=url.strip(), project=project.strip(), token=token)
         diagnosis = self.diagnose(settings)
+        stored = self._store.connection()
+        if not confirm_downgrade and downgrades(stored, diagnosis):
+            assert stored is not None
+            raise GitLabDowngradeUnconfirmed(
+                f"The new token can only read merge requests (scopes: {', '.join(diagnosis.scopes or [])}), "
+                f"while the stored one (ending in {stored.token_last4}) can post summaries: connecting it would "
+                "stop Spyglass from posting.",
+                remedy="Connect a token with the `api` scope, or confirm that you want the read-only token "
+                       "(`spyglass gitlab connect --allow-downgrade`; in the API, confirm_downgrade: true).")
         if diagnosis.can_read_merge_requests:
             self._store.save_connection(diagnosis.url, diagnosis.project, token,
-                                        user=diagnosis.user, scopes=diagnosis.scopes or [])
+                                        user=diagnosis.user, scopes=diagnosis.scopes or [], settings={
+                                            ROTATION_KEY: None,  # a new token ends any lost rotation
+                                            EXPIRES_KEY: diagnosis.expires_at.isoformat()
+                                            if diagnosis.expires_at else None})
         return ConnectResult(diagnosis=diagnosis, stored=diagnosis.can_read_merge_requests,
                              token_last4=token[-4:])
 
@@ -172,7 +220,15 @@ class GitLabService:
 
     def disconnect(self) -> bool:
         """Delete the stored connection and its token; False when there was none."""
-        return self._store.delete_connection()
+        lost = self._store.delete_setting(ROTATION_KEY)
+        return self._store.delete_connection() or lost
+
+    def rotate(self, *, expires_at: date | None = None) -> RotationResult:
+        """Rotate the stored token (``POST /personal_access_tokens/self/rotate``): the new one is stored,
+        encrypted, before anything uses it; a lost answer deletes the old one, never sent again
+        (:class:`GitLabRotationLost`). ``expires_at`` default: the old token's lifetime from today."""
+        return rotate_token(self._store, self._client, today=self._today(), expires_at=expires_at,
+                            now=lambda: datetime.now(timezone.utc))
 
     # -- merge requests -------------------------------------------------------------------------
     def merge_requests(self, *, state: str = "opened", url: str | None = None,
@@ -190,12 +246,24 @@ class GitLabService:
         return MergeRequestList(project=proj.path_with_namespace, can_post=can_post,
                                 merge_requests=[view(mr, tracked.get(mr.iid)) for mr in mrs])
 
+    def merge_request_ref(self, iid: int, *, url: str | None = None,
+                          project: str | None = None) -> MergeRequestRef:
+        """What a checklist is bound to: the MR's project, branches and head commit (two GETs, no write)."""
+        api = self._api(self.settings(url=url, project=project))
+        with api.client:
+            proj = api.project()
+            mr = api.merge_request(iid)
+        return MergeRequestRef(iid=mr.iid, project=proj.path_with_namespace, web_url=mr.web_url or None,
+                               source_branch=mr.source_branch, target_branch=mr.target_branch, head_sha=mr.sha)
+
     # -- posting ----------------------------------------------------------------------------------
     def post(self, state: State, *, mr_iid: int | None = None, notes: bool = False,
              commit_status: bool = False, url: str | None = None,
-             project: str | None = None) -> PostResult:
+             project: str | None = None, checklist: Checklist | None = None) -> PostResult:
         """Post (or update) the summary note of ``state`` on the MR; optionally threads and status.
 
+        With ``notes`` the threads are read first and synced both ways with ``checklist`` (default: ``state``
+        in memory; the caller saves ``checklist.state()``): the summary then shows the approvals.
         Raises :class:`GitLabReadOnly` (exit 3) before any write when the token cannot post.
         """
         settings = self.settings(url=url, project=project, mr_iid=mr_iid)
@@ -204,24 +272,69 @@ class GitLabService:
         if iid is None:
             raise GitLabNotConfigured("Which merge request? No --mr given and CI_MERGE_REQUEST_IID unset.",
                                       remedy="Pass --mr IID (the number after ! in the merge request).")
+        checks = checklist or StateChecklist(state)
         api = self._api(settings)
         with api.client:
-            diagnosis = self._judge(api, settings)
-            _require_post(diagnosis)  # before any write request
+            diagnosis = self._judge(api, settings, iid)
+            require_post(diagnosis)  # before any write request
             assert diagnosis.user_id is not None
             mr = api.merge_request(iid)
+            with self._sync_lock:
+                threads = sync_threads(api, iid, diagnosis.user_id, checks) if notes else SyncOutcome()
+            state = checks.state()
             note, created = upsert_summary(api, iid, diagnosis.user_id, summary_body(state))
-            threads = sync_discussions(api, iid, diagnosis.user_id, findings(state)) if notes else None
             note_url = f"{mr.web_url}#note_{note.id}" if mr.web_url else None
             tally = counts(state)
             status = set_status(api, mr, tally, note_url).status if commit_status else None
         self._record(diagnosis.project, mr, note.id, state)
+        if notes:
+            self._store.set_setting(THREADS_MR, f"{diagnosis.project}!{iid}")
         return PostResult(
             project=diagnosis.project, iid=iid, head_sha=mr.sha, note_id=note.id, note_url=note_url,
             created=created, checks=tally.checks, mismatches=tally.mismatches, errors=tally.errors,
-            discussions_created=threads.created if threads else 0,
-            discussions_updated=threads.updated if threads else 0,
-            discussions_resolved=threads.resolved if threads else 0, commit_status=status)
+            discussions_created=threads.created, discussions_updated=threads.updated,
+            discussions_resolved=threads.resolved, commit_status=status, discussions_reopened=threads.reopened,
+            approved=threads.approved, unapproved=threads.unapproved, commands=threads.commands,
+            reruns=threads.reruns)
+
+    def sync(self, checklist: Checklist, iid: int | None = None, *,
+             mr_iid: int | None = None) -> SyncResult | None:
+        """Sync the checklist's MR's threads with ``checklist`` both ways (no summary, no status): on a
+        webhook event for MR ``iid``, or an approval in Spyglass (``iid`` None). The checklist's MR is the
+        one its state names (``spyglass run`` in CI), else the one threads were last posted on from this
+        store (:meth:`threads_mr`); ``mr_iid`` (or CI_MERGE_REQUEST_IID) names it instead, for a command.
+        None (nothing done) without a connection, or for another MR."""
+        settings = self.settings(mr_iid=mr_iid)
+        target = (settings.mr_iid if iid is None else None) or self.checklist_mr(checklist.state(),
+                                                                                  settings.project)
+        if target is None or (iid is not None and iid != target) \
+                or not (settings.url and settings.project and settings.token):
+            return None
+        api = self._api(settings)
+        with api.client:
+            diagnosis = self._judge(api, settings)
+            require_post(diagnosis)
+            assert diagnosis.user_id is not None
+            with self._sync_lock:
+                done = sync_threads(api, target, diagnosis.user_id, checklist)
+        return SyncResult(project=diagnosis.project, iid=target, **asdict(done))
+
+    def checklist_mr(self, state: State, project: str | None) -> int | None:
+        """The MR a checklist's threads are on: its state's MR, else :meth:`threads_mr`."""
+        mr = state.environment.merge_request if state.environment else None
+        return mr.iid if mr is not None else self.threads_mr(project)
+
+    def threads_mr(self, project: str | None) -> int | None:
+        """The MR threads were last posted on (``post --notes``) for ``project``, from this store."""
+        stored = self._store.get_setting(THREADS_MR) or ""
+        where, _, iid = stored.rpartition("!")
+        same = project is not None and where.lower() == project.strip().strip("/").lower()
+        return int(iid) if same and iid.isdigit() else None
+
+    @staticmethod
+    def summary_preview(state: State) -> str:
+        """The note body :meth:`post` writes for ``state`` (before any thread sync); no request to GitLab."""
+        return summary_body(state)
 
     def _record(self, project: str, mr: MergeRequest, note_id: int, state: State) -> None:
         """Track what GitLab said of the MR and, in the same transaction, the validation just posted."""
@@ -237,69 +350,35 @@ class GitLabService:
     # -- webhooks -------------------------------------------------------------------------------
     def install_webhook(self, hook_url: str, *, url: str | None = None,
                         project: str | None = None) -> WebhookResult:
-        """Create the project's Merge Request hook with a new secret, stored encrypted.
+        """Install the project's hook for merge request and note events, with a new secret stored encrypted.
 
-        Needs Maintainer: below that the result's ``warning`` says so (GitLab's 403 is raised as is).
+        A hook with the same URL is updated (new secret, both events), never duplicated; a POST whose
+        response was lost is followed by listing the hooks again, not by a second POST. Needs Maintainer:
+        GitLab's 403 is raised saying so; a URL GitLab refuses (local network) is a :class:`WebhookUrlRefused`.
         """
         settings = self.settings(url=url, project=project)
         secret = secrets.token_urlsafe(32)
         api = self._api(settings)
         with api.client:
             diagnosis = self._judge(api, settings)
-            _require_post(diagnosis)
-            warning = None
+            require_post(diagnosis)
+            role = None
             if (diagnosis.access_level or 0) < MAINTAINER:
-                warning = (f"The token's user is {role_name(diagnosis.access_level) or 'not a member'}: "
-                           "creating a webhook needs the Maintainer role, so GitLab will probably refuse.")
+                role = (f"The token's user is {role_name(diagnosis.access_level) or 'not a member'}: "
+                        "installing a webhook needs the Maintainer role, so GitLab will probably refuse.")
             try:
-                hook = api.create_hook(hook_url, secret)
+                hook, created, duplicates = install_hook(api, hook_url, secret)
             except GitLabForbidden as exc:
                 raise GitLabForbidden(
-                    f"GitLab refused to create the webhook: {warning or exc.message}", status=exc.status,
+                    f"GitLab refused to install the webhook: {role or exc.message}", status=exc.status,
                     remedy="Ask an Owner to give the token's user the Maintainer role (Manage -> Members), "
                            "or run this with a Maintainer's token.") from None
+            except GitLabApiError as exc:
+                raise refused_url(exc, hook_url) from None
         self._store.save_webhook_secret(secret)
-        return WebhookResult(hook_id=hook.id, url=hook.url, warning=warning)
-
-
-def validated_sha(state: State) -> str | None:
-    """The commit the state's run validated, when the state says (``spyglass run`` in CI does)."""
-    env = state.environment
-    if env is None:
-        return None
-    if env.merge_request is not None and env.merge_request.head_sha:
-        return env.merge_request.head_sha
-    return env.git_sha
-
-
-def _require_post(diagnosis: Diagnosis) -> None:
-    """Stop before any write request when the token cannot post (exit 3) or is unusable (exit 2)."""
-    if not diagnosis.can_read_merge_requests:
-        errors = [p for p in diagnosis.problems if p.severity == "error"]
-        raise GitLabUnusable(" ".join(p.message for p in errors) or "The GitLab connection cannot be used.",
-                             remedy=" ".join(p.remedy for p in errors) or "Run `spyglass gitlab status`.")
-    if diagnosis.has(ProblemCode.SCOPE_READ_ONLY) or not diagnosis.can_post:
-        raise GitLabReadOnly(
-            "This token has the `read_api` scope: Spyglass can track merge requests but not post "
-            "summaries, notes or commit statuses.", remedy="To post, " + NEW_TOKEN[0].lower() + NEW_TOKEN[1:]
-            + f" Then set {TOKEN_ENV} (a masked CI/CD variable in GitLab CI).")
-
-
-def _attempt(call: Callable[[], T]) -> T | Failure:
-    try:
-        return call()
-    except GitLabApiError as exc:
-        return Failure.of(exc)
-
-
-def probe(api: GitLabApi) -> Probes:
-    """Ask GitLab the four validation questions (stopping early when the token is rejected)."""
-    token: TokenInfo | Failure | None = _attempt(api.token_self)
-    if isinstance(token, Failure) and token.status in (400, 403, 404):
-        token = None  # older GitLab (no /personal_access_tokens/self) or not a PAT: fall back to /user
-    user = _attempt(api.current_user)
-    if isinstance(token, Failure) or isinstance(user, Failure):
-        return Probes(token=token, user=user)
-    project = _attempt(api.project)
-    member = _attempt(partial(api.member, user.id)) if isinstance(project, Project) else None
-    return Probes(token=token, user=user, project=project, member=member)
+        extra = (f"{len(duplicates)} more hook(s) of this project call the same URL (ids "
+                 f"{', '.join(map(str, duplicates))}); delete them in GitLab (Settings -> Webhooks), or "
+                 "GitLab delivers every event more than once." if duplicates else None)
+        warning = " ".join(w for w in (role, unreachable_warning(hook_url), extra) if w) or None
+        return WebhookResult(hook_id=hook.id, url=hook.url, warning=warning, created=created,
+                             merge_requests_events=hook.merge_requests_events, note_events=hook.note_events)

@@ -1,4 +1,4 @@
-"""Pure: GitLab's Merge Request Hook body, read defensively, and whether it is for the connected project.
+"""Pure: GitLab's Merge Request and Note Hook bodies, read defensively; whether one is for the connected project.
 
 Every field that reaches the store is typed and bounded here (an ``iid`` is a positive 32-bit integer as
 GitLab stores it, never a float or a string; texts have a length limit; a sha is hex), and the JSON is
@@ -46,6 +46,33 @@ class _Project(BaseModel):
         str, Field(strict=True, max_length=500, pattern=r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*$")]
 
 
+class _NoteAttributes(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    noteable_type: Annotated[str, Field(strict=True, max_length=64)] = ""
+
+
+class _NotedMergeRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    iid: Iid
+
+
+class NotePayload(BaseModel):
+    """The parts of GitLab's Note Hook body Spyglass uses: which merge request was commented on. The note
+    itself is read back from GitLab's API (its text and author as GitLab lists them), never from here."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    object_kind: Annotated[str, Field(strict=True, max_length=64)]
+    project: _Project
+    object_attributes: _NoteAttributes
+    merge_request: _NotedMergeRequest | None = None
+
+    @property
+    def merge_request_iid(self) -> int | None:
+        if self.object_attributes.noteable_type != "MergeRequest" or self.merge_request is None:
+            return None
+        return self.merge_request.iid
+
+
 class WebhookPayload(BaseModel):
     """The parts of GitLab's hook body Spyglass uses (everything else is ignored). ``object_attributes``
     is read for ``merge_request`` events only (other kinds give it another shape)."""
@@ -54,6 +81,8 @@ class WebhookPayload(BaseModel):
     object_kind: Annotated[str, Field(strict=True, max_length=64)]
     project: _Project
     object_attributes: _Attributes | None = None
+    #: for ``note`` events
+    note: NotePayload | None = None
 
     @property
     def head_sha(self) -> str | None:
@@ -75,13 +104,16 @@ def parse_webhook(body: bytes) -> WebhookPayload:
     try:
         data = pydantic_core.from_json(body)
         envelope = _Envelope.model_validate(data)
+        if envelope.object_kind == "note":
+            return WebhookPayload(object_kind="note", project=envelope.project,
+                                  note=NotePayload.model_validate(data))
         if envelope.object_kind != "merge_request":
             return WebhookPayload(object_kind=envelope.object_kind, project=envelope.project)
         return WebhookPayload.model_validate(data)
     except ValueError as exc:  # ValidationError is a ValueError too
         raise UsageError(f"The webhook body is not a GitLab hook event Spyglass can use ({_problems(exc)}).",
-                         remedy="Configure the hook for Merge request events only; GitLab sends JSON with "
-                                "object_kind, project and object_attributes.") from None
+                         remedy="Configure the hook for Merge request and Comments events; GitLab sends "
+                                "JSON with object_kind, project and object_attributes.") from None
 
 
 def _problems(exc: ValueError) -> str:

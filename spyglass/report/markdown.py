@@ -12,7 +12,9 @@ explanations; the Not verified list last), and says so at the end.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
 
 from spyglass.checks.base import Result
 from spyglass.checks.registry import BY_KIND
@@ -69,9 +71,19 @@ def _sections(state: State) -> list[Section]:
     return sections
 
 
+def _shown_path(path: str) -> str:
+    """A target path as the summary shows it: relative paths as they are, an absolute one (an older state,
+    the runner's home ...) as its directory name only, so no runner path reaches the merge request."""
+    text = path.strip()
+    if text.startswith(("/", "~", "\\")) or re.match(r"^[A-Za-z]:[\\/]", text):
+        name = PureWindowsPath(text).name if "\\" in text else PurePosixPath(text).name
+        return name or "-"
+    return text or "-"
+
+
 def _environment(env: EnvironmentInfo) -> str:
     rows = [
-        ("Artifacts", env.base.target_path, env.current.target_path),
+        ("Artifacts", _shown_path(env.base.target_path), _shown_path(env.current.target_path)),
         ("Manifest generated", env.base.manifest_generated_at or "-", env.current.manifest_generated_at or "-"),
         ("Catalog generated", env.base.catalog_generated_at or "missing",
          env.current.catalog_generated_at or "missing"),

@@ -56,11 +56,14 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         watch = asyncio.create_task(ctx.watcher.watch())
+        # the token's expiry: warned at start, then checked daily (rotated when the user opted in)
+        tasks = [watch] + ([asyncio.create_task(gitlab.rotation.run())] if gitlab is not None else [])
         try:
             yield
         finally:
-            watch.cancel()
-            await asyncio.gather(watch, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             try:
                 await stop_runs(ctx, config.shutdown_seconds)
             finally:

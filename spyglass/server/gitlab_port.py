@@ -16,6 +16,7 @@ from spyglass.exceptions import UsageError
 from spyglass.gitlab.diagnose import Diagnosis
 from spyglass.gitlab.receiver import WebhookReceiver
 from spyglass.gitlab.service import ConnectResult, GitLabService, MergeRequestList, PostResult, WebhookResult
+from spyglass.server.rotation import AutoRotator
 from spyglass.state.models import State
 from spyglass.store.db import Store
 
@@ -41,6 +42,8 @@ class GitLabPort:
         self._store = store
         self.service = GitLabService(store, environ)
         self.webhooks = WebhookReceiver(store, environ)
+        #: the token's expiry warning and opt-in automatic rotation (started by the app's lifespan)
+        self.rotation = AutoRotator(self.service, store)
 
     def close(self) -> None:
         """Close the store (the app is shutting down)."""
@@ -55,10 +58,10 @@ class GitLabPort:
                               scopes=list(stored.scopes), token_last4=stored.token_last4,
                               webhook_configured=hooked)
 
-    def connect(self, url: str, project: str, token: str) -> ConnectResult:
+    def connect(self, url: str, project: str, token: str, *, confirm_downgrade: bool = True) -> ConnectResult:
         if not token.strip():
             raise UsageError("The token is empty.", remedy="Paste a GitLab Personal Access Token.")
-        return self.service.connect(url, project, token)
+        return self.service.connect(url, project, token, confirm_downgrade=confirm_downgrade)
 
     def diagnose(self) -> Diagnosis:
         return self.service.status()

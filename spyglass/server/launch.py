@@ -19,7 +19,7 @@ from spyglass.server.config import (
 )
 from spyglass.server.gitlab_port import GitLabPort
 from spyglass.server.serving import bind_sockets, run_app
-from spyglass.server.workspace import Workspace
+from spyglass.server.workspace import Workspace, keep_binding
 from spyglass.service import Session
 from spyglass.settings import ProjectSettings
 from spyglass.state.models import State
@@ -47,7 +47,8 @@ def open_workspace(session: Session, state_path: Path | None) -> Workspace:
     if state_path is not None and state_path.exists():
         state = load_state(state_path)
     snapshot = session.snapshot
-    state = state.model_copy(update={"environment": session.environment_info(snapshot),
+    state = state.model_copy(update={"environment": keep_binding(session.environment_info(snapshot),
+                                                                 state.environment),
                                      "lineage": session.lineage_summary(snapshot)})
     workspace = Workspace(state, path=state_path)
     if state_path is not None:

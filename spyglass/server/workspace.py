@@ -31,8 +31,25 @@ from spyglass.pipeline import settle_check
 from spyglass.server.writer import SAVE_INTERVAL, StateWriter
 from spyglass.state.bounds import BoundRuns, StateLimits, bound_state, check_size
 from spyglass.state.file import StateFile
-from spyglass.state.models import CheckRecord, EnvironmentInfo, LineageSummary, RunRecord, State
+from spyglass.state.models import (
+    CheckRecord,
+    EnvironmentInfo,
+    LineageSummary,
+    MergeRequestRef,
+    RunRecord,
+    State,
+)
 from spyglass.state.text import StateText
+
+
+def keep_binding(environment: EnvironmentInfo, previous: EnvironmentInfo | None) -> EnvironmentInfo:
+    """``environment`` (freshly read from the artifacts) keeping the merge request, branch and commit the
+    checklist was bound to."""
+    if previous is None or environment.merge_request is not None:
+        return environment
+    return environment.model_copy(update={"merge_request": previous.merge_request,
+                                          "git_branch": environment.git_branch or previous.git_branch,
+                                          "git_sha": environment.git_sha or previous.git_sha})
 
 
 def _now() -> datetime:
@@ -179,9 +196,23 @@ class Workspace:
             return self._commit(self._state.model_copy(update=update), bound=True)
 
     def refresh_environment(self, environment: EnvironmentInfo, lineage: LineageSummary) -> None:
-        """After the artifacts were reloaded: the state describes the new environments."""
+        """After the artifacts were reloaded: the state describes the new environments (still bound to
+        its merge request)."""
         with self._lock:
+            environment = keep_binding(environment, self._state.environment)
             self._commit(self._state.model_copy(update={"environment": environment, "lineage": lineage}))
+
+    def bind_merge_request(self, merge_request: MergeRequestRef | None) -> State:
+        """Tie the checklist to a merge request's source branch and head commit (None: untie it)."""
+        with self._lock:
+            env = self._state.environment
+            if env is None:
+                raise UsageError("The checklist has no environments to bind to a merge request.",
+                                 remedy="Start the server over a dbt project with both artifacts.")
+            update = {"merge_request": merge_request,
+                      "git_branch": merge_request.source_branch if merge_request else env.git_branch,
+                      "git_sha": merge_request.head_sha if merge_request else env.git_sha}
+            return self._commit(self._state.model_copy(update={"environment": env.model_copy(update=update)}))
 
     def save(self) -> Path:
         """Write the state now and return once it is on disk (``POST /api/state/save``).

@@ -75,6 +75,12 @@ class CheckRecord(BaseModel):
     description: str = ""
     spec: AnySpec
     approved: bool = False
+    #: the digest (:func:`spyglass.state.bounds.full_digest`) of the result the reviewer's latest approve or
+    #: unapprove was about; None: no reviewer decision recorded (a fresh ``spyglass run``). A decision about
+    #: another result than the latest run's is no decision about the latest (:mod:`spyglass.gitlab.sync`)
+    approval_digest: str | None = None
+    #: who approved, in words (``@alice in GitLab``, ``Spyglass``); None when unknown or not approved
+    approved_by: str | None = None
     is_preset: bool = False
     last_run_id: str | None = None
     created_at: datetime

@@ -87,15 +87,20 @@ class Store:
     # -- GitLab connection ---------------------------------------------------------------------------
 
     def save_connection(
-        self, url: str, project: str, token: str, *, user: str | None, scopes: Sequence[str]
+        self, url: str, project: str, token: str, *, user: str | None, scopes: Sequence[str],
+        settings: Mapping[str, str | None] | None = None,
     ) -> StoredConnection:
-        """Store (or replace) the one GitLab connection; the token is kept encrypted only."""
+        """Store (or replace) the one GitLab connection; the token is kept encrypted only. ``settings``
+        (plain, never secret) are set, or deleted when None, in the same transaction: a rotated token and
+        the end of its rotation are recorded together or not at all."""
         if not token:
             raise StoreError("Cannot store an empty GitLab token.", remedy="Provide the token to store.")
         _refuse_credentials_in(url)
         now = stamp(self._now())
         ciphertext = self._box.encrypt(token)
         with self._backend.transaction() as tx:
+            for key, value in (settings or {}).items():
+                _put_setting(tx, key, value, now)
             row = tx.fetch_one("SELECT created_at FROM spyglass_connection WHERE id = 1")
             created = str(row[0]) if row is not None else now
             tx.execute("DELETE FROM spyglass_connection WHERE id = 1")
@@ -136,6 +141,24 @@ class Store:
         """Forget the connection and its token; False when there was none. Works with a lost key."""
         with self._backend.transaction(serialized=False) as tx:
             return tx.execute("DELETE FROM spyglass_connection WHERE id = 1") > 0
+
+    def claim_setting(self, key: str, value: str) -> bool:
+        """Set ``key`` only if it is not set: False when it was (a marker two processes cannot both take)."""
+        with self._backend.transaction(serialized=False) as tx:
+            return tx.execute(
+                "INSERT INTO spyglass_settings (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING", (key, value, stamp(self._now()))) > 0
+
+    def drop_connection_if(self, key: str, expected: str, value: str) -> bool:
+        """Delete the connection and its token and set ``key`` to ``value``, in one transaction, only while
+        ``key`` still holds ``expected``; False (nothing changed) otherwise."""
+        with self._backend.transaction() as tx:
+            row = tx.fetch_one("SELECT value FROM spyglass_settings WHERE key = ?", (key,))
+            if row is None or str(row[0]) != expected:
+                return False
+            tx.execute("DELETE FROM spyglass_connection WHERE id = 1")
+            _put_setting(tx, key, value, stamp(self._now()))
+        return True
 
     @property
     def key_source(self) -> str:
@@ -181,11 +204,7 @@ class Store:
     def set_setting(self, key: str, value: str) -> None:
         """Store a plain setting. Never put a secret here: use the encrypted methods."""
         with self._backend.transaction(serialized=False) as tx:
-            tx.execute(
-                "INSERT INTO spyglass_settings (key, value, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                (key, value, stamp(self._now())),
-            )
+            _put_setting(tx, key, value, stamp(self._now()))
 
     def delete_setting(self, key: str) -> bool:
         """Remove a setting; False when it was not set."""
@@ -313,6 +332,15 @@ class Store:
         with self._backend.transaction(write=False) as tx:
             row = tx.fetch_one("SELECT ciphertext FROM spyglass_secrets WHERE name = ?", (name,))
         return None if row is None else self._box.decrypt(to_bytes(row[0]))
+
+
+def _put_setting(tx: Transaction, key: str, value: str | None, now: str) -> None:
+    """Set a plain setting inside ``tx`` (None: delete it)."""
+    if value is None:
+        tx.execute("DELETE FROM spyglass_settings WHERE key = ?", (key,))
+        return
+    tx.execute("INSERT INTO spyglass_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) "
+               "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", (key, value, now))
 
 
 def _apply(tx: Transaction, project: str, iid: int, change: TrackingChange, now: datetime) -> TrackedMergeRequest:

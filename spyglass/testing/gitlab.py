@@ -11,10 +11,18 @@ Usage::
         gl.url                                        # http://127.0.0.1:PORT/gitlab (pass as GitLab URL)
         mr.notes                                      # FakeNote list: id, body, author, resolved ...
         project.statuses, project.hooks               # dicts as GitLab returns them
+        gl.world.local_hooks_allowed = True           # else hooks to 127.0.0.1 / private hosts get GitLab's 422
         gl.fail_next("POST", r"/notes$", kind="drop") # or kind="429" (retry_after=1) / "500"; count=N
         gl.requests                                   # [(method, path)] seen, e.g. to assert no write
         gl.token_self_supported = False               # an old GitLab without /personal_access_tokens/self
+        gl.world.reuse_detection_everywhere = True    # a revoked token revokes its family anywhere (GitLab:
+        gl.world.revoked_token_uses                   #   on rotate only); the routes revoked tokens were sent to
         alice.blocked = True                          # every request: 403 "Your account has been blocked."
+        project.archived = True                       # read-only: note/thread/status writes get 403
+        project.merge_requests_access_level = "private"   # or "disabled": MR routes 403 (below Reporter)
+        project.only_allow_merge_if_all_discussions_are_resolved = True   # merge checks (default off)
+        mr.discussion_locked = True                   # non-members' notes get 403
+        gl.world.add_user("project_7_bot_1a2b3c", bot=True)   # a project access token's bot user
 
 Answers like GitLab's REST API v4 (https://docs.gitlab.com/api/rest/): its status codes and bodies
 (401 unknown / expired / revoked token, 403 insufficient_scope, 404 Project Not Found, ...), ``Link`` /
@@ -35,6 +43,9 @@ from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from spyglass.testing.gitlab_routes import ROUTES, Call, HttpError
+from spyglass.testing.gitlab_routes_jobs import JOB_ROUTES
+from spyglass.testing.gitlab_routes_threads import THREAD_ROUTES
+from spyglass.testing.gitlab_routes_tokens import TOKEN_ROUTES, presented_rejected
 from spyglass.testing.gitlab_world import (
     INSUFFICIENT_SCOPE,
     JSON,
@@ -118,21 +129,22 @@ class FakeGitLab:
 
     def dispatch(self, method: str, path: str, query: dict[str, str], body: JSON, token: str | None,
                  base: str) -> tuple[int, object]:
-        for route in ROUTES:
+        for route in (*ROUTES, *JOB_ROUTES, *THREAD_ROUTES, *TOKEN_ROUTES):
             match = route.pattern.match(path)
             if route.method != method or match is None:
                 continue
             if route.name == "token_self" and not self.token_self_supported:
                 break
             found = self.world.tokens.get(token or "")
-            if found is None:
-                return 401, UNAUTHORIZED
+            if found is None or (found.job_project_id is not None and route.name not in self.world.job_token_routes):
+                return 401, UNAUTHORIZED  # a job token elsewhere than its routes: GitLab ignores it (anonymous)
             rejected = token_status(found, self.today)
             if rejected is not None:
+                presented_rejected(self.world, found, route.name, self.today)  # reuse detection
                 return rejected
             if found.user.blocked:
                 return 403, {"message": "403 Forbidden - Your account has been blocked."}
-            if not scope_allows(found.scopes, method, route.name):
+            if found.job_project_id is None and not scope_allows(found.scopes, method, route.name):
                 return 403, INSUFFICIENT_SCOPE
             try:
                 return route.handler(self, Call(method, path, query, body, found.user, base, found), match)
@@ -145,6 +157,10 @@ class FakeGitLab:
         project = self.world.find_project(unquote(ref))
         if project is None or not self.world.can_read(project, call.user):
             raise HttpError(404, {"message": "404 Project Not Found"})
+        if "/merge_requests" in call.path and not self.world.can_read_merge_requests(project, call.user):
+            raise HttpError(403, {"message": "403 Forbidden"})
+        if call.method != "GET" and project.archived and "/hooks" not in call.path:
+            raise HttpError(403, {"message": "403 Forbidden"})  # archived: read-only for everyone
         return project
 
     def mr(self, call: Call, ref: str, iid: str) -> tuple[FakeProject, FakeMergeRequest]:
@@ -152,6 +168,8 @@ class FakeGitLab:
         mr = project.merge_requests.get(int(iid))
         if mr is None:
             raise HttpError(404, {"message": "404 Not found"})
+        if call.method != "GET" and mr.discussion_locked and self.world.access_level(project, call.user) == 0:
+            raise HttpError(403, {"message": "403 Forbidden"})  # locked: members only
         return project, mr
 
     def mr_json(self, project: FakeProject, mr: FakeMergeRequest, base: str) -> JSON:
@@ -159,6 +177,7 @@ class FakeGitLab:
                 "state": mr.state, "created_at": mr.updated_at, "updated_at": mr.updated_at,
                 "source_branch": mr.source_branch, "target_branch": mr.target_branch, "sha": mr.sha,
                 "author": mr.author.basic(base), "draft": False, "user_notes_count": len(mr.notes),
+                "discussion_locked": mr.discussion_locked,
                 "web_url": f"{base}/{project.path}/-/merge_requests/{mr.iid}",
                 "references": {"short": f"!{mr.iid}", "full": f"{project.path}!{mr.iid}"}}
 
@@ -202,7 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         body = _parse_body(raw, self.headers.get("Content-Type", ""))
         token = self.headers.get("PRIVATE-TOKEN") or \
-            self.headers.get("Authorization", "").removeprefix("Bearer ").strip() or None
+            self.headers.get("Authorization", "").removeprefix("Bearer ").strip() or \
+            self.headers.get("JOB-TOKEN") or None
         host = f"http://{self.headers.get('Host', '127.0.0.1')}{self.fake.prefix}"
         with self.fake.lock:
             self.fake.requests.append((method, path))
@@ -233,9 +253,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(500, {"message": "500 Internal Server Error"}, {})
 
     def _send(self, status: int, payload: object, headers: dict[str, str]) -> None:
-        data = b"" if status == 204 else json.dumps(payload).encode()
+        raw = isinstance(payload, bytes)  # a file (an artifacts zip), sent as is
+        data = payload if isinstance(payload, bytes) else b"" if status == 204 else json.dumps(payload).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", "application/octet-stream" if raw else "application/json")
         self.send_header("X-Content-Type-Options", "nosniff")
         for name, value in headers.items():
             self.send_header(name, value)

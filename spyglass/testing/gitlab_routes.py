@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from spyglass.testing.gitlab_world import JSON, FakeMergeRequest, FakeNote, FakeToken, FakeUser, now_iso
 
@@ -81,7 +82,8 @@ def paginate(call: Call, items: list[object]) -> tuple[int, object]:
 
 def token_self(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
     t = call.token
-    return 200, {"id": t.id, "name": "spyglass", "revoked": t.revoked, "created_at": now_iso(),
+    created = f"{t.created_on.isoformat()}T09:00:00.000Z" if t.created_on else now_iso()
+    return 200, {"id": t.id, "name": t.name, "revoked": t.revoked, "created_at": created,
                  "description": None, "scopes": list(t.scopes), "user_id": t.user.id, "last_used_at": None,
                  "active": not t.revoked, "expires_at": t.expires_at.isoformat() if t.expires_at else None}
 
@@ -95,7 +97,12 @@ def project(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object
     level = fake.world.members.get(p.path, {}).get(call.user.id)
     return 200, {"id": p.id, "name": p.path.rsplit("/", 1)[-1], "path_with_namespace": p.path,
                  "web_url": f"{call.base}/{p.path}", "default_branch": p.default_branch,
-                 "visibility": p.visibility,
+                 "visibility": p.visibility, "archived": p.archived,
+                 "merge_requests_access_level": p.merge_requests_access_level,
+                 "merge_requests_enabled": fake.world.can_read_merge_requests(p, call.user),
+                 "only_allow_merge_if_all_discussions_are_resolved":
+                     p.only_allow_merge_if_all_discussions_are_resolved,
+                 "only_allow_merge_if_pipeline_succeeds": p.only_allow_merge_if_pipeline_succeeds,
                  "permissions": {"project_access": {"access_level": level, "notification_level": 3}
                                  if level else None, "group_access": None}}
 
@@ -176,6 +183,8 @@ def create_discussion(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[i
 def _resolve(fake: FakeGitLab, call: Call, notes: list[FakeNote], author: FakeUser, resolved: bool) -> None:
     p = fake.world.find_project(unquote(call.path.split("/")[2]))
     allowed = author.id == call.user.id or (p is not None and fake.world.access_level(p, call.user) >= 30)
+    mr = p.merge_requests.get(int(call.path.split("/")[4])) if p is not None else None
+    allowed = allowed or (mr is not None and mr.author.id == call.user.id)  # an MR's author, any role
     if not allowed:
         raise HttpError(403, FORBIDDEN)
     for note in notes:
@@ -229,6 +238,8 @@ def create_hook(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, ob
         return 403, FORBIDDEN
     if not call.body.get("url"):
         return 400, {"error": "url is missing"}
+    if refused_hook_url(fake, str(call.body["url"])):
+        return 422, {"message": {"url": [refused_hook_url(fake, str(call.body["url"]))]}}
     hook: JSON = {"id": fake.world.next_id(), "url": call.body["url"], "project_id": p.id,
                   "merge_requests_events": bool(call.body.get("merge_requests_events")),
                   "push_events": bool(call.body.get("push_events", True)),
@@ -236,6 +247,47 @@ def create_hook(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, ob
                   "enable_ssl_verification": bool(call.body.get("enable_ssl_verification", True))}
     p.hooks.append({**hook, "token": call.body.get("token")})  # kept for tests; never returned
     return 201, hook
+
+
+def refused_hook_url(fake: FakeGitLab, url: str) -> str | None:
+    """GitLab's refusal of a hook to the local network (its default), unless ``world.local_hooks_allowed``."""
+    host = (urlsplit(url).hostname or "").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if fake.world.local_hooks_allowed:
+        return None
+    if host == "localhost" or (address is not None and (address.is_loopback or address.is_unspecified)):
+        return "is blocked: Requests to localhost are not allowed"
+    if address is not None and (address.is_private or address.is_link_local):
+        return "is blocked: Requests to the local network are not allowed"
+    return None
+
+
+def _hook_json(hook: JSON) -> JSON:
+    return {k: v for k, v in hook.items() if k != "token"}  # GitLab never returns the secret
+
+
+def list_hooks(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
+    p = fake.project(call, m["p"])
+    if fake.world.access_level(p, call.user) < 40:
+        return 403, FORBIDDEN
+    return paginate(call, [_hook_json(h) for h in p.hooks])
+
+
+def update_hook(fake: FakeGitLab, call: Call, m: re.Match[str]) -> tuple[int, object]:
+    p = fake.project(call, m["p"])
+    if fake.world.access_level(p, call.user) < 40:
+        return 403, FORBIDDEN
+    hook = next((h for h in p.hooks if h["id"] == int(m["hid"])), None)
+    if hook is None:
+        return 404, {"message": "404 Not found"}
+    if call.body.get("url") and refused_hook_url(fake, str(call.body["url"])):
+        return 422, {"message": {"url": [refused_hook_url(fake, str(call.body["url"]))]}}
+    fields = ("url", "token", "merge_requests_events", "note_events", "push_events", "enable_ssl_verification")
+    hook.update({k: call.body[k] for k in fields if k in call.body})
+    return 200, _hook_json(hook)
 
 
 #: every endpoint the fake serves, matched in order
@@ -255,4 +307,6 @@ ROUTES: tuple[Route, ...] = (
     _route("PUT", MR + r"/discussions/(?P<did>[0-9a-f]+)/notes/(?P<nid>\d+)", update_discussion_note),
     _route("POST", P + r"/statuses/(?P<sha>[0-9a-f]{7,40})", commit_status),
     _route("POST", P + "/hooks", create_hook),
+    _route("GET", P + "/hooks", list_hooks),
+    _route("PUT", P + r"/hooks/(?P<hid>\d+)", update_hook),
 )

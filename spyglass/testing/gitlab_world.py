@@ -36,6 +36,14 @@ class FakeToken:
     scopes: tuple[str, ...]
     expires_at: date | None = None
     revoked: bool = False
+    #: a CI job token (``CI_JOB_TOKEN``): the project whose running job holds it; it authenticates only on
+    #: :attr:`World.job_token_routes`
+    job_project_id: int | None = None
+    #: the token's name, and the token it was rotated from (GitLab's ``previous_personal_access_token_id``)
+    name: str = "spyglass"
+    previous_id: int | None = None
+    #: the day it was made (None: now)
+    created_on: date | None = None
 
 
 @dataclass
@@ -65,6 +73,30 @@ class FakeMergeRequest:
     state: str = "opened"
     updated_at: str = ""
     notes: list[FakeNote] = field(default_factory=list)
+    #: only project members (any role) may comment, resolve or edit
+    discussion_locked: bool = False
+
+
+@dataclass
+class FakeJob:
+    """A CI job; ``archive`` is its artifacts zip (None: it kept none, or they expired and were erased)."""
+
+    id: int
+    name: str
+    status: str = "success"
+    archive: bytes | None = field(default=None, repr=False)
+    #: ``artifacts_expire_at`` as GitLab writes it (ISO 8601), or None (kept forever)
+    expire_at: str | None = None
+    #: object storage the download redirects to (GitLab.com's CDN, a bucket): ``Location: <this>/<name>``
+    redirect_to: str | None = None
+
+
+@dataclass
+class FakePipeline:
+    id: int
+    ref: str
+    status: str = "success"
+    jobs: list[FakeJob] = field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +108,14 @@ class FakeProject:
     merge_requests: dict[int, FakeMergeRequest] = field(default_factory=dict)
     statuses: list[JSON] = field(default_factory=list)
     hooks: list[JSON] = field(default_factory=list)
+    pipelines: list[FakePipeline] = field(default_factory=list)
+    #: read-only for everyone: notes, threads and commit statuses are refused (403)
+    archived: bool = False
+    #: ``enabled`` / ``private`` (members of Reporter and up) / ``disabled``
+    merge_requests_access_level: str = "enabled"
+    #: the merge checks (GitLab's defaults: off)
+    only_allow_merge_if_all_discussions_are_resolved: bool = False
+    only_allow_merge_if_pipeline_succeeds: bool = False
 
     @property
     def namespaces(self) -> list[str]:
@@ -98,6 +138,18 @@ class World:
         self.projects: dict[int, FakeProject] = {}
         #: group or project path → user id → access level
         self.members: dict[str, dict[int, int]] = {}
+        #: the routes a CI job token authenticates on; elsewhere GitLab ignores it (anonymous). Recent GitLab
+        #: also lets it list pipelines and jobs: drop those two for an older one
+        self.job_token_routes = {"job_artifacts_by_ref", "pipelines", "pipeline_jobs"}
+        #: GitLab's "Allow requests to the local network from webhooks" (off by default, as in GitLab)
+        self.local_hooks_allowed = False
+        #: every presentation of a revoked token (route name), to prove a client never reuses one; GitLab's reuse
+        #: detection revokes the newer tokens of its family on the rotate endpoints, or on every route when
+        #: ``reuse_detection_everywhere`` (GitLab 16.2's first version, and the strictest model)
+        self.revoked_token_uses: list[str] = []
+        self.reuse_detection_everywhere = False
+        #: the instance's longest token lifetime in days (GitLab's default: 365)
+        self.max_token_lifetime_days = 365
 
     def next_id(self) -> int:
         return next(self._ids)
@@ -140,6 +192,21 @@ class World:
         mr.notes.append(note)
         return note
 
+    def add_pipeline(self, project: FakeProject, ref: str = "main", *, status: str = "success",
+                     jobs: dict[str, bytes | None] | None = None, expire_at: str | None = None) -> FakePipeline:
+        """A pipeline on ``ref`` whose jobs (name → artifacts zip or None) succeeded; newest last."""
+        pipeline = FakePipeline(self.next_id(), ref, status)
+        for name, archive in (jobs or {}).items():
+            pipeline.jobs.append(FakeJob(self.next_id(), name, archive=archive, expire_at=expire_at))
+        project.pipelines.append(pipeline)
+        return pipeline
+
+    def add_job_token(self, project: FakeProject, user: FakeUser) -> str:
+        """The ``CI_JOB_TOKEN`` of a job running in ``project``, triggered by ``user``."""
+        value = "glcbt-" + secrets.token_urlsafe(15)
+        self.tokens[value] = FakeToken(value, self.next_id(), user, (), job_project_id=project.id)
+        return value
+
     # -- rules ----------------------------------------------------------------------------------
     def access_level(self, project: FakeProject, user: FakeUser) -> int:
         """Effective level: the highest of the project's and its ancestor groups' memberships."""
@@ -148,6 +215,11 @@ class World:
 
     def can_read(self, project: FakeProject, user: FakeUser) -> bool:
         return project.visibility != "private" or self.access_level(project, user) >= 10
+
+    def can_read_merge_requests(self, project: FakeProject, user: FakeUser) -> bool:
+        """The merge requests feature: off for all, or ``private`` (Reporter and up), or on."""
+        level = project.merge_requests_access_level
+        return level == "enabled" or (level == "private" and self.access_level(project, user) >= 20)
 
     def find_project(self, ref: str) -> FakeProject | None:
         if ref.isdigit():
@@ -168,7 +240,7 @@ def token_status(token: FakeToken, today: date) -> tuple[int, JSON] | None:
 
 def scope_allows(scopes: tuple[str, ...], method: str, route: str) -> bool:
     """``api`` allows all; ``read_api`` only GET/HEAD; ``read_user`` only ``/user``; any: token self."""
-    if route == "token_self" or "api" in scopes:
+    if route == "token_self" or "api" in scopes or (route == "rotate_self" and "self_rotate" in scopes):
         return True
     if method in ("GET", "HEAD") and "read_api" in scopes:
         return True

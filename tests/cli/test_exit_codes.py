@@ -27,7 +27,7 @@ def _subclasses(cls: type[SpyglassError]) -> set[type[SpyglassError]]:
 
 def test_every_exit_code_is_in_the_readme_table() -> None:
     documented = _documented()
-    assert sorted(documented) == [0, 1, 2, 3, 130]
+    assert sorted(documented) == [0, 1, 2, 3, 4, 130]
     _register()  # imports every command, and with them every error class
     errors = _subclasses(SpyglassError) | {SpyglassError}
     assert {cls.__name__ for cls in errors} >= {"GitLabReadOnly", "WarehouseUnavailable", "CheckSkipped"}
@@ -35,4 +35,5 @@ def test_every_exit_code_is_in_the_readme_table() -> None:
     assert undocumented == {}
     assert UsageError.exit_code == click.UsageError.exit_code == 2 and "usage error" in documented[2]
     assert Cancelled.exit_code == 130 and "interrupted" in documented[130]
-    assert "read merge requests but not post" in documented[3]
+    assert "read merge requests but posting will fail" in documented[3]
+    assert "no base artifacts" in documented[4]

@@ -6,10 +6,10 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
@@ -60,7 +60,7 @@ def test_connect_status_mrs_post_disconnect_without_leaking_the_token(scenario: 
                     stdin=token + "\n")
     assert connected.code == 0, connected.err
     assert f"...{token[-4:]}" in connected.out and "Connection stored" in connected.out
-    assert connected.out.count("PASS") == 5
+    assert connected.out.count("PASS") == 6 and "NOTE Token kind" in connected.out
 
     status = cli("gitlab", "status", "--json")
     data = json.loads(status.out)
@@ -138,20 +138,6 @@ def test_environment_overrides_the_stored_connection(scenario: Scenario) -> None
     # The stored token is never sent to another GitLab than the one it was stored for.
     elsewhere = cli("gitlab", "status", "--url", "http://127.0.0.1:9")
     assert elsewhere.code == 2 and "token" in elsewhere.err
-
-
-def test_ci_template_is_valid_yaml_for_merge_request_pipelines() -> None:
-    printed = Cli()("gitlab", "ci-template", "--current-target", "review")
-    assert printed.code == 0
-    jobs = yaml.safe_load(printed.out)
-    review = jobs["spyglass-review"]
-    assert review["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
-    script = "\n".join(review["script"])
-    assert "spyglass run --target review" in script and "spyglass gitlab post" in script
-    assert jobs["spyglass-base"]["artifacts"]["paths"] == ["target/manifest.json", "target/catalog.json"]
-    assert "SPYGLASS_GITLAB_TOKEN" in printed.out and "Mask variable" in printed.out
-    fetch = next(line for line in review["script"] if line.startswith("python -c"))
-    compile(fetch.split('"')[1], "fetch-base-artifacts", "exec")  # the one-liner is valid Python
 
 
 def test_webhook_install_says_when_the_role_is_too_low(scenario: Scenario) -> None:
@@ -273,3 +259,76 @@ def test_reencrypt_moves_the_stored_secrets_to_the_new_key(
     with Store.open({**os.environ, **with_new}) as store:
         assert store.webhook_secret() == scenario.project.hooks[0]["token"]
     assert all(token not in text for text in cli.outputs)
+
+
+def _env(scenario: Scenario, token: str) -> dict[str, str]:
+    return {"SPYGLASS_GITLAB_URL": scenario.fake.url, "SPYGLASS_GITLAB_PROJECT": PROJECT,
+            "SPYGLASS_GITLAB_TOKEN": token}
+
+
+def test_status_reports_the_merge_checks_and_how_to_turn_them_on(scenario: Scenario) -> None:
+    cli = Cli()
+    env = _env(scenario, scenario.user_token("project_2_bot_9f8e7d", 40, bot=True))
+    off = cli("gitlab", "status", env=env)
+    assert off.code == 0 and "WARN Merge check: all threads must be resolved" in off.out
+    assert "Settings -> Merge requests -> Merge checks" in off.out
+    assert "only_allow_merge_if_all_discussions_are_resolved=true" in off.out
+    assert "PASS Token kind: project access token (a bot user)" in off.out
+    scenario.project.only_allow_merge_if_all_discussions_are_resolved = True
+    on = cli("gitlab", "status", "--json", env=env)
+    data = json.loads(on.out)
+    assert data["merge_checks"] == {"threads_must_be_resolved": True, "pipelines_must_succeed": False}
+    assert [a["code"] for a in data["advice"]] == ["merge_check_pipeline_off"]
+    assert data["token_kind"] == "project_access_token" and data["posting"] == "yes"
+    assert all("PRIVATE-TOKEN: glpat" not in text for text in cli.outputs)  # the call shows a placeholder
+
+
+def test_status_of_one_merge_request_sees_its_locked_discussion(scenario: Scenario) -> None:
+    cli = Cli()
+    scenario.project.visibility = "public"
+    scenario.mr.discussion_locked = True
+    env = _env(scenario, scenario.user_token("outsider", None))
+    plain = cli("gitlab", "status", env=env)
+    assert plain.code == 0 and "give --mr" in plain.out  # the lock is a merge request's: not looked at
+    locked = cli("gitlab", "status", "--mr", "1", env=env)
+    assert locked.code == 3 and "WARN Project accepts posts" in locked.out and "!1 is locked" in locked.out
+    assert "cannot post (see above)" in locked.out
+    from_ci = cli("gitlab", "status", "--json", env={**env, "CI_MERGE_REQUEST_IID": "1"})
+    data = json.loads(from_ci.out)
+    assert (data["merge_request_iid"], data["discussion_locked"], data["posting"]) == (1, True, "no")
+    assert scenario.fake.writes() == []  # judged from the fields, never by writing a test note
+
+
+def test_status_of_an_expired_token_marks_what_it_cannot_read(scenario: Scenario) -> None:
+    cli = Cli()
+    env = _env(scenario, scenario.user_token("eve", 40, expires_at=date(2026, 1, 1)))
+    text = cli("gitlab", "status", env=env)
+    assert text.code == 2 and "user unknown (the token cannot be read)" in text.out
+    assert "acts as None" not in text.out and "FAIL Token active: The token has expired." in text.out
+    data = json.loads(cli("gitlab", "status", "--json", env=env).out)
+    assert (data["token_readable"], data["role_label"], data["token_kind"]) == (
+        False, "unknown (the token cannot be read)", "unknown")
+    assert "has expired" in data["unknown_reason"]
+
+
+def test_status_on_an_old_gitlab_does_not_assume_it_can_post(scenario: Scenario) -> None:
+    cli = Cli()
+    scenario.fake.token_self_supported = False
+    status = cli("gitlab", "status", env=_env(scenario, scenario.user_token("old", 40)))
+    assert status.code == 3 and "WARN Scope allows posting" in status.out
+    assert "whether it can post is unknown" in status.out
+
+
+def test_a_read_only_token_replaces_a_posting_one_only_when_allowed(scenario: Scenario) -> None:
+    cli = Cli()
+    poster = scenario.user_token("bot", 40)
+    reader = scenario.user_token("viewer", 40, ("read_api",))
+    connect = ("gitlab", "connect", "--url", scenario.fake.url, "--project", PROJECT, "--token-stdin")
+    assert cli(*connect, stdin=poster + "\n").code == 0
+    refused = cli(*connect, stdin=reader + "\n")
+    assert refused.code == 2 and "--allow-downgrade" in refused.out + refused.err
+    assert scenario.store.connection() is not None and scenario.store.connection().token_last4 == poster[-4:]
+    allowed = cli(*connect, "--allow-downgrade", stdin=reader + "\n")
+    assert allowed.code == 3  # stored, and it says it cannot post
+    assert scenario.store.connection().token_last4 == reader[-4:]
+    assert all(poster not in text and reader not in text for text in cli.outputs)

@@ -11,10 +11,11 @@ from spyglass.gitlab.comment import (
     discussion_body,
     find_summary_note,
     findings,
-    plan_discussions,
     summary_body,
+    threads_with_records,
 )
 from spyglass.gitlab.models import Discussion, MergeRequest, Note, User
+from spyglass.gitlab.sync import plan_threads
 from spyglass.gitlab.tracking import TrackingStatus, tracking_status, view
 from spyglass.store.models import TrackedMergeRequest
 from tests.gitlab.conftest import make_state
@@ -40,20 +41,24 @@ def test_plan_creates_updates_resolves_and_reopens() -> None:
     assert [f.mismatch for f in found.values()] == [True, True, False]
     passing = {f.check_id: f for f in findings(make_state(set()))}
     threads = [
-        Discussion(id="a" * 40, notes=(_note(10, discussion_body(found["check-orders"]), resolved=False),)),
-        Discussion(id="b" * 40, notes=(_note(11, discussion_body(passing["check-customers"]),
+        Discussion(id="a" * 40, notes=(_note(10, discussion_body(found["check-orders"], resolved=False),
+                                             resolved=False),)),
+        Discussion(id="b" * 40, notes=(_note(11, discussion_body(passing["check-customers"], resolved=True),
                                              resolved=True),)),
         Discussion(id="c" * 40, notes=(_note(12, check_marker("check-payments") + "\nold", YOU,
                                              resolved=False),)),
     ]
-    plan = plan_discussions(found.values(), threads, ME.id)
-    assert [(a.kind, a.finding.check_id, a.discussion_id, a.reopen) for a in plan] == [
-        ("update", "check-customers", "b" * 40, True)]
-    plan = plan_discussions(passing.values(), threads, ME.id)
-    assert [(a.kind, a.discussion_id) for a in plan] == [("resolve", "a" * 40)]
-    plan = plan_discussions(findings(make_state({"payments"})), threads, ME.id)
-    assert [(a.kind, a.finding.check_id) for a in plan] == [("resolve", "check-orders"),
-                                                             ("create", "check-payments")]
+    mine = threads_with_records(threads, ME.id)
+    assert sorted(mine) == ["check-customers", "check-orders"]
+
+    plan = plan_threads(make_state({"orders", "customers"}), mine, lambda _: True)
+    assert [(a.kind, a.finding.check_id, a.discussion_id, a.resolve) for a in plan.threads] == [
+        ("update", "check-customers", "b" * 40, False)]
+    plan = plan_threads(make_state(set()), mine, lambda _: True)
+    assert [(a.kind, a.discussion_id, a.resolve) for a in plan.threads] == [("update", "a" * 40, True)]
+    plan = plan_threads(make_state({"payments"}), mine, lambda _: True)
+    assert [(a.kind, a.finding.check_id) for a in plan.threads] == [("update", "check-orders"),
+                                                                    ("create", "check-payments")]
 
 
 def test_counts_and_commit_status_text() -> None:

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from spyglass.gitlab.diagnose import Diagnosis, ProblemCode, status_lines
+from spyglass.gitlab.diagnose import Diagnosis, ProblemCode
 from spyglass.gitlab.settings import ConnectionSettings
+from spyglass.gitlab.status_lines import status_lines
 from spyglass.store import Store
 from spyglass.testing.gitlab import FakeGitLab
 from tests.gitlab.conftest import PROJECT, TODAY, Scenario, build_scenario
@@ -30,7 +31,11 @@ def test_api_token_of_a_maintainer_can_post(scenario: Scenario) -> None:
     assert (d.user, d.scopes, d.role, d.access_level) == ("mia", ["api"], "Maintainer", 40)
     assert (d.expires_at, d.days_left) == (TODAY + timedelta(days=90), 90)
     assert d.project == PROJECT and d.project_id == scenario.project.id
-    assert [line.outcome for line in status_lines(d)] == ["pass"] * 5
+    assert (d.posting, d.token_kind, d.role_known, d.role_label) == ("yes", "personal", True, "Maintainer")
+    # a personal token of a person, and a project with GitLab's default merge checks (off): advice
+    assert [a.code.value for a in d.advice] == ["token_personal", "merge_check_threads_off",
+                                                 "merge_check_pipeline_off"]
+    assert [line.outcome for line in status_lines(d)] == ["pass"] * 2 + ["info"] + ["pass"] * 4 + ["warn", "info"]
 
 
 def test_owner_has_no_role_warning(scenario: Scenario) -> None:
@@ -44,7 +49,8 @@ def test_read_api_token_can_only_track(scenario: Scenario) -> None:
     assert (d.can_read_merge_requests, d.can_post, d.exit_code) == (True, False, 3)
     problem = d.problems[0]
     assert problem.severity == "warning" and "`api` scope" in problem.remedy
-    assert [line.outcome for line in status_lines(d)][2] == "warn"
+    assert [line.outcome for line in status_lines(d)][3] == "warn"
+    assert d.posting == "no"
 
 
 def test_read_user_only_token_cannot_be_used(scenario: Scenario) -> None:
@@ -63,7 +69,13 @@ def test_expired_and_revoked_tokens(scenario: Scenario, kwargs: dict[str, object
     assert _codes(d) == [code]
     assert d.exit_code == 2 and not d.can_read_merge_requests
     assert "Access tokens" in d.problems[0].remedy
-    assert [line.outcome for line in status_lines(d)] == ["pass", "fail", "skip", "skip", "skip"]
+    assert [line.outcome for line in status_lines(d)] == ["pass", "fail"] + ["skip"] * 7
+    # nothing the token would have said is presented as a fact: each is marked unknown, and why
+    assert not d.token_readable and d.token_kind == "unknown" and not d.role_known
+    assert (d.user, d.scopes, d.expires_at, d.role) == (None, None, None, None)
+    assert d.role_label == "unknown (the token cannot be read)"
+    assert d.unknown_reason is not None and d.problems[0].message.rstrip(".").lower() in d.unknown_reason
+    assert "who it acts as is unknown" in status_lines(d)[0].detail
 
 
 def test_unknown_token(scenario: Scenario) -> None:
@@ -78,6 +90,9 @@ def test_blocked_user_is_explained(scenario: Scenario) -> None:
     d = _diagnose(scenario, token)
     assert _codes(d) == ["token_unknown"] and d.exit_code == 2
     assert "403 Forbidden - Your account has been blocked." in d.problems[0].message
+    # GitLab answers nothing for a blocked user: every field is unknown, and the reason says why
+    assert not d.token_readable and (d.user, d.scopes) == (None, None)
+    assert d.unknown_reason is not None and "blocked" in d.unknown_reason
 
 
 def test_token_expiring_soon_is_a_warning(scenario: Scenario) -> None:
@@ -118,8 +133,11 @@ def test_project_by_numeric_id_and_missing_path(scenario: Scenario) -> None:
 def test_old_gitlab_without_token_introspection_falls_back_to_user(scenario: Scenario) -> None:
     scenario.fake.token_self_supported = False
     d = _diagnose(scenario, scenario.user_token("old", 40))
-    assert (d.scopes, d.user, d.exit_code, d.problems) == (None, "old", 0, [])
-    assert "scopes unknown" in status_lines(d)[2].detail
+    assert (d.scopes, d.user, d.can_read_merge_requests) == (None, "old", True)
+    # the scopes cannot be read, so posting is not assumed: unknown, said so, exit 3
+    assert (_codes(d), d.posting, d.can_post, d.exit_code) == (["scopes_unknown"], "unknown", False, 3)
+    line = status_lines(d)[3]
+    assert line.outcome == "warn" and "15.5" in line.detail and "`api`" in line.remedy
 
 
 def test_base_url_with_a_path_prefix(fake_gitlab_factory: Callable[..., FakeGitLab], gitlab_store: Store) -> None:
@@ -133,12 +151,16 @@ def test_base_url_with_a_path_prefix(fake_gitlab_factory: Callable[..., FakeGitL
 def test_diagnosis_json_has_the_documented_fields(scenario: Scenario) -> None:
     data = _diagnose(scenario, scenario.user_token("js", 30, ("read_api",))).model_dump(mode="json")
     for key in ("url", "project", "user", "scopes", "expires_at", "days_left", "access_level", "role",
-                "can_read_merge_requests", "can_post", "problems"):
+                "can_read_merge_requests", "can_post", "problems", "advice", "token_readable", "unknown_reason",
+                "token_kind", "token_kind_label", "role_known", "role_label", "posting", "archived",
+                "merge_requests_access_level", "merge_checks", "merge_request_iid", "discussion_locked"):
         assert key in data
     assert {p["code"] for p in data["problems"]} == {"scope_read_only", "role_below_maintainer"}
     assert set(data["problems"][0]) == {"code", "severity", "message", "remedy"}
     assert {c.value for c in ProblemCode} == {
         "token_unknown", "token_expired", "token_revoked", "scope_read_only", "scope_insufficient",
-        "project_not_found", "role_below_maintainer", "token_expiring_soon"}
+        "project_not_found", "role_below_maintainer", "token_expiring_soon", "scopes_unknown",
+        "project_archived", "merge_requests_disabled", "discussion_locked", "role_unknown", "token_personal",
+        "merge_check_threads_off", "merge_check_pipeline_off"}
 
 

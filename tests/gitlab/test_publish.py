@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from spyglass.gitlab.comment import NOTE_LIMIT, SUMMARY_MARKER
+from spyglass.gitlab.comment import NOTE_LIMIT, SUMMARY_MARKER, check_marker, parse_marker
 from spyglass.gitlab.errors import GitLabForbidden, GitLabReadOnly, GitLabUnusable
 from spyglass.gitlab.service import GitLabService
 from spyglass.gitlab.tracking import TrackingStatus
@@ -91,7 +91,8 @@ def _threads(scenario: Scenario) -> dict[str, bool]:
     for note in scenario.mr.notes:
         if note.resolvable:
             firsts.setdefault(note.discussion_id, note)
-    return {n.body.splitlines()[0]: n.resolved for n in firsts.values()}
+    return {check_marker(parsed[0]): n.resolved for n in firsts.values()
+            if (parsed := parse_marker(n.body.splitlines()[0]))}
 
 
 def test_notes_open_update_and_resolve_one_thread_per_check(scenario: Scenario) -> None:

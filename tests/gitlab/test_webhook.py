@@ -60,3 +60,28 @@ def test_delivery_headers_are_bounded() -> None:
     for key, event in (("a" * 256, None), ("line\nbreak", None), (None, "e" * 101), (None, "bell\x07")):
         with pytest.raises(UsageError):
             check_headers(key, event)
+
+
+def _note(noteable: str = "MergeRequest", merge_request: object = None) -> bytes:
+    body: dict[str, object] = {"object_kind": "note", "project": {"id": 42, "path_with_namespace": "g/p"},
+                               "object_attributes": {"note": "/spyglass approve x", "noteable_type": noteable,
+                                                     "author_id": 7, "discussion_id": "ab" * 20}}
+    if merge_request is not None:
+        body["merge_request"] = merge_request
+    return json.dumps(body).encode()
+
+
+def test_a_note_hook_names_only_its_merge_request() -> None:
+    payload = parse_webhook(_note(merge_request={"iid": 5, "title": "T", "last_commit": {"id": "abc1234"}}))
+
+    assert payload.note is not None and payload.note.merge_request_iid == 5
+    assert payload.object_attributes is None  # the note's text is read back from GitLab's API, never from here
+    assert parse_webhook(_note("Issue", {"iid": 5})).note.merge_request_iid is None  # type: ignore[union-attr]
+    assert parse_webhook(_note()).note.merge_request_iid is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("merge_request", [{"iid": "5"}, {"iid": 0}, {"iid": 2**40}, {"iid": 5.0}, ["x"]])
+def test_a_note_hook_with_a_bad_merge_request_is_a_400(merge_request: object) -> None:
+    with pytest.raises(UsageError, match="merge_request") as caught:
+        parse_webhook(_note(merge_request=merge_request))
+    assert caught.value.http_status == 400

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, BackgroundTasks, Response
 
 from spyglass.checks.registry import AnySpec, parse_spec, title
 from spyglass.exceptions import UsageError
 from spyglass.server.context import ServerContext
+from spyglass.server.gitlab_sync import WorkspaceChecklist, sync_threads
 from spyglass.server.runner import run_view
 from spyglass.server.schemas import CheckCreate, CheckPatch, CheckView, ReorderRequest, RunView
+from spyglass.state.bounds import full_digest
 from spyglass.state.models import CheckRecord
 
 
@@ -72,13 +74,22 @@ def _per_check(api: APIRouter, ctx: ServerContext) -> None:
         return view(ctx.workspace.check(check_id))
 
     @api.patch("/{check_id}", response_model=CheckView)
-    def patch(check_id: str, body: CheckPatch) -> CheckView:
-        """Rename, describe, approve/unapprove or change the spec or its params (which clears approval)."""
+    def patch(check_id: str, body: CheckPatch, background: BackgroundTasks) -> CheckView:
+        """Rename, describe, approve/unapprove or change the spec or its params (which clears approval).
+
+        An approval is recorded for the latest result (its digest): when GitLab is connected, the check's
+        thread on the checklist's merge request is resolved (re-opened) after the answer is sent."""
         changes: dict[str, object] = body.model_dump(exclude_none=True, exclude={"spec", "params"})
-        spec = _new_spec(ctx.workspace.check(check_id), body)  # 404, then 400
+        check = ctx.workspace.check(check_id)  # 404
+        spec = _new_spec(check, body)  # 400
         if spec is not None:
             changes["spec"] = spec
             changes.setdefault("approved", False)
+        if body.approved is not None:
+            run = ctx.workspace.snapshot().latest_run(check)
+            changes.update(approval_digest=full_digest(run) if run is not None else None,
+                           approved_by="Spyglass" if body.approved else None)
+            background.add_task(sync_threads, ctx.gitlab, WorkspaceChecklist(ctx.workspace, ctx.runs))
         return view(ctx.workspace.update_check(check_id, changes))
 
     @api.delete("/{check_id}", status_code=204)
