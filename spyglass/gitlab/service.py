@@ -33,6 +33,7 @@ from typing import TypeVar
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from spyglass.exceptions import NotFound
 from spyglass.gitlab.api import GitLabApi
 from spyglass.gitlab.client import GitLabClient, RetryPolicy, require_sendable_token
 from spyglass.gitlab.comment import counts, summary_body
@@ -42,6 +43,7 @@ from spyglass.gitlab.errors import (
     GitLabDowngradeUnconfirmed,
     GitLabForbidden,
     GitLabNotConfigured,
+    GitLabNotFound,
 )
 from spyglass.gitlab.hook_install import install_hook, refused_url
 from spyglass.gitlab.hooks import unreachable_warning
@@ -252,7 +254,11 @@ class GitLabService:
         api = self._api(self.settings(url=url, project=project))
         with api.client:
             proj = api.project()
-            mr = api.merge_request(iid)
+            try:
+                mr = api.merge_request(iid)
+            except GitLabNotFound:
+                raise NotFound(f"Merge request !{iid} is not in {proj.path_with_namespace}, or the token's user "
+                               "cannot see it.", remedy="Pick a merge request from the list.") from None
         return MergeRequestRef(iid=mr.iid, project=proj.path_with_namespace, web_url=mr.web_url or None,
                                source_branch=mr.source_branch, target_branch=mr.target_branch, head_sha=mr.sha)
 

@@ -175,6 +175,27 @@ def test_a_cross_site_page_cannot_disconnect_gitlab(live: Live, fake_gitlab: Fak
         {"disconnected": True}
 
 
+def test_a_cross_site_page_cannot_rotate_bind_or_opt_in(live: Live, fake_gitlab: FakeGitLab) -> None:
+    """The routes round 2 added that change the GitLab side: rotation, its opt-in, binding a checklist."""
+    url = live()
+    project = fake_gitlab.world.add_project("data/shop")
+    alice = fake_gitlab.world.add_user("alice")
+    fake_gitlab.world.add_member("data", alice, 40)
+    fake_gitlab.world.add_merge_request(project, alice, title="t", sha="c" * 40)
+    token = fake_gitlab.world.add_token(alice, ("api",))
+    assert httpx.post(f"{url}/api/gitlab/connect", timeout=30, headers=X_SPYGLASS,
+                      json={"url": fake_gitlab.url, "project": project.path, "token": token}).status_code == 200
+    writes_before = len(fake_gitlab.writes())
+    for headers in ({"Origin": "http://evil.example", **X_SPYGLASS}, {"Content-Type": "text/plain"}, {}):
+        assert httpx.post(f"{url}/api/gitlab/rotate", headers=headers).status_code == 403
+        assert httpx.put(f"{url}/api/gitlab/rotation", content=b'{"auto_rotate": true}',
+                         headers=headers).status_code == 403
+        assert httpx.post(f"{url}/api/gitlab/merge-requests/1/bind", headers=headers).status_code == 403
+    assert httpx.get(f"{url}/api/gitlab/connection").json()["token_last4"] == token[-4:]
+    assert httpx.get(f"{url}/api/gitlab/rotation").json()["auto_rotate"] is False
+    assert len(fake_gitlab.writes()) == writes_before  # nothing reached GitLab
+
+
 def test_the_webhook_needs_no_custom_header_but_no_foreign_origin_either(live: Live) -> None:
     url = live()
     # GitLab: server-to-server, no Origin, its own X-Gitlab-Token header (checked by the route: 401 here)

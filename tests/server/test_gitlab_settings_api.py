@@ -91,7 +91,7 @@ def test_binding_the_checklist_to_a_merge_request_then_its_head_moves(client: Te
     assert exported["environment"]["merge_request"]["head_sha"] == head
     assert exported["environment"]["git_branch"] == "feature"
     missing = client.post("/api/gitlab/merge-requests/99/bind", json={})
-    assert missing.status_code == 502 and "merge_requests/99" in missing.json()["error"]
+    assert missing.status_code == 404 and "!99" in missing.json()["error"] and missing.json()["remedy"]
     assert client.get("/api/gitlab/merge-requests").json()["bound"]["iid"] == 1  # still the first binding
 
 
