@@ -15,15 +15,16 @@ out, largest first, and the report says so where they would be.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from spyglass.checks.registry import title
+from spyglass.report.figures import run_figures, safely
 from spyglass.report.html_bundle import Assets, load_assets
-from spyglass.report.markdown import ordered_checks, render_details, render_summary
+from spyglass.report.markdown import ordered_checks, render_summary
 from spyglass.report.text import outcome_of
 from spyglass.state.models import CheckRecord, LineageSummary, RunRecord, State
 
@@ -34,7 +35,6 @@ MAX_GRAPH_NODES = 400
 #: the summary's sections the report shows as they are (the lineage and the details are drawn instead)
 SUMMARY_SECTIONS = ("## What the change means", "## Not verified", "## Environments", "## Checks")
 DATA_ID = "spyglass-data"
-T = TypeVar("T")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
@@ -99,22 +99,11 @@ def _check(check: CheckRecord, run: RunRecord | None) -> dict[str, Any]:
 
 def run_view(run: RunRecord) -> dict[str, Any]:
     """A run as the UI's result views read it (the fields of the server's run view)."""
-    result = run.result
     view: dict[str, Any] = json.loads(run.model_dump_json(include={"run_id", "spec", "check_id", "status", "result",
                                                                    "error", "started_at", "ended_at"}))
-    view.update(title=_safe(lambda: title(run.spec)) or run.spec.type, progress=1.0,
-                mismatch=None if result is None else _safe(lambda: result.mismatch),
-                conclusive=None if result is None else _safe(lambda: result.conclusive),
-                headline=None if result is None else _safe(lambda: result.headline),
-                details_markdown="" if result is None else (_safe(lambda: render_details(result)) or ""))
+    view.update(title=safely(lambda: title(run.spec)) or run.spec.type, progress=1.0,
+                **dataclasses.asdict(run_figures(run)))
     return view
-
-
-def _safe(get: Callable[[], T]) -> T | None:
-    try:
-        return get()
-    except Exception:  # a placeholder or buggy renderer must not break the report
-        return None
 
 
 def _fit(data: dict[str, Any], max_bytes: int) -> None:

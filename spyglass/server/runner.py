@@ -26,18 +26,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TypeVar
 
 from spyglass.checks.registry import AnySpec, title
 from spyglass.exceptions import Cancelled, NotFound, SpyglassError
-from spyglass.report.markdown import render_details
+from spyglass.report.figures import run_figures
 from spyglass.server.schemas import RunView
 from spyglass.server.workspace import Workspace
 from spyglass.service import Session
 from spyglass.state.models import CheckRecord, ErrorInfo, RunRecord, RunStatus
 from spyglass.warehouse.base import CancelToken
 
-T = TypeVar("T")
 log = logging.getLogger("spyglass.server")
 
 
@@ -219,19 +217,10 @@ class RunManager:
 
 def run_view(run: RunRecord) -> RunView:
     """A stored run as the API shows it (title, headline, mismatch, Markdown details)."""
-    result = run.result
+    figures = run_figures(run)
     return RunView(
         run_id=run.run_id, spec=run.spec, title=title(run.spec), check_id=run.check_id, status=run.status,
-        progress=1.0, result=result, error=run.error, started_at=run.started_at, ended_at=run.ended_at,
-        mismatch=None if result is None else _safe(lambda: result.mismatch),
-        conclusive=None if result is None else _safe(lambda: result.conclusive),
-        headline=None if result is None else _safe(lambda: result.headline),
-        details_markdown="" if result is None else (_safe(lambda: render_details(result)) or ""),
+        progress=1.0, result=run.result, error=run.error, started_at=run.started_at, ended_at=run.ended_at,
+        mismatch=figures.mismatch, conclusive=figures.conclusive, headline=figures.headline,
+        details_markdown=figures.details_markdown,
     )
-
-
-def _safe(get: Callable[[], T]) -> T | None:
-    try:
-        return get()
-    except Exception:  # a placeholder or buggy renderer must not break the API
-        return None
