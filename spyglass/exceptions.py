@@ -115,6 +115,11 @@ class CheckSkipped(CheckError):
     """The check type is not supported here; the run is recorded as skipped, not failed."""
 
 
+class OverBudget(CheckSkipped):
+    """A data check would scan more rows than the run's budget allows (``--max-rows``, ``budget:``): it
+    is not run, and is recorded as skipped, saying by how much (:mod:`spyglass.checks.budget`)."""
+
+
 class QueryRefused(CheckError):
     """User SQL (a query, a query diff, a ``where`` condition) is not one read-only query: several
     statements, DDL/DML, a file or network function ... It is refused before it reaches the warehouse."""

@@ -19,13 +19,16 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 
+from spyglass.checks.budget import Budget, RunBudget
 from spyglass.checks.presets import PresetCheck
 from spyglass.checks.registry import definition_of, title
 from spyglass.checks.scope import NodeSelection
 from spyglass.project.git import detect_git
+from spyglass.project.git_log import base_branch, base_freshness
 from spyglass.service import Connection, Session
+from spyglass.settings import ProjectSettings
 from spyglass.state.bounds import StateLimits, bound_state, same_result
-from spyglass.state.models import CheckRecord, MergeRequestRef, RunRecord, RunStatus, State
+from spyglass.state.models import BaseFreshnessInfo, CheckRecord, MergeRequestRef, RunRecord, RunStatus, State
 from spyglass.state.store import new_state
 from spyglass.warehouse.base import CancelToken
 
@@ -90,6 +93,14 @@ def nothing_can_run(checks: Sequence[CheckRecord], connection: Connection) -> bo
     return all(definition_of(c.spec).needs_warehouse for c in checks)
 
 
+def freshness_info(settings: ProjectSettings, generated_at: str, environ: Mapping[str, str]) -> BaseFreshnessInfo:
+    """Base artifacts generated at ``generated_at`` against the base branch's last change to the project
+    (``spyglass check-base``'s verdict)."""
+    report = base_freshness(settings, base_branch(settings.project_dir, None, environ), generated_at)
+    return BaseFreshnessInfo(status=report.status.value, line=report.line, base_branch=report.base_branch,
+                             commit_sha=report.commit_sha)
+
+
 def run_all(
     session: Session,
     checks: Sequence[CheckRecord],
@@ -101,10 +112,13 @@ def run_all(
     connection: Connection | None = None,
     limits: StateLimits | None = None,
     selection: NodeSelection | None = None,
+    budget: Budget | None = None,
 ) -> State:
     """Run every check in order and return the new state, its results cut to ``limits`` (default
     :class:`StateLimits`) as a state file keeps them; nothing is written here. With ``selection``
-    (``--select/--exclude``) each check runs on its nodes in it, or is skipped saying so.
+    (``--select/--exclude``) each check runs on its nodes in it, or is skipped saying so. With ``budget``
+    (``--max-rows``, ``budget:``) each data check is estimated first and skipped, or sampled, when over it
+    (:mod:`spyglass.checks.budget`).
 
     The warehouse is connected to once for all checks (``connection``, else attempted here): when it
     cannot be opened, every check that needs it fails with that error, and the others still run.
@@ -116,23 +130,26 @@ def run_all(
     updated: list[CheckRecord] = []
     runs: list[RunRecord] = []
     total = len(checks)
+    guard = RunBudget(budget).guard if budget is not None and budget.active else None
     for index, check in enumerate(checks):
         if on_progress:
             on_progress(index, total, check, None)
         run = session.run_check(check.spec, check_id=check.check_id, cancel=token, connection=attempt,
-                                selection=selection, snapshot=snapshot)
+                                selection=selection, snapshot=snapshot, guard=guard)
         updated.append(settle_check(check, run, previous.latest_run(check) if previous else None))
         runs.append(run)
         if on_progress:
             on_progress(index + 1, total, check, run)
     base = previous or new_state()
-    git = detect_git(session.settings.project_dir, environ if environ is not None else os.environ)
+    environ = environ if environ is not None else os.environ
+    git = detect_git(session.settings.project_dir, environ)
     mr = (MergeRequestRef(iid=git.merge_request_iid, project=git.project, web_url=git.merge_request_url,
                           source_branch=git.source_branch, target_branch=git.target_branch,
                           head_sha=git.sha)
           if git.merge_request_iid is not None else None)
+    freshness = freshness_info(session.settings, snapshot.artifacts.base.manifest.metadata.generated_at, environ)
     environment = session.environment_info(snapshot).model_copy(
-        update={"git_branch": git.branch, "git_sha": git.sha, "merge_request": mr})
+        update={"git_branch": git.branch, "git_sha": git.sha, "merge_request": mr, "base_freshness": freshness})
     return bound_state(base.model_copy(update={
         "updated_at": _now(),
         "environment": environment,

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
-from spyglass.checks.base import CheckContext, ProgressFn, no_progress
+from spyglass.checks.base import CheckContext, Params, ProgressFn, no_progress
 from spyglass.checks.registry import AnySpec, definition_of
 from spyglass.checks.scope import NodeSelection, within
 from spyglass.exceptions import Cancelled, CheckSkipped, SpyglassError
@@ -45,6 +45,11 @@ from spyglass.state.models import (
 from spyglass.warehouse.base import CancelToken, Warehouse
 
 WarehouseOpener = Callable[[ProjectSettings], Warehouse]
+
+
+#: what a run's budget does to a check before it runs (:meth:`spyglass.checks.budget.RunBudget.guard`): its
+#: type, params and context in; the params to run and a note for the result out (or it raises)
+CheckGuard = Callable[[str, Params, CheckContext], tuple[Params, str | None]]
 
 
 def _default_opener(settings: ProjectSettings) -> Warehouse:
@@ -204,6 +209,7 @@ class Session:
         connection: Connection | None = None,
         snapshot: ProjectSnapshot | None = None,
         selection: NodeSelection | None = None,
+        guard: CheckGuard | None = None,
     ) -> RunRecord:
         """Run one check (its spec parsed where it came in) and return its record; check failures, and a
         bug in a check, are recorded as a failed run, never raised.
@@ -213,6 +219,8 @@ class Session:
         ``snapshot``: the artifacts a run of several checks started with; None = the current ones.
         ``selection``: a run's ``--select/--exclude``: the check runs on its nodes in it, or is skipped
         (:func:`spyglass.checks.scope.within`).
+        ``guard``: a run's budget (:meth:`spyglass.checks.budget.RunBudget.guard`): the params to run, maybe
+        sampled (its note then joins the result's), or :class:`~spyglass.exceptions.OverBudget` (skipped).
         """
         snap = snapshot or self._snapshot
         record = {"run_id": run_id or uuid.uuid4().hex, "spec": spec, "check_id": check_id, "started_at": utcnow(),
@@ -224,7 +232,12 @@ class Session:
             ctx = self.context(cancel, progress, connection=connection, snapshot=snap)
             ctx.cancel.raise_if_cancelled()
             params = spec.params if selection is None else within(spec.params, selection, ctx.artifacts, ctx.lineage)
+            note = None
+            if guard is not None:
+                params, note = guard(spec.type, params, ctx)
             result = definition.run(params, ctx)
+            if note is not None:
+                result = result.model_copy(update={"notes": (*result.notes, note)})
         except CheckSkipped as exc:
             return RunRecord(**record, status=RunStatus.SKIPPED, error=_error_info(exc), ended_at=utcnow())
         except Cancelled as exc:

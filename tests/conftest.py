@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 pytest_plugins = [
+    "tests.fixtures.spark",
     "tests.fixtures.warehouses",
     "tests.fixtures.demo",
     "tests.fixtures.gitlab_server",

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "spyglass"
 #: inner to outer; a module may import its own layer and the ones before it. ``testing`` (the fakes users'
 #: and our own tests use) is outermost, so nothing in the product can import it.
 LAYERS = ["exceptions", "settings", "markup", "project", "warehouse", "checks", "state", "report", "service",
-          "pipeline", "store", "gitlab", "demo", "server", "cli", "testing"]
+          "pipeline", "store", "gitlab", "demo", "server", "mcp", "cli", "testing"]
 #: entry points that sit side by side and may use each other's libraries
 PEERS = {"server": {"gitlab", "demo"}, "cli": {"server", "gitlab", "demo"},
          "gitlab": {"store"}}

@@ -83,6 +83,12 @@ class Result(BaseModel):
         catalog): no mismatch then proves nothing, so such a result must not be auto-approved."""
         return True
 
+    @property
+    def sampled(self) -> str | None:
+        """How the result was sampled (``"a 10% sample of the keys"``), or None when it saw every row: its
+        figures are then a sample's (:mod:`spyglass.checks.sampling`)."""
+        return None
+
 
 class ProgressFn(Protocol):
     def __call__(self, fraction: float, message: str) -> None: ...

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlglot import exp
 
 from spyglass.checks.base import CheckContext
+from spyglass.checks.row_filter import ResolvedFilter, RowFilter
+from spyglass.checks.row_filter import resolve as resolve_filter
 from spyglass.checks.sides import Side, catalog_table, typed_columns
 from spyglass.checks.sql import (
     Numbered,
@@ -26,7 +29,6 @@ from spyglass.checks.sql import (
     or_all,
     to_json_scalar,
 )
-from spyglass.checks.user_sql import parse_condition
 from spyglass.exceptions import CheckError
 from spyglass.project.lookup import find_in_pair
 from spyglass.project.models import Env, Node
@@ -200,22 +202,44 @@ def probe_sides(
     return checked(base_res).columns, checked(current_res).columns
 
 
-def model_sides(ctx: CheckContext, sql: SqlBuilder, nodes: ModelPair, where: str | None = None) -> tuple[Side, Side]:
-    """Both sides of a model; ``where`` (a SQL condition) keeps the same subset of rows on each."""
+@dataclass(frozen=True)
+class ModelSides:
+    """A model's two sides, each filtered by the check's row filter, and what that filter was."""
+
+    base: Side
+    current: Side
+    #: the filter as applied to the current side (its description goes into notes and titles)
+    row_filter: ResolvedFilter
+
+
+def model_sides(ctx: CheckContext, sql: SqlBuilder, nodes: ModelPair,
+                where: str | RowFilter | None = None) -> tuple[Side, Side]:
+    """Both sides of a model; ``where`` (a SQL condition, or a :class:`RowFilter`) keeps the same subset of
+    rows on each."""
+    sides = filtered_sides(ctx, sql, nodes, where if isinstance(where, RowFilter) else RowFilter(where=where))
+    return sides.base, sides.current
+
+
+def filtered_sides(ctx: CheckContext, sql: SqlBuilder, nodes: ModelPair, row_filter: RowFilter,
+                   model: str | None = None) -> ModelSides:
+    """Both sides of a model, each filtered by ``row_filter`` (parsed and checked as user SQL, then built
+    as a tree around the relation; the time window over each side's ``event_time`` column)."""
     warehouse = ctx.require_warehouse()
-    base_node, current_node = nodes.base, nodes.current
-    base_rel, current_rel = warehouse.relation(base_node), warehouse.relation(current_node)
-    if where and where.strip():  # parsed and checked as user SQL, then built as a tree around the relations
-        condition = parse_condition(where, warehouse.dialect)
-        base_from, current_from = sql.filtered(base_rel, condition, BASE), sql.filtered(current_rel, condition, CURRENT)
-    else:
-        base_from, current_from = sql.relation(base_rel, BASE), sql.relation(current_rel, CURRENT)
-    base_cols, current_cols = probe_sides(warehouse, sql, base_from, current_from, ctx)
-    return (Side(Env.BASE, base_from, typed_columns(base_cols, catalog_table(ctx.artifacts.base, base_node)),
-                 relation=base_rel),
-            Side(Env.CURRENT, current_from,
-                 typed_columns(current_cols, catalog_table(ctx.artifacts.current, current_node)),
-                 relation=current_rel))
+    base_rel, current_rel = warehouse.relation(nodes.base), warehouse.relation(nodes.current)
+    base_cols, current_cols = probe_sides(warehouse, sql, sql.relation(base_rel, BASE),
+                                          sql.relation(current_rel, CURRENT), ctx)
+    name = model or nodes.current.name
+    now = datetime.now(timezone.utc)
+    found = [resolve_filter(row_filter, sql, node=node, columns=tuple(c.name for c in cols), model=name, now=now)
+             for node, cols in ((nodes.base, base_cols), (nodes.current, current_cols))]
+    froms = [sql.relation(rel, alias) if f.condition is None else sql.filtered(rel, f.condition, alias)
+             for rel, f, alias in ((base_rel, found[0], BASE), (current_rel, found[1], CURRENT))]
+    return ModelSides(
+        Side(Env.BASE, froms[0], typed_columns(base_cols, catalog_table(ctx.artifacts.base, nodes.base)),
+             relation=base_rel),
+        Side(Env.CURRENT, froms[1], typed_columns(current_cols, catalog_table(ctx.artifacts.current, nodes.current)),
+             relation=current_rel),
+        found[1])
 
 
 # -- key validation ----------------------------------------------------------------------------------------
@@ -236,12 +260,14 @@ def key_problem_query(sql: SqlBuilder, side: Side, keys: Sequence[str]) -> str:
 
 
 def check_keys(warehouse: Warehouse, sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side,
-               what: str, ctx: CheckContext) -> None:
-    """Raise CheckError naming up to 5 offending values when the key is not unique and non-null."""
-    base_q = key_problem_query(sql, base, [k.base for k in plan.keys])
-    current_q = key_problem_query(sql, current, [k.current for k in plan.keys])
-    base_res, current_res = warehouse.execute_many([base_q, current_q], cancel=ctx.cancel)
-    problems = {"base": checked(base_res).records(), "current": checked(current_res).records()}
+               what: str, ctx: CheckContext, skip: frozenset[Env] = frozenset()) -> None:
+    """Raise CheckError naming up to 5 offending values when the key is not unique and non-null; the
+    sides in ``skip`` (proven unique otherwise: dbt's tests) are not scanned."""
+    scanned = [(side, [k.on(alias_of(side)) for k in plan.keys]) for side in (base, current) if side.env not in skip]
+    if not scanned:
+        return
+    results = warehouse.execute_many([key_problem_query(sql, side, keys) for side, keys in scanned], cancel=ctx.cancel)
+    problems = {side.env.value: checked(res).records() for (side, _), res in zip(scanned, results, strict=True)}
     if any(problems.values()):
         raise key_error(plan, problems, what)
 

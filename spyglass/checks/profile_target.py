@@ -13,10 +13,12 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlglot import exp
 
-from spyglass.checks.base import Params
+from spyglass.checks.row_filter import FilterParams, RowFilter
+from spyglass.checks.row_filter import resolve as resolve_filter
 from spyglass.checks.scope import CheckNodes
 from spyglass.checks.sides import Column, Side, catalog_table, typed_columns
 from spyglass.checks.sql import SqlBuilder, and_all
@@ -42,8 +44,8 @@ def profiled_family(type_name: str | None) -> TypeFamily:
     return type_family(type_name)
 
 
-class ModelParams(Params):
-    """The params every check over one model shares."""
+class ModelParams(FilterParams):
+    """The params every check over one model shares (with its row filter: :mod:`spyglass.checks.row_filter`)."""
 
     model: str
 
@@ -102,10 +104,12 @@ class Target:
 
 
 def load_target(
-    warehouse: Warehouse, artifacts: ArtifactPair, model: str, cancel: CancelToken | None = None
+    warehouse: Warehouse, artifacts: ArtifactPair, model: str, cancel: CancelToken | None = None,
+    row_filter: RowFilter | None = None,
 ) -> Target:
     """Resolve ``model`` on both sides as dbt resolves ``ref()`` (:func:`find_in_pair`): relation names
-    and typed columns. A side where the node is missing, or is no relation (ephemeral), is None."""
+    and typed columns. A side where the node is missing, or is no relation (ephemeral), is None. With
+    ``row_filter``, each side reads only the rows it keeps, and the target's notes say so."""
     found = find_in_pair(artifacts, model)
     nodes = [n if n is not None and n.is_relation else None for n in found.nodes]
     if nodes == [None, None]:
@@ -115,6 +119,8 @@ def load_target(
                          remedy="Choose a table, view, incremental, seed or snapshot node.")
     sql = SqlBuilder.for_warehouse(warehouse)
     sides: list[Side | None] = []
+    filter_notes: tuple[str, ...] = ()
+    now = datetime.now(timezone.utc)
     for env, node in zip((Env.BASE, Env.CURRENT), nodes, strict=True):
         if node is None:
             sides.append(None)
@@ -123,8 +129,15 @@ def load_target(
         columns = _catalog_columns(artifacts.side(env), node) or _warehouse_columns(warehouse, sql, node, cancel)
         if not columns:
             columns = typed_columns(warehouse.execute(sql.probe(sql.relation(relation)), cancel=cancel).columns, None)
-        sides.append(Side(env=env, from_item=sql.relation(relation), columns=columns, relation=relation))
-    return Target(model=model, base=sides[0], current=sides[1], notes=found.notes)
+        from_item = sql.relation(relation)
+        if row_filter is not None and row_filter.active:
+            resolved = resolve_filter(row_filter, sql, node=node, columns=tuple(c.name for c in columns),
+                                      model=model, now=now)
+            filter_notes = resolved.notes
+            if resolved.condition is not None:
+                from_item = sql.filtered(relation, resolved.condition, "t")
+        sides.append(Side(env=env, from_item=from_item, columns=columns, relation=relation))
+    return Target(model=model, base=sides[0], current=sides[1], notes=(*found.notes, *filter_notes))
 
 
 def _catalog_columns(artifacts: Artifacts, node: Node) -> tuple[Column, ...] | None:
@@ -157,9 +170,9 @@ def columns_sql(node: Node) -> exp.Expr | None:
 
 def _warehouse_columns(warehouse: Warehouse, sql: SqlBuilder, node: Node,
                        cancel: CancelToken | None) -> tuple[Column, ...]:
-    """Columns from the warehouse's information schema (empty when it lists none)."""
+    """Columns from the warehouse's information schema (empty when it lists none, or the engine has none)."""
     query = columns_sql(node)
-    if query is None:
+    if query is None or not warehouse.dialect.information_schema:
         return ()
     records = warehouse.execute(sql.render(query), cancel=cancel).records()
     return tuple(Column(name=str(r[COLUMN_NAME]), type=str(r[DATA_TYPE])) for r in records)

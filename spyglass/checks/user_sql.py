@@ -149,14 +149,18 @@ def _check_function(node: exp.Func, dialect: Dialect, what: str) -> None:
 
 
 def function_names(node: exp.Func) -> set[str]:
-    """The lower-case names a function node may stand for (its own name, or its class's SQL names)."""
-    if isinstance(node, exp.Anonymous):
-        return {node.name.lower()}
-    return {name.lower() for name in type(node).sql_names()} | {node.sql_name().lower()}
+    """The lower-case names a function node may stand for (its own name, or its class's SQL names), also
+    with the qualifier it is called by (``snowflake.cortex.complete``)."""
+    names = {node.name.lower()} if isinstance(node, exp.Anonymous) else \
+        {name.lower() for name in type(node).sql_names()} | {node.sql_name().lower()}
+    parent = node.parent
+    if isinstance(parent, exp.Dot) and parent.expression is node:  # snowflake.cortex.complete(..)
+        names |= {f"{parent.this.sql().lower()}.{name}" for name in names}
+    return names
 
 
 def _check_table(node: exp.Table, pattern: str, what: str) -> None:
-    if not isinstance(node.this, exp.Identifier):
+    if not isinstance(node.this, (exp.Identifier, exp.Var)):  # a Var: Snowflake's ``@stage/path``
         return  # a table function: checked as a function
     name = ".".join(part.name for part in node.parts)
     if re.search(pattern, name, flags=re.IGNORECASE):
@@ -172,13 +176,32 @@ def _check_round_trip(tree: exp.Expr, dialect: Dialect, what: str, into: type[ex
         again = [t for t in (engine.parse_into(into, text) if into else engine.parse(text)) if t is not None]
     except SqlglotError as exc:
         raise _not_faithful(what, dialect, str(exc).splitlines()[0]) from exc
-    if len(again) != 1 or _plain_strings(again[0]) != _plain_strings(tree):
+    if len(again) != 1 or _plain(again[0], dialect) != _plain(tree, dialect):
         raise _not_faithful(what, dialect, "it reads differently once written back")
 
 
-def _plain_strings(tree: exp.Expr) -> exp.Expr:
-    """``tree`` with dollar-quoted strings as plain ones (sqlglot writes ``$$a$$`` back as ``'a'``)."""
-    return tree.transform(lambda n: exp.Literal.string(n.name) if isinstance(n, exp.RawString) else n)
+def _plain(tree: exp.Expr, dialect: Dialect) -> exp.Expr:
+    """``tree`` with what the dialect writes alike made alike: dollar-quoted strings as plain ones (sqlglot
+    writes ``$$a$$`` back as ``'a'``), types as the dialect names them (BigQuery's ``INT`` is ``INT64``; a type
+    written without its parameters, ``NUMERIC(10,2)`` as ``NUMERIC``, stays apart) and a
+    ``TRY_CAST`` the dialect writes as ``CAST`` (Spark's ``CAST`` is a try-cast) as a cast."""
+    name = dialect.sqlglot or None
+
+    def plain(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.RawString):
+            return exp.Literal.string(node.name)
+        if isinstance(node, exp.DataType):  # as written, unless writing it loses its parameters
+            try:
+                written = exp.DataType.build(node.sql(dialect=name), dialect=name, udt=True)
+            except SqlglotError:
+                return node
+            return written if len(written.expressions) == len(node.expressions) else node
+        if isinstance(node, exp.TryCast):
+            cast = exp.Cast(this=node.this.copy(), to=node.args["to"].copy())
+            return cast if cast.sql(dialect=name) == node.sql(dialect=name) else node
+        return node
+
+    return tree.transform(plain)
 
 
 def _not_faithful(what: str, dialect: Dialect, reason: str) -> QueryRefused:

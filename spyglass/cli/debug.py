@@ -1,11 +1,14 @@
-"""``spyglass debug``: check artifacts, catalogs, the dbt profile and the connection, saying what to fix.
+"""``spyglass debug``: check artifacts, catalogs, base freshness, the dbt profile and the connection, and
+that base and current relations are both reachable through that one connection, saying what to fix.
 
-Each item passes, fails, or warns (a missing catalog only limits schema diff, so it warns). Exit code
-0 when nothing failed, 2 otherwise.
+Each item passes, fails, or warns (a missing catalog only limits schema diff, and stale base artifacts
+still compare, so they warn). Exit code 0 when nothing failed, 2 otherwise.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -13,14 +16,18 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.markup import escape
+from sqlglot import exp
 
+from spyglass.checks.sql import SqlBuilder
 from spyglass.cli.interrupt import run_interruptibly
 from spyglass.cli.options import project_options, settings_from
 from spyglass.exceptions import SpyglassError
 from spyglass.project.artifacts import dbt_command, load_catalog, load_manifest
-from spyglass.project.models import Env, Manifest
+from spyglass.project.freshness import Freshness
+from spyglass.project.git_log import base_branch, base_freshness
+from spyglass.project.models import Artifacts, Env, Manifest, Node, ResourceType
 from spyglass.settings import ProjectSettings
-from spyglass.warehouse.dbt import probe
+from spyglass.warehouse.dbt import DbtWarehouse, probe
 from spyglass.warehouse.profiles import TargetConfig, load_target
 
 
@@ -45,8 +52,9 @@ def _failed(name: str, exc: SpyglassError) -> DebugItem:
     return DebugItem(name, Outcome.FAIL, exc.message, exc.remedy)
 
 
-def check_artifacts(settings: ProjectSettings, env: Env) -> tuple[list[DebugItem], Manifest | None]:
-    """The manifest (must load) and catalog (may be missing) of one environment."""
+def check_artifacts(settings: ProjectSettings, env: Env) -> tuple[list[DebugItem], Artifacts | None]:
+    """The manifest (must load) and catalog (may be missing) of one environment; its artifacts when the
+    manifest loaded (the catalog None when missing or unreadable)."""
     directory = settings.base_dir if env is Env.BASE else settings.current_dir
     label = "Base" if env is Env.BASE else "Current"
     try:
@@ -60,7 +68,7 @@ def check_artifacts(settings: ProjectSettings, env: Env) -> tuple[list[DebugItem
     try:
         catalog = load_catalog(directory / "catalog.json", env)
     except SpyglassError as exc:
-        return [*items, _failed(f"{label} catalog", exc)], manifest
+        return [*items, _failed(f"{label} catalog", exc)], Artifacts(env, manifest, None)
     if catalog is None:
         items.append(DebugItem(f"{label} catalog", Outcome.WARN,
                                f"{directory / 'catalog.json'} is missing: schema diff will report unknown coverage.",
@@ -69,7 +77,7 @@ def check_artifacts(settings: ProjectSettings, env: Env) -> tuple[list[DebugItem
     else:
         items.append(DebugItem(f"{label} catalog", Outcome.PASS,
                                f"{len(catalog.tables)} relations, generated {catalog.generated_at}"))
-    return items, manifest
+    return items, Artifacts(env, manifest, catalog)
 
 
 def check_warehouse(settings: ProjectSettings) -> tuple[list[DebugItem], TargetConfig | None]:
@@ -99,19 +107,89 @@ def adapter_consistency(manifests: list[Manifest], target: TargetConfig) -> list
                       "Pass --target (or --profile) for the warehouse the artifacts describe.")]
 
 
-def diagnose(settings: ProjectSettings) -> list[DebugItem]:
+def check_freshness(settings: ProjectSettings, base: Manifest, environ: Mapping[str, str]) -> DebugItem:
+    """``spyglass check-base``'s verdict on the base manifest already loaded (stale or unknown warn)."""
+    branch = base_branch(settings.project_dir, None, environ)
+    report = base_freshness(settings, branch, base.metadata.generated_at)
+    outcome = Outcome.PASS if report.status is Freshness.FRESH else Outcome.WARN
+    return DebugItem("Base freshness", outcome, f"{report.line} Base branch chosen by {branch.source}.", report.remedy)
+
+
+#: what to do when base and current cannot both be queried through the target's one connection
+SAME_CONNECTION = ("Spyglass compares base and current through the profile target's one connection: keep both in "
+                   "one database (on PostgreSQL: schemas such as prod and dev of one database) and point the "
+                   "target at it, or pass --target-base-path artifacts of a base built against the database the "
+                   "target connects to. A relation that is only missing needs building (`dbt build`, with "
+                   "--target prod for the base).")
+
+
+def _models(artifacts: Artifacts | None) -> dict[str, Node]:
+    """The side's models with a relation; only those its catalog lists (built) when it has a catalog that
+    lists any."""
+    nodes = artifacts.manifest.nodes.values() if artifacts is not None else ()
+    models = {n.unique_id: n for n in nodes if n.resource_type is ResourceType.MODEL and n.relation_name}
+    catalog = artifacts.catalog if artifacts is not None else None
+    built = {uid: node for uid, node in models.items() if catalog is not None and uid in catalog.tables}
+    return built or models
+
+
+def probe_nodes(artifacts: Mapping[Env, Artifacts]) -> dict[Env, Node]:
+    """The model each side is probed on: the first (by unique id) present on both sides (built, when the
+    catalogs say), else the first present on each side."""
+    sides = {env: _models(artifacts.get(env)) for env in (Env.BASE, Env.CURRENT)}
+    shared = sorted(sides[Env.BASE].keys() & sides[Env.CURRENT].keys())
+    if shared:
+        return {env: nodes[shared[0]] for env, nodes in sides.items()}
+    return {env: nodes[min(nodes)] for env, nodes in sides.items() if nodes}
+
+
+def check_relations(target: TargetConfig, artifacts: Mapping[Env, Artifacts]) -> list[DebugItem]:
+    """``select 1 from <relation> where 1=0`` on one base and one current model, through one connection."""
+    nodes = probe_nodes(artifacts)
+    if len(nodes) < 2:
+        return []
+    failures: list[str] = []
+    shown: list[str] = []
+    try:
+        with DbtWarehouse(target) as warehouse:
+            sql = SqlBuilder.for_warehouse(warehouse)
+            for env, node in nodes.items():
+                relation = warehouse.relation(node)
+                one = exp.Literal.number(1)
+                query = exp.select(one).from_(sql.relation(relation)).where(
+                    exp.EQ(this=one.copy(), expression=exp.Literal.number(0)))
+                shown.append(f"{env.value} {relation}")
+                try:
+                    warehouse.execute(sql.render(query), limit=1)
+                except SpyglassError as exc:
+                    failures.append(f"the {env.value} relation {relation} ({node.unique_id}): {exc.message}")
+    except SpyglassError as exc:
+        return [_failed("Base and current relations", exc)]
+    if failures:
+        return [DebugItem("Base and current relations", Outcome.FAIL,
+                          "not both reachable through the target's connection: " + "; ".join(failures),
+                          SAME_CONNECTION)]
+    return [DebugItem("Base and current relations", Outcome.PASS,
+                      f"`select 1 ... where 1=0` ran on {' and '.join(shown)} through one connection")]
+
+
+def diagnose(settings: ProjectSettings, environ: Mapping[str, str]) -> list[DebugItem]:
     """Every debug item, in the order they are printed."""
     items: list[DebugItem] = []
-    manifests: list[Manifest] = []
+    sides: dict[Env, Artifacts] = {}
     for env in (Env.BASE, Env.CURRENT):
-        env_items, manifest = check_artifacts(settings, env)
+        env_items, artifacts = check_artifacts(settings, env)
         items += env_items
-        if manifest is not None:
-            manifests.append(manifest)
+        if artifacts is not None:
+            sides[env] = artifacts
+    if Env.BASE in sides:
+        items.append(check_freshness(settings, sides[Env.BASE].manifest, environ))
     warehouse_items, target = check_warehouse(settings)
     items += warehouse_items
     if target is not None:
-        items += adapter_consistency(manifests, target)
+        items += adapter_consistency([side.manifest for side in sides.values()], target)
+        if all(item.outcome is Outcome.PASS for item in warehouse_items):
+            items += check_relations(target, sides)
     return items
 
 
@@ -132,9 +210,11 @@ def print_items(items: list[DebugItem], console: Console) -> None:
 @click.command("debug")
 @project_options
 def debug_command(**kwargs: Any) -> None:
-    """Check artifacts, catalogs, the dbt profile and the warehouse connection."""
+    """Check artifacts, catalogs, base freshness, the dbt profile, the warehouse connection and that base and
+    current relations are reachable through it."""
     settings = settings_from(kwargs)
-    items = run_interruptibly(lambda _cancel: diagnose(settings))  # Ctrl+C during a hanging connect: exit 130
+    # Ctrl+C during a hanging connect: exit 130
+    items = run_interruptibly(lambda _cancel: diagnose(settings, os.environ))
     print_items(items, Console(soft_wrap=True))
     code = exit_code(items)
     if code:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ from rich.console import Console
 
 from spyglass.cli.run import execute_run
 from spyglass.demo.build import DEFAULT_ROWS, MIN_ROWS, DemoPaths, build_demo
+from spyglass.demo.engines import ENGINES, DemoEngine
 from spyglass.service import Session
 
 STATE_FILE = "spyglass_state.json"
@@ -25,16 +27,27 @@ SUMMARY_FILE = "summary.md"
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help="Port of the UI.")
 @click.option("--verbose", "-v", is_flag=True, help="Show dbt's output while building.")
-def demo_command(directory: Path, rows: int, no_serve: bool, host: str, port: int, verbose: bool) -> None:
+@click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True,
+              help="Warehouse to build in: a DuckDB file, a local Spark (pip install 'spyglass[spark]', "
+                   "Java 17), or the PostgreSQL database --dsn names.")
+@click.option("--dsn", default=None, metavar="postgresql://USER@HOST:PORT/DB",
+              help="PostgreSQL to build in (--engine postgres); the password comes from the URL or PGPASSWORD.")
+def demo_command(directory: Path, rows: int, no_serve: bool, host: str, port: int, verbose: bool,
+                 engine: str, dsn: str | None) -> None:
     """Build the demo shop (base and a changed current), run its checks, print the summary, serve the UI."""
     console = Console(soft_wrap=True)
-    paths, code = run_demo(directory, rows=rows, verbose=verbose, console=console)
+    demo_engine = DemoEngine(engine, dsn)
+    demo_engine.validate()
+    # the profile reads PGPASSWORD (never written to disk); dbt and Spyglass run in this process
+    os.environ.update(demo_engine.environment())
+    paths, code = run_demo(directory, rows=rows, verbose=verbose, console=console, engine=demo_engine)
     if code != 0 or no_serve:
         raise SystemExit(code)
     serve_demo(paths, host=host, port=port)
 
 
-def run_demo(directory: Path, *, rows: int, verbose: bool, console: Console) -> tuple[DemoPaths, int]:
+def run_demo(directory: Path, *, rows: int, verbose: bool, console: Console,
+             engine: DemoEngine | None = None) -> tuple[DemoPaths, int]:
     """Build, run the preset checks as ``spyglass run`` does, print the table and summary.
 
     Returns the built demo and the exit code of the run.
@@ -42,7 +55,7 @@ def run_demo(directory: Path, *, rows: int, verbose: bool, console: Console) -> 
     def step(message: str) -> None:
         console.print(f"[bold]>[/] {message}", highlight=False)
 
-    paths = build_demo(directory, rows, verbose=verbose, on_step=step)
+    paths = build_demo(directory, rows, verbose=verbose, on_step=step, engine=engine)
     state_path, summary_path = _outputs(paths)
     code = execute_run(paths.settings, output=state_path, summary_path=summary_path, state_file=None,
                        fail_on=None, console=console)

@@ -17,6 +17,7 @@ from spyglass.checks.histogram import HistogramDiffParams, HistogramDiffSpec
 from spyglass.checks.profile import ProfileDiffParams, ProfileDiffSpec
 from spyglass.checks.top_k import TopKDiffParams, TopKDiffSpec
 from spyglass.cli.adhoc import F, output_options, run_and_print
+from spyglass.cli.filters import filter_options, pop_filter
 from spyglass.cli.options import project_options
 
 
@@ -32,21 +33,23 @@ def refuse_moved_k(ctx: click.Context, param: click.Parameter, value: str | None
 @click.option("--columns", "-c", multiple=True,
               help="Profile only these columns (repeat, or separate with commas). Default: all.")
 @click.option("--approx", is_flag=True, help="Approximate distinct counts and medians (faster on big tables).")
+@filter_options
 @output_options
 @project_options
 def profile_diff_command(model: str, columns: tuple[str, ...], approx: bool, **kwargs: Any) -> None:
     """Per-column profile of MODEL on base and current, side by side."""
     names = [name.strip() for item in columns for name in item.split(",") if name.strip()]
-    spec = ProfileDiffSpec(params=ProfileDiffParams(model=model, columns=tuple(names) or None, approx=approx))
+    spec = ProfileDiffSpec(params=ProfileDiffParams(model=model, columns=tuple(names) or None, approx=approx,
+                                                    **pop_filter(kwargs)))
     run_and_print(spec, kwargs)
 
 
 def _column_diff(name: str, options: Callable[[F], F]) -> Callable[[F], click.Command]:
-    """A ``spyglass NAME MODEL COLUMN`` command with its own ``options``, then ``--json``/``--fail-on``
-    and the project options."""
+    """A ``spyglass NAME MODEL COLUMN`` command with its own ``options``, then the row filter options,
+    ``--json``/``--fail-on`` and the project options."""
 
     def command(func: F) -> click.Command:
-        with_options = options(output_options(project_options(func)))
+        with_options = options(filter_options(output_options(project_options(func))))
         return click.command(name)(click.argument("model")(click.argument("column")(with_options)))
 
     return command
@@ -63,7 +66,8 @@ def _top_options(func: F) -> F:
 @_column_diff("top-k-diff", _top_options)
 def top_k_diff_command(model: str, column: str, k: int, **kwargs: Any) -> None:
     """The K most frequent values of MODEL.COLUMN on base and current."""
-    run_and_print(TopKDiffSpec(params=TopKDiffParams(model=model, column_name=column, k=k)), kwargs)
+    params = TopKDiffParams(model=model, column_name=column, k=k, **pop_filter(kwargs))
+    run_and_print(TopKDiffSpec(params=params), kwargs)
 
 
 _num_bins_option = click.option("--num-bins", type=click.IntRange(1, 1000), default=50, show_default=True,
@@ -73,8 +77,8 @@ _num_bins_option = click.option("--num-bins", type=click.IntRange(1, 1000), defa
 @_column_diff("histogram-diff", _num_bins_option)
 def histogram_diff_command(model: str, column: str, num_bins: int, **kwargs: Any) -> None:
     """Distribution of a numeric or date column MODEL.COLUMN on base and current, in shared bins."""
-    run_and_print(HistogramDiffSpec(params=HistogramDiffParams(model=model, column_name=column, num_bins=num_bins)),
-                  kwargs)
+    params = HistogramDiffParams(model=model, column_name=column, num_bins=num_bins, **pop_filter(kwargs))
+    run_and_print(HistogramDiffSpec(params=params), kwargs)
 
 
 def register(group: click.Group) -> None:

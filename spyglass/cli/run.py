@@ -11,8 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from spyglass.checks.presets import find_config, load_presets, presets_yaml, suggest_checks
+from spyglass.checks.budget import Budget, budget_from
+from spyglass.checks.presets import find_config, load_presets, parse_budget, presets_yaml, suggest_checks
 from spyglass.checks.scope import NodeSelection
+from spyglass.cli.filters import check_time, window_summary, windowed_checks
 from spyglass.cli.interrupt import run_interruptibly
 from spyglass.cli.options import project_options, settings_from
 from spyglass.exceptions import SpyglassError
@@ -51,11 +53,15 @@ def execute_run(
     cancel: CancelToken | None = None,
     selection: NodeSelection | None = None,
     junit_path: Path | None = None,
+    budget: Budget | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> int:
     """The whole ``spyglass run``: load, run the checks with a progress bar, print, write; exit code.
     ``selection`` (``--select/--exclude``) limits the checks to its nodes (:mod:`spyglass.checks.scope`).
     ``junit_path`` (``--junit``) also gets the JUnit report (:mod:`spyglass.report.junit`), whatever the
-    outcome; the exit code does not depend on it.
+    outcome; the exit code does not depend on it. ``budget`` (``--max-rows`` ...) wins over the config
+    file's ``budget:`` (:func:`run_budget`).
 
     When the warehouse cannot be opened its error is printed once (with its remedy) and every check
     that needs it is an error. When no check could run at all the exit code is 2 and ``output`` is left
@@ -71,14 +77,20 @@ def execute_run(
         else:
             presets = load_presets(settings.project_dir, session.snapshot.changes, selection=selection)
             checks, source, notes = checks_from_presets(presets.checks), presets.source, presets.notes
+        checks = windowed_checks(checks, since, until)  # --since: on every check reading a model's rows
+        window = window_summary(checks, since, until)
+        notes = (*notes, window) if window else notes
         limited = f", limited to {selection.describe()}" if selection is not None and selection.active else ""
         console.print(f"Running {len(checks)} checks from {source}{limited}.", highlight=False)
         for note in notes:  # what the defaults left unchecked, and why
             console.print(Text(note, style="dim"), highlight=False)
+        limits = run_budget(settings, budget)
+        if limits.active:
+            console.print(Text(describe_budget(limits), style="dim"), highlight=False)
         connection = connect_for(session, checks)
         if connection.error is not None:
             _print_connection_error(connection.error)
-        state = _run_with_progress(session, checks, previous, console, connection, cancel, selection)
+        state = _run_with_progress(session, checks, previous, console, connection, cancel, selection, limits)
     finally:
         session.close()
     if cancel is not None:
@@ -129,7 +141,7 @@ def _print_connection_error(error: SpyglassError) -> None:
 
 def _run_with_progress(session: Session, checks: list[CheckRecord], previous: State | None,
                        console: Console, connection: Connection, cancel: CancelToken | None = None,
-                       selection: NodeSelection | None = None) -> State:
+                       selection: NodeSelection | None = None, budget: Budget | None = None) -> State:
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                         TimeElapsedColumn(), console=console, transient=True)
     with progress:
@@ -139,7 +151,7 @@ def _run_with_progress(session: Session, checks: list[CheckRecord], previous: St
             progress.update(task, completed=index, description=check.name if run is None else "checks")
 
         return run_all(session, checks, previous=previous, on_progress=on_progress, connection=connection,
-                       cancel=cancel, selection=selection)
+                       cancel=cancel, selection=selection, budget=budget)
 
 
 @click.command("run")
@@ -160,6 +172,20 @@ def _run_with_progress(session: Session, checks: list[CheckRecord], previous: St
               help="Only the checks on these nodes, in dbt's syntax (repeatable); a check over several nodes "
                    "runs on those selected, a check on none of them is skipped.")
 @click.option("--exclude", multiple=True, metavar="SELECTOR", help="Leave these nodes out (dbt's syntax).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Budget per check: a data check (value, profile, top-k, histogram diff) whose model has more "
+                   "than N rows on a side is skipped, saying so (or sampled: --sample-over-budget). Estimated "
+                   "first from the catalog's row counts, else one count(*) per side.")
+@click.option("--max-run-rows", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Budget per run: the data checks' rows per side, summed; a check that would pass it is "
+                   "skipped (or sampled to fit).")
+@click.option("--sample-over-budget", is_flag=True, default=False,
+              help="Sample a value diff over budget to fit (the same keys on both sides, rates with a 95% "
+                   "interval) instead of skipping it; other checks over budget are still skipped.")
+@click.option("--since", default=None, callback=check_time,
+              help="Read only rows with event_time at or after this (ISO date/date-time, or 7d, 24h) in every "
+                   "check over a model's rows; models without dbt's event_time config are read whole (noted).")
+@click.option("--until", default=None, callback=check_time, help="Read only rows with event_time before this.")
 @click.option("--suggest", is_flag=True,
               help="Print the checks this change calls for (chosen from how each modified node changed) as "
                    "spyglass.yml YAML, to keep and edit; runs nothing and opens no warehouse.")
@@ -174,13 +200,39 @@ def run_command(**kwargs: Any) -> None:
     code = run_interruptibly(lambda cancel: execute_run(  # Ctrl+C/SIGTERM: cancel the queries, exit 130
         settings, output=kwargs["output"], summary_path=kwargs["summary_path"], state_file=kwargs["state_file"],
         fail_on=kwargs["fail_on"], console=output_console(), cancel=cancel, selection=selection,
-        junit_path=kwargs["junit_path"]))
+        junit_path=kwargs["junit_path"], budget=cli_budget(kwargs), since=kwargs["since"], until=kwargs["until"]))
     raise SystemExit(code)
+
+
+def cli_budget(options: dict[str, Any]) -> Budget:
+    """The budget the command line sets (pure)."""
+    return budget_from({"max_rows": options.get("max_rows"), "max_run_rows": options.get("max_run_rows"),
+                        "sample": bool(options.get("sample_over_budget"))},
+                       {"max_rows": "--max-rows", "max_run_rows": "--max-run-rows"})
+
+
+def run_budget(settings: ProjectSettings, given: Budget | None) -> Budget:
+    """``given`` (the command line) over the config file's ``budget:``.
+
+    Raises:
+        ConfigError: the config file's ``budget:`` is invalid.
+    """
+    path = find_config(settings.project_dir)
+    from_file = parse_budget(path.read_text(encoding="utf-8"), path) if path is not None else Budget()
+    return (given or Budget()).over(from_file)
+
+
+def describe_budget(budget: Budget) -> str:
+    """One line saying the run's budget (pure)."""
+    parts = [f"{limit.name} {limit.rows:,}" for limit in (budget.max_rows, budget.max_run_rows) if limit]
+    then = "sampled to fit where they can be" if budget.sample else "skipped"
+    return f"Budget: {', '.join(parts)} rows per side; data checks over it are {then}."
 
 
 #: options of a run that --suggest, which runs nothing, cannot honour
 _RUN_ONLY = {"state_file": "--state-file", "summary_path": "--summary", "fail_on": "--fail-on", "output": "--output",
-             "junit_path": "--junit"}
+             "junit_path": "--junit", "max_rows": "--max-rows", "max_run_rows": "--max-run-rows",
+             "sample_over_budget": "--sample-over-budget", "since": "--since", "until": "--until"}
 
 
 def print_suggestions(settings: ProjectSettings, selection: NodeSelection, options: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""The bundled demo: a small shop dbt project on DuckDB, built as base and current with a change set."""
+"""The bundled demo: a small shop dbt project (DuckDB, Spark or PostgreSQL), built as base and current with a
+change set."""
 
 from spyglass.demo.build import DEFAULT_ROWS, DemoPaths, build_demo
 

@@ -164,8 +164,16 @@ class CatalogColumn(msgspec.Struct, gc=False):
     index: int = 0
 
 
+class CatalogStat(msgspec.Struct, gc=False):
+    """One of a table's ``stats`` as the adapter reports them (``row_count``, ``bytes`` ...)."""
+
+    id: str = ""
+    value: Any = None
+
+
 class CatalogEntry(msgspec.Struct, gc=False):
     columns: dict[str, CatalogColumn] = {}
+    stats: dict[str, CatalogStat] = {}
 
 
 class CatalogFile(msgspec.Struct):

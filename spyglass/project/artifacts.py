@@ -23,6 +23,7 @@ from spyglass.project.artifact_schema import (
     MANIFEST_DECODER,
     METADATA_DECODER,
     RELATION_CONFIG_KEYS,
+    CatalogStat,
     RawNode,
 )
 from spyglass.project.macros import MacroMap
@@ -182,8 +183,34 @@ def load_catalog(path: Path, env: Env = Env.CURRENT) -> Catalog | None:
         for uid, entry in section.items():
             columns = sorted((CatalogColumn(name=col.name or key, type=str(col.type or ""), index=col.index)
                               for key, col in entry.columns.items()), key=lambda c: c.index)
-            tables[uid] = CatalogTable(unique_id=uid, columns=tuple(columns))
+            tables[uid] = CatalogTable(unique_id=uid, columns=tuple(columns),
+                                       row_count=catalog_stat(entry.stats, _ROW_STATS),
+                                       bytes=catalog_stat(entry.stats, _BYTE_STATS))
     return Catalog(path=str(path), generated_at=str(data.metadata.get("generated_at") or ""), tables=tables)
+
+
+#: the ids adapters give a table's row count and size in bytes among a catalog's ``stats`` (Snowflake
+#: ``row_count``/``bytes``, BigQuery ``num_rows``/``num_bytes``, Spark and Databricks ``rows``/``bytes``)
+_ROW_STATS = ("row_count", "num_rows", "rows")
+_BYTE_STATS = ("bytes", "num_bytes")
+
+
+def catalog_stat(stats: Mapping[str, CatalogStat], ids: tuple[str, ...]) -> int | None:
+    """The first of ``ids`` among a catalog entry's ``stats`` (by key or id, ``stats:`` prefix ignored) as a
+    whole non-negative number; None when the adapter gives none or a value that is not one (pure)."""
+    found = {key.removeprefix("stats:"): stat.value for key, stat in stats.items()}
+    found.update({stat.id.removeprefix("stats:"): stat.value for stat in stats.values() if stat.id})
+    for name in ids:
+        value = found.get(name)
+        if isinstance(value, bool) or value is None:
+            continue
+        try:
+            number = int(float(str(value).replace(",", "")))
+        except ValueError:
+            continue
+        if number >= 0:
+            return number
+    return None
 
 
 def load_artifacts(directory: Path, env: Env) -> Artifacts:

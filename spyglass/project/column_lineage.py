@@ -84,6 +84,8 @@ class SideColumns:
         self.dialect = sqlglot_dialect(self.manifest.metadata.adapter_type)
         self.cache = cache or ColumnCache()
         self._nodes: dict[str, NodeColumns] = {}
+        #: each node's catalog (else YAML) column names, lower-case, in order
+        self._declared_names: dict[str, tuple[str, ...]] = {}
         self._relations: dict[tuple[str, ...], str | None] | None = None
         self._functions: dict[str, str] | None = None
         self._depth = 0
@@ -170,11 +172,16 @@ class SideColumns:
             name: ColumnOrigin(column=name, transformation=Transformation.UNKNOWN) for name in self._declared(node)})
 
     def _declared(self, node: Node) -> tuple[str, ...]:
-        catalog = self.artifacts.catalog
-        table = catalog.tables.get(node.unique_id) if catalog is not None else None
-        if table is not None and table.columns:
-            return tuple(c.name.lower() for c in sorted(table.columns, key=lambda c: c.index))
-        return tuple(name.lower() for name in node.columns)
+        found = self._declared_names.get(node.unique_id)  # asked once per node and reader: keep it
+        if found is None:
+            catalog = self.artifacts.catalog
+            table = catalog.tables.get(node.unique_id) if catalog is not None else None
+            if table is not None and table.columns:
+                found = tuple(c.name.lower() for c in sorted(table.columns, key=lambda c: c.index))
+            else:
+                found = tuple(name.lower() for name in node.columns)
+            self._declared_names[node.unique_id] = found
+        return found
 
     def _refs(self, columns: Iterable[TableColumn]) -> tuple[ColumnRef, ...]:
         refs = set()

@@ -113,6 +113,7 @@ def impact_report(lineage: LineageDiff, classify: Callable[[str], Classification
     changed = sorted(uid for uid in lineage.changed if ids is None or uid in ids)
     side = sides[Env.CURRENT]
     reaches: dict[str, tuple[Classification | None, Reach]] = {}
+    every: dict[str, tuple[str, ...]] = {}
     total = Reach()
     for uid in changed:
         classification = classify(uid) if lineage.changes[uid].status is ChangeStatus.MODIFIED else None
@@ -127,7 +128,7 @@ def impact_report(lineage: LineageDiff, classify: Callable[[str], Classification
             category=classification.category if classification is not None else None,
             reasons=classification.reasons if classification is not None else (),
             columns=dict(classification.columns) if classification is not None else {},
-            impacted_columns=_column_names(found.whole, found.columns, lineage, side),
+            impacted_columns=_column_names(found.whole, found.columns, lineage, side, every),
             impacted_nodes=tuple(sorted(found.nodes())),
             exposures=tuple(sorted(lineage.changes[n].name for n in found.nodes()
                                    if lineage.changes[n].resource_type is ResourceType.EXPOSURE)),
@@ -138,18 +139,26 @@ def impact_report(lineage: LineageDiff, classify: Callable[[str], Classification
         entries.append(NodeImpact(
             unique_id=uid, name=change.name, resource_type=change.resource_type, change=ImpactChange.IMPACTED,
             impacted_columns=_column_names({uid} if is_whole else set(),
-                                           {} if is_whole else {uid: total.columns[uid]}, lineage, side),
+                                           {} if is_whole else {uid: total.columns[uid]}, lineage, side, every),
             whole_node=is_whole))
     entries.sort(key=lambda e: (_CHANGE_ORDER[e.change], e.unique_id))
     return ImpactReport(nodes=tuple(entries))
 
 
 def _column_names(whole: set[str], columns: dict[str, set[str]], lineage: LineageDiff,
-                  side: SideColumns) -> tuple[str, ...]:
+                  side: SideColumns, every: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """``label.column`` of the columns reached, all of those of a node reached whole (kept in ``every``
+    by node: a change to a root reaches thousands of nodes, each named again by every change above it)."""
     names: list[str] = []
     for uid in sorted(whole | set(columns)):
+        if uid in whole and uid in every:
+            names.extend(every[uid])
+            continue
         change = lineage.changes.get(uid)
         label = change.name if change is not None else uid
         cols = columns.get(uid) if uid not in whole else set(side.names(uid) or ())
-        names.extend(f"{label}.{c}" for c in sorted(cols or ()))
+        labelled = tuple(f"{label}.{c}" for c in sorted(cols or ()))
+        if uid in whole:
+            every[uid] = labelled
+        names.extend(labelled)
     return tuple(names)

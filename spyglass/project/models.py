@@ -186,6 +186,9 @@ class CatalogColumn:
 class CatalogTable:
     unique_id: str
     columns: tuple[CatalogColumn, ...]
+    #: rows and bytes as the adapter's catalog reports them (its ``stats``); None when it gives none
+    row_count: int | None = None
+    bytes: int | None = None
 
     def column(self, name: str) -> CatalogColumn | None:
         lowered = name.lower()

@@ -131,6 +131,10 @@ def _record_result(check: CheckRecord, run: RunRecord, result: Result, evidence:
                 found.schema = entry
                 if entry.coverage == "complete":
                     found.cover(Need.SCHEMA)
+    elif isinstance(result, ValueDiffResult | ValueDiffDetailResult | ProfileDiffResult) and not result.conclusive:
+        # a sample that found no difference proves none: what it saw is said, the node stays unverified
+        for uid in _targets(check, run, lineage):
+            evidence[uid].problems.append(Problem(check.name, "sampled", result.headline))
     elif isinstance(result, ValueDiffResult | ValueDiffDetailResult | ProfileDiffResult):
         for uid in _targets(check, run, lineage):
             evidence[uid].cover(Need.VALUES)

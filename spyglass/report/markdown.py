@@ -19,6 +19,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from spyglass.checks.base import Result
 from spyglass.checks.registry import BY_KIND
 from spyglass.markup.escape import html_code, md_code, md_paragraphs, md_text, md_url
+from spyglass.report.budget import render_budget
 from spyglass.report.meaning import render_meaning, render_not_verified
 from spyglass.report.mermaid import render_lineage
 from spyglass.report.text import outcome_of
@@ -57,6 +58,9 @@ def _sections(state: State) -> list[Section]:
     if not_verified is not None:
         # what no check verified outlives the explanations: a reviewer must not miss it
         sections.append(Section(not_verified, 80, "not verified"))
+    budget = render_budget(state)
+    if budget is not None:  # what a budget left out or sampled, beside what no check verified
+        sections.append(Section(budget, 75, "budget and samples"))
     if state.environment is not None:
         sections.append(Section(_environment(state.environment), 60, "environments"))
     if state.lineage is not None:
@@ -103,6 +107,10 @@ def _environment(env: EnvironmentInfo) -> str:
         extra.append(f"merge request [!{mr.iid}]({url})" if url else f"merge request \\!{mr.iid}")
     if extra:
         lines += ["", ", ".join(extra) + "."]
+    freshness = env.base_freshness
+    if freshness is not None and freshness.status != "unknown":  # unknown: `spyglass check-base` says why
+        mark = {"fresh": "", "stale": "⚠️ "}.get(freshness.status, "❔ ")
+        lines += ["", mark + md_text(freshness.line)]
     return "\n".join(lines) + "\n"
 
 

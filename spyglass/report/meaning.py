@@ -140,6 +140,8 @@ def _rows(row: RowCountRow) -> str | None:
 
 
 def _values(diff: ValueDiffResult) -> str:
+    if diff.sample is not None:  # a sample's figures ("in a 10% sample: ..."), never read as the whole table's
+        return md_text(diff.headline)
     if not diff.mismatch:
         return f"values identical on {diff.in_both:,} rows"
     parts = []
@@ -246,7 +248,8 @@ def _why(item: Unverified, lineage: LineageSummary) -> str:
     return "no schema diff covered its columns"
 
 
-_OUTCOMES = {"error": "failed", "skipped": "was skipped", "cancelled": "was cancelled", "not run": "was not run"}
+_OUTCOMES = {"error": "failed", "skipped": "was skipped", "cancelled": "was cancelled", "not run": "was not run",
+             "sampled": "compared only a sample"}
 
 
 def _failed(problems: tuple[Problem, ...]) -> str:

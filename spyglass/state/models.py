@@ -3,7 +3,7 @@
 Version 2: checks and runs carry a typed ``spec`` (``{"type": ..., "params": {...}}``) where version 1
 had ``type`` and ``params`` side by side; :mod:`spyglass.state.migrate` reads version 1 files. Fields
 added with defaults (``RunRecord.result_digest`` and ``node_ids``, ``truncated`` on the results' row tables,
-the change intelligence of :class:`LineageNode`) need no bump.
+the change intelligence of :class:`LineageNode`, :attr:`EnvironmentInfo.base_freshness`) need no bump.
 """
 
 from __future__ import annotations
@@ -109,6 +109,19 @@ class MergeRequestRef(BaseModel):
     head_sha: str | None = None
 
 
+class BaseFreshnessInfo(BaseModel):
+    """``spyglass check-base``'s verdict when the run was made: the base artifacts against the base
+    branch's last change to the project (see :mod:`spyglass.project.freshness`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: Literal["fresh", "stale", "missing", "unknown"]
+    #: the one-line verdict the summary shows
+    line: str
+    base_branch: str | None = None
+    commit_sha: str | None = None
+
+
 class EnvironmentInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -117,6 +130,8 @@ class EnvironmentInfo(BaseModel):
     git_branch: str | None = None
     git_sha: str | None = None
     merge_request: MergeRequestRef | None = None
+    #: None in state files written before base freshness was recorded
+    base_freshness: BaseFreshnessInfo | None = None
 
 
 ImpactKind = Literal["added", "removed", "modified", "impacted"]

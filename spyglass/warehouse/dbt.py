@@ -15,52 +15,37 @@ Every handle the adapter (re)opens is prepared before its first query: ``Dialect
 then for a sandboxed warehouse the sandbox, until ``Dialect.sandbox_check`` holds (dbt-duckdb with
 ``keep_open: false`` reopens the database, sandbox gone, after its last handle closed); a handle that
 cannot be sandboxed runs nothing.
+
+A cancel goes to the adapter's ``cancel``, or, where the driver's cancel does nothing (dbt-spark's
+``session`` method), to the dialect's ``job_control``: each query runs in a job group of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import threading
 import time
+import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from spyglass.exceptions import Cancelled, CheckError, SpyglassError, WarehouseError, WarehouseUnavailable
 from spyglass.project.models import Node
 from spyglass.settings import ProjectSettings
+from spyglass.warehouse.adapter import instantiate, job_control, release_class_state
 from spyglass.warehouse.base import CancelToken, QueryResult, Value
 from spyglass.warehouse.dialects import Dialect, dialect_for
 from spyglass.warehouse.errors import ErrorClassifier
-from spyglass.warehouse.profiles import TargetConfig, adapter_plugin, load_target
+from spyglass.warehouse.profiles import TargetConfig, load_target
 from spyglass.warehouse.types import coarse_types
-
-
-@dataclass
-class _AdapterConfig:
-    """The parts of dbt's RuntimeConfig an adapter reads (``AdapterRequiredConfig``)."""
-
-    credentials: Any  # Any: the adapter's own Credentials dataclass
-    profile_name: str
-    target_name: str
-    threads: int
-    project_name: str = "spyglass"
-    query_comment: Any = None  # Any: dbt's QueryComment
-    cli_vars: dict[str, Any] = field(default_factory=dict)
-    target_path: str = "target"
-    log_cache_events: bool = False
-
-    def to_target_dict(self) -> dict[str, Any]:
-        return {"type": self.credentials.type, "threads": self.threads, "name": self.target_name,
-                "profile_name": self.profile_name}
 
 
 class _Running:
     """One query in flight: lets a cancel fire only while the query is still running."""
 
     def __init__(self) -> None:
+        self.tag = f"spyglass-{uuid.uuid4().hex}"  # the query's job group (``Dialect.job_control``)
         self.lock = threading.Lock()
         self.active = True
         self.interrupted = False
@@ -73,7 +58,8 @@ class DbtWarehouse:
         self.target = target
         self._dialect = dialect_for(target.adapter_type)
         self._errors = ErrorClassifier.for_dialect(self._dialect)
-        self._adapter = _instantiate(target, self._dialect)
+        self._adapter = instantiate(target, self._dialect)
+        self._jobs = job_control(self._dialect)
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._canceller = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spyglass-cancel")
@@ -114,6 +100,8 @@ class DbtWarehouse:
         try:
             if cancel is not None:
                 cancel.raise_if_cancelled()  # fired between the first check and registration
+            if self._jobs is not None:
+                self._jobs.start(running.tag)
             return self._run(sql, limit, cancel, read_only=read_only)
         finally:
             with running.lock:
@@ -166,7 +154,7 @@ class DbtWarehouse:
         try:
             self._adapter.connections.cleanup_all()
         finally:
-            _release_class_state(self._adapter, self._dialect)
+            release_class_state(self._adapter, self._dialect)
 
     def __enter__(self) -> DbtWarehouse:
         return self
@@ -278,6 +266,8 @@ class DbtWarehouse:
             running.interrupted = True
             connections = self._adapter.connections
             try:
+                if self._jobs is not None and self._jobs.cancel(running.tag):
+                    return
                 connections.set_connection_name("spyglass-cancel")
                 connections.cancel(connection)
                 # some adapters cancel by running a query in a transaction on this thread's connection
@@ -359,40 +349,10 @@ def _select_one(warehouse: DbtWarehouse) -> None:
         ) from exc
 
 
-def _instantiate(target: TargetConfig, dialect: Dialect) -> Any:
-    """A fresh adapter instance for ``target`` (Any: dbt's adapter classes are untyped here)."""
-    from dbt.adapters.contracts.connection import QueryComment
-
-    adapter_cls = adapter_plugin(target.adapter_type).adapter
-    if dialect.isolated_class_state:
-        manager = adapter_cls.ConnectionManager
-        isolated_manager = type(f"Spyglass{manager.__name__}", (manager,),
-                                dict.fromkeys(dialect.isolated_class_state))
-        adapter_cls = type(f"Spyglass{adapter_cls.__name__}", (adapter_cls,),
-                           {"ConnectionManager": isolated_manager})
-    config = _AdapterConfig(credentials=target.credentials, profile_name=target.profile_name,
-                            target_name=target.target_name, threads=target.threads,
-                            query_comment=QueryComment())
-    try:
-        return adapter_cls(config, multiprocessing.get_context("spawn"))
-    except Exception as exc:
-        raise WarehouseUnavailable(f"The {target.adapter_type} adapter could not be created: {exc}",
-                                   remedy=f"Check the installed dbt-{target.adapter_type} version.") from exc
-
-
-def _release_class_state(adapter: Any, dialect: Dialect) -> None:
-    manager_cls = type(adapter.connections)
-    for attribute in dialect.isolated_class_state:
-        state = getattr(manager_cls, attribute, None)
-        if state is not None and hasattr(state, "close"):
-            with contextlib.suppress(Exception):  # closing a handle that is already gone
-                state.close()
-        setattr(manager_cls, attribute, None)
-
-
 def _fetch(cursor: Any, limit: int | None) -> list[tuple[Value, ...]]:
-    if limit is None:
-        return [tuple(row) for row in cursor.fetchall()]
+    if limit is None or not hasattr(cursor, "fetchmany"):  # dbt-spark's session cursor has only fetchall
+        rows = cursor.fetchall() or []
+        return [tuple(row) for row in (rows if limit is None else rows[:max(limit, 0)])]
     if limit <= 0:
         return []
     return [tuple(row) for row in cursor.fetchmany(limit)]

@@ -29,6 +29,8 @@ class ErrorClassifier:
     """The resolved exception types of one dialect, in declaration order."""
 
     types: tuple[tuple[type[BaseException], ErrorKind], ...]
+    #: SQLSTATE prefixes and their kinds (``Dialect.error_states``), checked before the types
+    states: tuple[tuple[str, ErrorKind], ...] = ()
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> ErrorClassifier:
@@ -38,10 +40,15 @@ class ErrorClassifier:
             exc_type = _resolve(dotted)
             if exc_type is not None:
                 resolved.append((exc_type, kind))
-        return cls(tuple(resolved))
+        return cls(tuple(resolved), dialect.error_states)
 
     def kind_of(self, exc: BaseException) -> ErrorKind | None:
         """The declared kind of the first exception in the chain that matches a declared type."""
+        for link in _chain(exc):
+            state = _sql_state(link)
+            for prefix, kind in self.states if state else ():
+                if state.startswith(prefix):
+                    return kind
         for link in _chain(exc):
             for exc_type, kind in self.types:
                 if isinstance(link, exc_type):
@@ -92,6 +99,16 @@ def _resolve(dotted: str) -> type[BaseException] | None:
     if isinstance(obj, type) and issubclass(obj, BaseException):
         return obj
     return None
+
+
+def _sql_state(exc: BaseException) -> str:
+    """The SQLSTATE an exception reports through ``getSqlState()`` (Spark), else ``""``."""
+    getter = getattr(exc, "getSqlState", None)
+    try:
+        state = getter() if callable(getter) else None
+    except Exception:  # a driver exception whose JVM side is gone
+        return ""
+    return state if isinstance(state, str) else ""
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -21,6 +21,7 @@ import yaml
 
 from spyglass.exceptions import ConfigError, WarehouseUnavailable
 from spyglass.settings import ProjectSettings, default_profiles_dir
+from spyglass.warehouse.dialects import dialect_for
 
 DEFAULT_THREADS = 1
 
@@ -75,7 +76,17 @@ def load_target(settings: ProjectSettings) -> TargetConfig:
             remedy="Pass --profile NAME or --project-dir pointing at the dbt project.",
         )
     target_name, data = _render(path, name, settings.target)
-    return _target_config(path, name, target_name, data)
+    return _target_config(path, name, target_name, _with_defaults(data, settings.project_dir))
+
+
+def _with_defaults(data: dict[str, Any], project_dir: Path) -> dict[str, Any]:
+    """``data`` completed by the dialect's ``profile_defaults`` (a dotted ``module:function``)."""
+    hook = dialect_for(str(data.get("type", "") or "")).profile_defaults
+    if hook is None:
+        return data
+    module, _, function = hook.partition(":")
+    completed: dict[str, Any] = getattr(importlib.import_module(module), function)(data, project_dir)
+    return completed
 
 
 def _render(path: Path, name: str, target: str | None) -> tuple[str, dict[str, Any]]:

@@ -66,7 +66,7 @@ class _Binned:
 
 def run(params: HistogramDiffParams, ctx: CheckContext) -> HistogramDiffResult:
     warehouse = ctx.require_warehouse()
-    model = load_target(warehouse, ctx.artifacts, params.model, ctx.cancel)
+    model = load_target(warehouse, ctx.artifacts, params.model, ctx.cancel, params.row_filter)
     column = model.resolve(params.column_name)
     target = model.having(column)  # a side without the column is left out like a missing model
     kind = _kind(target, column)

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from spyglass.checks.base import CheckSpec
 from spyglass.checks.profile_target import ColumnParams
+from spyglass.checks.row_filter import title_suffix
 
 
 class HistogramDiffParams(ColumnParams):
@@ -22,4 +23,4 @@ class HistogramDiffSpec(CheckSpec[HistogramDiffParams]):
 
 
 def title(params: HistogramDiffParams) -> str:
-    return f"Histogram diff of {params.model}.{params.column_name}"
+    return f"Histogram diff of {params.model}.{params.column_name}{title_suffix(params.row_filter)}"

@@ -13,6 +13,7 @@ from spyglass.checks.presets.config import (
     PresetCheck,
     PresetConfig,
     find_config,
+    parse_budget,
     parse_presets,
     presets_yaml,
 )
@@ -21,7 +22,7 @@ from spyglass.checks.scope import NodeSelection
 from spyglass.project.changes import ChangeAnalysis
 
 __all__ = ["CONFIG_FILES", "MAX_VALUE_DIFFS", "PresetCheck", "PresetConfig", "Suggestions", "fallback_checks",
-           "find_config", "load_presets", "parse_presets", "presets_yaml", "suggest_checks"]
+           "find_config", "load_presets", "parse_budget", "parse_presets", "presets_yaml", "suggest_checks"]
 
 
 def load_presets(project_dir: Path, changes: ChangeAnalysis | None = None, *,
@@ -35,7 +36,8 @@ def load_presets(project_dir: Path, changes: ChangeAnalysis | None = None, *,
     """
     path = find_config(project_dir)
     if path is not None:
-        return PresetConfig(source=path.name, checks=parse_presets(path.read_text(encoding="utf-8"), path))
+        text = path.read_text(encoding="utf-8")
+        return PresetConfig(source=path.name, checks=parse_presets(text, path), budget=parse_budget(text, path))
     if changes is None:
         return PresetConfig(source="defaults", checks=fallback_checks())
     suggested = suggest_checks(changes, selection)

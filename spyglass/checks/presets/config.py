@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
+from spyglass.checks.budget import Budget, budget_from
 from spyglass.checks.registry import AnySpec, parse_spec
 from spyglass.exceptions import ConfigError, InvalidSpec
 
@@ -58,6 +59,8 @@ class PresetConfig:
     checks: tuple[PresetCheck, ...] = field(default_factory=tuple)
     #: defaults only: what was not given a check and why (no primary key, ephemeral, over the limit)
     notes: tuple[str, ...] = ()
+    #: the file's ``budget:`` (:mod:`spyglass.checks.budget`); none set: unlimited
+    budget: Budget = field(default_factory=Budget)
 
 
 def find_config(project_dir: Path) -> Path | None:
@@ -69,6 +72,24 @@ def find_config(project_dir: Path) -> Path | None:
     return None
 
 
+def _load_yaml(text: str, path: Path) -> object:
+    """The YAML of a config file's text (pure).
+
+    Raises:
+        ConfigError: the text is not valid YAML.
+    """
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}.",
+                          remedy="Fix the file's syntax (a YAML linter shows the line).") from None
+
+
+def _problems(exc: ValidationError, what: str) -> str:
+    """A validation error's problems on one line: ``field: message; ...`` (``what`` for the whole)."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or what}: {e['msg']}" for e in exc.errors())
+
+
 def parse_presets(text: str, path: Path) -> tuple[PresetCheck, ...]:
     """Parse the ``checks:`` list of a config file's text (pure).
 
@@ -76,11 +97,7 @@ def parse_presets(text: str, path: Path) -> tuple[PresetCheck, ...]:
         ConfigError: the text is not valid YAML, or a check lacks a ``type``, has an unknown one or
             params that do not fit it.
     """
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}.",
-                          remedy="Fix the file's syntax (a YAML linter shows the line).") from None
+    data = _load_yaml(text, path)
     if data is None:
         return ()
     if not isinstance(data, dict):
@@ -98,8 +115,7 @@ def _preset(item: object, index: int, path: Path) -> PresetCheck:
     try:
         entry = _Entry.model_validate(item)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'check'}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"Check #{index} in {path} is invalid: {problems}.",
+        raise ConfigError(f"Check #{index} in {path} is invalid: {_problems(exc, 'check')}.",
                           remedy="Each check needs a `type` (e.g. row_count_diff) and optional "
                                  "`name`, `description` and `params` mapping.") from None
     try:
@@ -108,6 +124,36 @@ def _preset(item: object, index: int, path: Path) -> PresetCheck:
         named = f" ({entry.name!r})" if entry.name else ""
         raise ConfigError(f"Check #{index}{named} in {path} is invalid: {exc.message}", remedy=exc.remedy) from None
     return PresetCheck(spec=spec, name=entry.name, description=entry.description)
+
+
+class _BudgetEntry(BaseModel):
+    """The config file's ``budget:`` mapping."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_rows: int | None = Field(default=None, ge=1)
+    max_run_rows: int | None = Field(default=None, ge=1)
+    sample: bool = False
+
+
+def parse_budget(text: str, path: Path) -> Budget:
+    """The ``budget:`` mapping at the top of a config file's text (no mapping: no limit) (pure).
+
+    Raises:
+        ConfigError: the text is not valid YAML, or ``budget:`` is not a mapping of those keys.
+    """
+    data = _load_yaml(text, path)
+    raw = data.get("budget") if isinstance(data, dict) else None
+    if raw is None:
+        return Budget()
+    try:
+        entry = _BudgetEntry.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"`budget:` in {path} is invalid: {_problems(exc, 'budget')}.",
+                          remedy="Write it as `budget: {max_rows: 10000000, max_run_rows: 100000000, "
+                                 "sample: true}` (each key optional; rows are whole numbers above 0).") from None
+    return budget_from(entry.model_dump(), {"max_rows": f"budget.max_rows in {path.name}",
+                                            "max_run_rows": f"budget.max_run_rows in {path.name}"})
 
 
 def presets_yaml(checks: Sequence[PresetCheck], *, comments: Sequence[str] = ()) -> str:

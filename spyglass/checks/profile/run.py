@@ -19,7 +19,7 @@ from spyglass.project.models import Env
 
 def run(params: ProfileDiffParams, ctx: CheckContext) -> ProfileDiffResult:
     warehouse = ctx.require_warehouse()
-    target = load_target(warehouse, ctx.artifacts, params.model, ctx.cancel)
+    target = load_target(warehouse, ctx.artifacts, params.model, ctx.cancel, params.row_filter)
     names = _selected(target, params)
     sql = SqlBuilder.for_warehouse(warehouse)
     statements: list[Statement] = []

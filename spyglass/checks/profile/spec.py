@@ -6,6 +6,7 @@ from typing import Literal
 
 from spyglass.checks.base import CheckSpec
 from spyglass.checks.profile_target import ModelParams
+from spyglass.checks.row_filter import title_suffix
 
 
 class ProfileDiffParams(ModelParams):
@@ -20,4 +21,4 @@ class ProfileDiffSpec(CheckSpec[ProfileDiffParams]):
 
 
 def title(params: ProfileDiffParams) -> str:
-    return f"Profile diff of {params.model}"
+    return f"Profile diff of {params.model}{title_suffix(params.row_filter)}"

@@ -65,11 +65,16 @@ def run(params: QueryDiffParams, ctx: CheckContext) -> QueryDiffResult:
         raise CheckError("The base and current queries have no column in common.",
                          remedy="Select the same column names on both sides (order does not matter).")
     if params.primary_keys:
-        keyed = diff_rows(ctx, sql, base, current, plan, Tolerance(), params.limit, "the query")
+        keyed = diff_rows(ctx, sql, base, current, plan, params.tolerance, params.limit, "the query")
         empty = not keyed.total and not _any_rows(warehouse.execute_many(
             [counted(sql, base_query), counted(sql, current_query)], cancel=ctx.cancel))
         return QueryDiffResult(base_only_columns=plan.base_only, current_only_columns=plan.current_only,
-                               keyed=keyed, both_empty=empty)
+                               keyed=keyed, both_empty=empty, notes=tolerance_notes(params.tolerance))
+    if params.tolerance.active:
+        raise CheckError("A tolerance (abs_tolerance/rel_tolerance) needs primary_keys: without a key the two "
+                         "results are compared as multisets of whole rows, so no value is paired with another.",
+                         remedy="Pass primary_keys (the columns that identify a row of the query), or drop the "
+                                "tolerance.")
     ctx.progress(0.3, "Comparing the rows in the warehouse")
     statements = [*table_statements(sql, base_query, params.limit),
                   *table_statements(sql, current_query, params.limit),
@@ -81,6 +86,15 @@ def run(params: QueryDiffParams, ctx: CheckContext) -> QueryDiffResult:
                            multiset=parse_multiset(results[4].records(), plan, params.limit), base=base_table,
                            current=current_table,
                            both_empty=not base_table.total_row_count and not current_table.total_row_count)
+
+
+def tolerance_notes(tolerance: Tolerance) -> tuple[str, ...]:
+    """The note a result carries when numeric columns were compared within a tolerance (pure)."""
+    if not tolerance.active:
+        return ()
+    parts = [f"{name} {value:g}" for name, value in (("abs_tolerance", tolerance.absolute),
+                                                     ("rel_tolerance", tolerance.relative)) if value is not None]
+    return (f"Numeric columns compared within {' and '.join(parts)}.",)
 
 
 def _any_rows(results: list[QueryResult | Exception]) -> bool:

@@ -6,15 +6,17 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from spyglass.checks.base import CheckSpec, Params
+from spyglass.checks.base import CheckSpec
+from spyglass.checks.row_filter import FilterParams, title_suffix
 from spyglass.checks.scope import CheckNodes, as_selector
 from spyglass.project.selection import describe_selection
 
 DEFAULT_SELECT = "state:modified"
 
 
-class RowCountDiffParams(Params):
-    """Which nodes to count; ``node_names``/``node_ids`` win over ``select``/``exclude``."""
+class RowCountDiffParams(FilterParams):
+    """Which nodes to count; ``node_names``/``node_ids`` win over ``select``/``exclude``. With a row filter
+    (``where``, ``since``/``until``) each node's filtered rows are counted."""
 
     node_names: tuple[str, ...] | None = None
     node_ids: tuple[str, ...] | None = None
@@ -50,4 +52,4 @@ def title_selection(params: RowCountDiffParams) -> str:
 
 
 def title(params: RowCountDiffParams) -> str:
-    return f"Row count diff of {title_selection(params)}"
+    return f"Row count diff of {title_selection(params)}{title_suffix(params.row_filter)}"

@@ -14,7 +14,7 @@ from spyglass.exceptions import CheckError
 
 def run(params: TopKDiffParams, ctx: CheckContext) -> TopKDiffResult:
     warehouse = ctx.require_warehouse()
-    target = load_target(warehouse, ctx.artifacts, params.model, ctx.cancel)
+    target = load_target(warehouse, ctx.artifacts, params.model, ctx.cancel, params.row_filter)
     column = target.resolve(params.column_name)
     sql = top_k_sql(target.base, target.current, column, params.k, SqlBuilder.for_warehouse(warehouse))
     result = warehouse.execute(sql, cancel=ctx.cancel)

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from spyglass.checks.base import CheckSpec
 from spyglass.checks.profile_target import ColumnParams
+from spyglass.checks.row_filter import title_suffix
 
 
 class TopKDiffParams(ColumnParams):
@@ -20,4 +21,4 @@ class TopKDiffSpec(CheckSpec[TopKDiffParams]):
 
 
 def title(params: TopKDiffParams) -> str:
-    return f"Top-{params.k} diff of {params.model}.{params.column_name}"
+    return f"Top-{params.k} diff of {params.model}.{params.column_name}{title_suffix(params.row_filter)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from spyglass.checks.sampling import SampleInfo
 from spyglass.checks.sql import JsonScalar
 from spyglass.checks.value_diff.result import ColumnMatch, Segment, ValueDiffResult
 from spyglass.checks.value_diff.segments import MIN_ROWS
@@ -71,6 +72,24 @@ def _column_row(column: ColumnMatch) -> list[str]:
             percent(column.matched_p), key]
 
 
+def sample_lines(result: ValueDiffResult, sample: SampleInfo) -> list[str]:
+    """What a sampled result can claim: each rate with its 95% interval (pure)."""
+    lines = [f"changed: {sample.rate_text(result.changed, result.in_both, 'keys in both')}",
+             f"added: {sample.rate_text(result.added, result.current_rows, 'current rows')}",
+             f"removed: {sample.rate_text(result.removed, result.base_rows, 'base rows')}"]
+    lines += [f"{column.column} mismatched: {sample.rate_text(column.mismatched, result.in_both, 'keys in both')}"
+              for column in result.columns if column.mismatched]
+    return lines
+
+
+def sample_paragraph(result: ValueDiffResult, sample: SampleInfo) -> str:
+    """The Markdown paragraph saying a result is a sample's, and its rates (pure)."""
+    head = (f"**Sampled: {sample.percent} of the keys** (the same keys on both sides, chosen by a hash of the "
+            "key); the counts are the sample's and each rate is an estimate with its 95% interval"
+            + ("; no difference in a sample is not proof of none." if not result.mismatch else "."))
+    return head + "\n\n" + "\n".join(f"- {md_text(line)}" for line in sample_lines(result, sample))
+
+
 def render(result: ValueDiffResult) -> str:
     key = ", ".join(f"{md_code(k)}" for k in result.primary_key)
     lines = [
@@ -78,6 +97,8 @@ def render(result: ValueDiffResult) -> str:
         f"rows; **{result.added:,} added, {result.removed:,} removed, {result.changed:,} of {result.in_both:,} "
         f"rows in both changed**.",
     ]
+    if result.sample is not None:
+        lines.append(sample_paragraph(result, result.sample))
     if result.columns:
         rows = [_column_row(c) for c in sorted(result.columns, key=lambda c: -c.mismatched)]
         lines.append(table(["column", "matched", "mismatched", "matched %", "e.g. key"], rows, right=(1, 2, 3)))

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from spyglass.checks.base import Result
+from spyglass.checks.sampling import SampledResult, SampleInfo
 from spyglass.checks.sql import JsonScalar
 
 
@@ -79,7 +79,9 @@ class Segment(BaseModel):
         return self.overall_rows / self.side_rows if self.side_rows else 0.0
 
 
-class ValueDiffResult(Result):
+class ValueDiffResult(SampledResult):
+    """``sample`` (:class:`SampledResult`) set: every count is the sample's."""
+
     kind: Literal["value_diff"] = "value_diff"
     model: str
     primary_key: tuple[str, ...]
@@ -110,6 +112,8 @@ class ValueDiffResult(Result):
 
     @property
     def headline(self) -> str:
+        if self.sample is not None:
+            return sampled_headline(self, self.sample)
         if not self.base_rows and not self.current_rows:
             return "both sides empty: 0 rows each"
         if not self.mismatch:
@@ -117,3 +121,13 @@ class ValueDiffResult(Result):
         parts = [f"{self.added:,} added", f"{self.removed:,} removed",
                  f"{self.changed:,} of {self.in_both:,} changed"]
         return ", ".join(parts)
+
+
+def sampled_headline(result: ValueDiffResult, sample: SampleInfo) -> str:
+    """A sampled result's headline: its counts as the sample's, the changed rate with its interval; no
+    difference reads "no difference in a 10% sample (0 of 1,012 keys; ≤0.38% at 95%)", never "identical"."""
+    if not result.mismatch:
+        return f"no difference in a {sample.percent} sample ({sample.interval_text(0, result.in_both)})"
+    changed = sample.rate_text(result.changed, result.in_both)
+    return (f"in a {sample.percent} sample: {result.added:,} added, {result.removed:,} removed, "
+            f"changed {changed}")

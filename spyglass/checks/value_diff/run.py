@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spyglass.checks.base import CheckContext
-from spyglass.checks.compare import ComparePlan, ModelPair, check_keys, model_nodes, model_sides, plan_comparison
+from spyglass.checks.compare import ComparePlan, ModelPair, check_keys, filtered_sides, model_nodes, plan_comparison
+from spyglass.checks.key_tests import KeyProof, key_proof
+from spyglass.checks.sampling import SampleInfo, sample_of, sampled_side
 from spyglass.checks.sides import Side
 from spyglass.checks.sql import JsonScalar, SqlBuilder, to_json_scalar
 from spyglass.checks.value_diff import segments
@@ -85,6 +87,10 @@ class ModelComparison:
     base: Side
     current: Side
     plan: ComparePlan
+    #: set when only a sample of the keys is compared (both sides then hold only those keys)
+    sample: SampleInfo | None = None
+    #: what the row filter (where, since/until) did, for the result's notes
+    filter_notes: tuple[str, ...] = ()
 
 
 def compare_model(params: ValueDiffParams, ctx: CheckContext, sql: SqlBuilder) -> ModelComparison:
@@ -92,30 +98,38 @@ def compare_model(params: ValueDiffParams, ctx: CheckContext, sql: SqlBuilder) -
     what = f"model {params.model!r}"
     ctx.progress(0.05, "Reading columns")
     nodes = model_nodes(ctx, params.model)
-    base, current = model_sides(ctx, sql, nodes, params.where)
+    sides = filtered_sides(ctx, sql, nodes, params.row_filter, params.model)
+    base, current, filtered = sides.base, sides.current, sides.row_filter.notes
     plan = plan_comparison(base, current, resolve_keys(nodes, params), params.columns, sql, what)
-    return ModelComparison(what, nodes, base, current, plan)
+    sample = sample_of(params.sample, params.sample_rows, ctx, sql, base, current)
+    if sample is None:
+        return ModelComparison(what, nodes, base, current, plan, filter_notes=filtered)
+    return ModelComparison(what, nodes, sampled_side(sql, base, plan.keys, sample.fraction),
+                           sampled_side(sql, current, plan.keys, sample.fraction), plan, sample, filtered)
 
 
 def run(params: ValueDiffParams, ctx: CheckContext) -> ValueDiffResult:
     warehouse = ctx.require_warehouse()
     sql = SqlBuilder.for_warehouse(warehouse)
     model = compare_model(params, ctx, sql)
-    if not params.assume_unique_key:
+    proof = KeyProof(()) if params.assume_unique_key else key_proof(ctx, model.nodes, [k.name for k in model.plan.keys])
+    if not params.assume_unique_key and len(proof.skipped) < 2:
         ctx.progress(0.1, "Checking the primary key")
-        check_keys(warehouse, sql, model.plan, model.base, model.current, model.what, ctx)
+        check_keys(warehouse, sql, model.plan, model.base, model.current, model.what, ctx, skip=proof.skipped)
     ctx.progress(0.3, f"Comparing {len(model.plan.columns)} columns")
     statement = out.summary_query(sql, model.plan, model.base, model.current, params.tolerance,
                                   two_step=params.two_step)
     row = warehouse.execute(statement, cancel=ctx.cancel).record()
-    if not keys_consistent(row) and params.assume_unique_key:  # the assumption was wrong: say where
+    if not keys_consistent(row) and (params.assume_unique_key or proof.skipped):  # assumed wrong: say where
         check_keys(warehouse, sql, model.plan, model.base, model.current, model.what, ctx)
     if not keys_consistent(row):  # unique on each side, yet the join paired rows more than once
         raise CheckError(f"The primary key of {model.what} paired rows more than once although it is unique "
                          "on each side: values can become equal once both sides are cast to one type (or the "
                          "tables changed during the check).",
                          remedy="Choose key columns of the same type on both sides, or run the check again.")
-    result = interpret(row, model.plan, params).model_copy(update={"notes": model.nodes.notes})
+    result = interpret(row, model.plan, params).model_copy(update={"notes": (*model.nodes.notes,
+                                                                             *model.filter_notes, *proof.notes),
+                                                                   "sample": model.sample})
     if params.segments and (result.removed or result.added or result.changed):
         result = with_segments(result, model, params, ctx, warehouse, sql)
     return result

@@ -6,16 +6,18 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from spyglass.checks.base import CheckSpec, Params
+from spyglass.checks.base import CheckSpec
 from spyglass.checks.compare import Tolerance
+from spyglass.checks.row_filter import FilterParams, title_suffix
 from spyglass.checks.scope import CheckNodes
 
 
-class ValueDiffParams(Params):
+class ValueDiffParams(FilterParams):
     """Recce-compatible: ``model``, ``primary_key`` (a column or a list), optional ``columns``.
 
     Without ``primary_key`` the model's column tested ``unique`` (and ``not_null``) in dbt is used.
-    Tolerances apply to columns numeric on both sides; other columns compare exactly.
+    Tolerances apply to columns numeric on both sides; other columns compare exactly. ``where``,
+    ``since``/``until`` and ``event_time`` filter both sides (:mod:`spyglass.checks.row_filter`).
     """
 
     model: str
@@ -25,9 +27,6 @@ class ValueDiffParams(Params):
     abs_tolerance: float | None = Field(default=None, ge=0)
     #: numeric columns match when ``|base - current| <= rel_tolerance * max(|base|, |current|)``
     rel_tolerance: float | None = Field(default=None, ge=0)
-    #: a SQL condition both sides are filtered by (e.g. a date window, so a CI build with less data
-    #: compares fairly)
-    where: str | None = None
     #: force the two-step form (True) or the single join (False); default: as the dialect declares
     two_step: bool | None = None
     #: skip the uniqueness scan of the key before the join (one GROUP BY per side: on DuckDB about as long
@@ -38,6 +37,11 @@ class ValueDiffParams(Params):
     #: low-cardinality columns and reports where they concentrate ("92% of changed rows have status =
     #: 'returned'"); about one more join of both sides (:mod:`.segments`). False skips it.
     segments: bool = True
+    #: compare only this fraction of the keys (0 < sample <= 1), the same keys on both sides (a hash of
+    #: the key: :mod:`spyglass.checks.sampling`); the result's rates are then estimates with a 95% interval
+    sample: float | None = Field(default=None, gt=0, le=1)
+    #: compare about this many keys: the fraction is this over the larger side's rows (counted first)
+    sample_rows: int | None = Field(default=None, ge=1)
 
     @field_validator("primary_key")
     @classmethod
@@ -65,4 +69,4 @@ class ValueDiffSpec(CheckSpec[ValueDiffParams]):
 
 
 def title(params: ValueDiffParams) -> str:
-    return f"Value diff of {params.model}"
+    return f"Value diff of {params.model}{title_suffix(params.row_filter)}"

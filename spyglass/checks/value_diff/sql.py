@@ -173,7 +173,7 @@ def two_step_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side
     cols = exp.select(*[o.expr.as_(o.name) for o in outputs if o.per_column]).from_(subquery(detail, "d"))
     final = exp.select(*[exp.column(o.name, "s" if o.per_column else "r") for o in outputs])
     final = final.from_(subquery(rows, "r")).join(subquery(cols, "s"), join_type="CROSS")
-    return sql.render(final.with_("j", as_=keyed, materialized=True))
+    return sql.render(final.with_("j", as_=keyed, materialized=True if sql.dialect.materialized_cte else None))
 
 
 def summary_query(sql: SqlBuilder, plan: ComparePlan, base: Side, current: Side, tolerance: Tolerance,

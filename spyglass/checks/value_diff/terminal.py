@@ -6,7 +6,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from spyglass.checks.value_diff.markdown import percent, segment_lines
+from spyglass.checks.value_diff.markdown import percent, sample_lines, segment_lines
 from spyglass.checks.value_diff.result import ValueDiffResult
 from spyglass.markup.terminal import value_text
 
@@ -22,6 +22,10 @@ def view(result: ValueDiffResult) -> list[RenderableType]:
     counts = Text(f"base {result.base_rows:,} rows, current {result.current_rows:,} rows: {result.added:,} added, "
                   f"{result.removed:,} removed, {result.in_both:,} in both, {result.changed:,} changed")
     views: list[RenderableType] = [table, counts]
+    if result.sample is not None:
+        views.append(Text(f"Sampled: {result.sample.percent} of the keys (the same on both sides); the counts are "
+                          "the sample's, rates are estimates at 95%:"))
+        views += [Text(f"  {line}") for line in sample_lines(result, result.sample)]
     views += [Text(line) for line in segment_lines(result, code=str, text=str)]
     for side, columns in (("base", result.base_only_columns), ("current", result.current_only_columns)):
         if columns:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from spyglass.checks.base import Result
+from spyglass.checks.sampling import SampledResult
 from spyglass.checks.sql import JsonScalar
 
 RowStatus = Literal["added", "removed", "changed"]
@@ -59,7 +59,9 @@ def _s(count: int) -> str:
     return "" if count == 1 else "s"
 
 
-class ValueDiffDetailResult(Result):
+class ValueDiffDetailResult(SampledResult):
+    """``sample`` (:class:`SampledResult`) set: its rows are the sample's."""
+
     kind: Literal["value_diff_detail"] = "value_diff_detail"
     model: str
     diff: DiffRows

@@ -57,4 +57,8 @@ def run(params: ValueDiffDetailParams, ctx: CheckContext) -> ValueDiffDetailResu
     sql = SqlBuilder.for_warehouse(ctx.require_warehouse())
     model = compare_model(params, ctx, sql)
     diff = diff_rows(ctx, sql, model.base, model.current, model.plan, params.tolerance, params.limit, model.what)
-    return ValueDiffDetailResult(model=params.model, diff=diff, notes=model.nodes.notes)
+    notes = (*model.nodes.notes, *model.filter_notes)
+    if model.sample is not None:
+        notes = (*notes, f"Rows of a {model.sample.percent} sample of the keys (the same keys on both sides): "
+                         "differing rows outside it are not listed.")
+    return ValueDiffDetailResult(model=params.model, diff=diff, notes=notes, sample=model.sample)

@@ -61,7 +61,11 @@ function valueDiffView(result) {
   const counts = ["removed", "added", "changed", "rows_changed", "in_both"]
     .filter((k) => typeof result[k] === "number")
     .map((k) => h("span", { class: "figure" }, h("b", {}, fmt(result[k])), ` ${k.replaceAll("_", " ")}`));
-  return h("div", {}, h("div", { class: "figures" }, counts),
+  // a sample's counts (result.sample: the same keys on both sides); its rates and intervals are in the headline
+  const sampled = result.sample && typeof result.sample.fraction === "number"
+    ? h("p", { class: "muted small sampled" }, `Sampled: ${pct(result.sample.fraction)} of the keys (the same keys `
+      + "on both sides). The counts are the sample's; a sample without difference proves none.") : null;
+  return h("div", {}, sampled, h("div", { class: "figures" }, counts),
     segmentList(result.segments || []),
     (result.base_only_columns || []).length ? h("p", { class: "muted small" }, `Only in base (not compared): ${result.base_only_columns.join(", ")}`) : null,
     (result.current_only_columns || []).length ? h("p", { class: "muted small" }, `Only in current (not compared): ${result.current_only_columns.join(", ")}`) : null,

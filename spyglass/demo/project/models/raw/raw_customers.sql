@@ -3,10 +3,10 @@
 
 select
     cast(i as integer) as customer_id,
-    (['Ada', 'Ben', 'Chloe', 'Dev', 'Emma', 'Finn', 'Grace', 'Hugo', 'Ines', 'Jonas'])[1 + i % 10] as first_name,
-    (['Meyer', 'Smith', 'Garcia', 'Tanaka', 'Rossi', 'Novak', 'Silva', 'Kumar'])[1 + (i * 7) % 8] as last_name,
+    {{ pick(['Ada', 'Ben', 'Chloe', 'Dev', 'Emma', 'Finn', 'Grace', 'Hugo', 'Ines', 'Jonas'], 'i % 10') }} as first_name,
+    {{ pick(['Meyer', 'Smith', 'Garcia', 'Tanaka', 'Rossi', 'Novak', 'Silva', 'Kumar'], '(i * 7) % 8') }} as last_name,
     'customer' || i || '@example.com' as email,
-    (['DE', 'FR', 'NL', 'ES', 'US', 'CA', 'BR', 'JP', 'IN', 'AU'])[1 + (i * 3) % 10] as country_code,
-    date '2022-01-01' + cast((i * 37) % 900 as integer) as signup_date,
-    cast(date '2022-01-01' + cast((i * 37) % 900 + (i * 13) % 30 as integer) as timestamp) as updated_at
-from range(1, {{ n_customers }} + 1) as t(i)
+    {{ pick(['DE', 'FR', 'NL', 'ES', 'US', 'CA', 'BR', 'JP', 'IN', 'AU'], '(i * 3) % 10') }} as country_code,
+    {{ add_days("date '2022-01-01'", '(i * 37) % 900') }} as signup_date,
+    cast({{ add_days("date '2022-01-01'", '(i * 37) % 900 + (i * 13) % 30') }} as timestamp) as updated_at
+from {{ series(n_customers) }}

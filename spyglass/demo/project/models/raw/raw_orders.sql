@@ -7,7 +7,7 @@ select
     cast(1 + (i * 7919) % {{ n_customers }} as integer) as customer_id,
     cast(1 + (i * 31) % 120 as integer) as product_id,
     cast(1 + (i * 17) % 5 as integer) as quantity,
-    date '2023-01-01' + cast((i * 13) % 730 as integer) as order_date,
+    {{ add_days("date '2023-01-01'", '(i * 13) % 730') }} as order_date,
     case
         when i % 20 = 0 then 'cancelled'
         when i % 20 = 1 then 'returned'
@@ -15,4 +15,4 @@ select
         when i % 20 < 10 then 'shipped'
         else 'completed'
     end as status
-from range(1, {{ n_orders }} + 1) as t(i)
+from {{ series(n_orders) }}

@@ -8,7 +8,7 @@ with orders as (
 select
     cast(order_id * 2 - 1 as bigint) as payment_id,
     order_id,
-    (['credit_card', 'credit_card', 'paypal', 'bank_transfer', 'gift_card'])[1 + (order_id * 3) % 5]
+    {{ pick(['credit_card', 'credit_card', 'paypal', 'bank_transfer', 'gift_card'], '(order_id * 3) % 5') }}
         as payment_method,
     case when order_id % 10 = 0 then total_cents - least(500, total_cents) else total_cents end
         as amount_cents
