@@ -20,6 +20,7 @@ Hierarchy::
     ├── WarehouseError            a query failed in the warehouse
     │   ├── RelationMissing       the table or view does not exist
     │   ├── PermissionDenied      the profile's user may not read it
+    │   │   └── ExternalAccessDenied  the engine refused to read a file or reach the network (sandbox)
     │   ├── QuerySyntaxError      the SQL is wrong
     │   └── WarehouseUnavailable  cannot connect / adapter not installed
     ├── SecretStoreError          the encrypted secret store cannot be read
@@ -164,6 +165,11 @@ class PermissionDenied(WarehouseError):
     """The warehouse user of the dbt profile may not read the relation."""
 
     http_status = 403
+
+
+class ExternalAccessDenied(PermissionDenied):
+    """The engine refused to read a file or reach the network: the sandbox of a server's warehouse (DuckDB's
+    ``enable_external_access = false``) or a role without the file privileges (PostgreSQL)."""
 
 
 class QuerySyntaxError(WarehouseError):

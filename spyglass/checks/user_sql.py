@@ -33,6 +33,7 @@ from sqlglot.errors import ErrorLevel, ParseError, SqlglotError
 
 from spyglass.exceptions import QueryRefused
 from spyglass.warehouse.dialects import Dialect
+from spyglass.warehouse.errors import EXTERNAL_ACCESS_REMEDY
 
 #: sqlglot node types that are statements (or turn a query into one), refused anywhere in user SQL;
 #: looked up by name so that a sqlglot without one of them still works
@@ -140,6 +141,9 @@ def _check_tree(tree: exp.Expr, dialect: Dialect, what: str) -> None:
 
 def _check_function(node: exp.Func, dialect: Dialect, what: str) -> None:
     for name in function_names(node):
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in dialect.external_functions):
+            raise QueryRefused(f"Spyglass refuses SQL that reads files or the network: {name}() "
+                               f"({what.lower()} calls it on {dialect.name}).", remedy=EXTERNAL_ACCESS_REMEDY)
         if any(fnmatch.fnmatchcase(name, pattern) for pattern in dialect.denied_functions):
             raise QueryRefused(
                 f"{what} calls {name}(), which is not allowed on {dialect.name}: it can read files or reach "
@@ -164,8 +168,9 @@ def _check_table(node: exp.Table, pattern: str, what: str) -> None:
         return  # a table function: checked as a function
     name = ".".join(part.name for part in node.parts)
     if re.search(pattern, name, flags=re.IGNORECASE):
-        raise QueryRefused(f"{what} reads {name!r}, which the warehouse would open as a file or URL.",
-                           remedy="Query tables and views of the dbt project (ref()/source()) instead.")
+        raise QueryRefused(f"Spyglass refuses SQL that reads files or the network: {name!r} ({what.lower()} "
+                           "names it where the warehouse would open it as a file or URL).",
+                           remedy=EXTERNAL_ACCESS_REMEDY)
 
 
 def _check_round_trip(tree: exp.Expr, dialect: Dialect, what: str, into: type[exp.Expr] | None) -> None:

@@ -17,11 +17,21 @@ MODULES = (
     ("charts.js", "server/static/js", "charts.js"),
     ("grid.js", "server/static/js", "grid.js"),
     ("markdown.js", "report/static", "markdown.js"),  # the report's renderer stands in for the UI's
+    ("profile_view.js", "server/static/js", "profile_view.js"),
+    ("value_diff_view.js", "server/static/js", "value_diff_view.js"),
     ("results.js", "server/static/js", "results.js"),
+    ("order.js", "server/static/js", "order.js"),
+    ("place.js", "server/static/js", "place.js"),
     ("layout.js", "server/static/js", "layout.js"),
     ("report.js", "report/static", "report.js"),
 )
-STYLESHEETS = (("server/static/css", "app.css"), ("report/static", "report.css"))
+STYLESHEETS = (
+    ("server/static/css", "app.css"),
+    ("server/static/css", "graph.css"),
+    ("server/static/css", "results.css"),
+    ("server/static/css", "query.css"),
+    ("report/static", "report.css"),
+)
 
 _IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.]+)";\s*$', re.MULTILINE)
 _EXPORT = re.compile(r"^export\s+((?:async\s+)?function\*?|const|let|class)\s+(\w+)", re.MULTILINE)

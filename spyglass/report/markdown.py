@@ -151,7 +151,7 @@ def _details_block(check: CheckRecord, run: RunRecord | None) -> str:
     if check.description:
         body_parts.append(md_paragraphs(check.description))
     if run is not None and run.error is not None:
-        body_parts.append(f"**{md_text(run.error.kind)}**: {md_text(run.error.message)}"
+        body_parts.append(md_text(run.error.message)  # its class name (run.error.kind) is for logs only
                           + (f"\n\n{md_paragraphs(run.error.remedy)}" if run.error.remedy else ""))
     if run is not None and run.result is not None:
         rendered = render_details(run.result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue
 
@@ -73,11 +73,31 @@ class GraphNode(View):
     affected_columns_total: int = 0
 
 
+#: ok: no difference or approved; changed: a difference; failed: a check failed; review: to look at
+BadgeTone = Literal["ok", "changed", "failed", "review"]
+
+
+class NodeBadge(View):
+    """What the checklist found about a node, as the graph's badge on it (:mod:`spyglass.server.badges`)."""
+
+    #: "-5.0% rows", "98.2% match", "identical", or the checks' status: "failed", "approved", "to review"
+    text: str
+    #: rows: a row count's change; values: a value diff's match; status: no figure, the checks' status
+    kind: Literal["rows", "values", "status"]
+    tone: BadgeTone
+    #: every check about the node is approved
+    approved: bool = False
+    #: one line per check about the node: "<check name>: <outcome>"
+    details: list[str] = Field(default_factory=list)
+
+
 class Graph(View):
     nodes: list[GraphNode]
     edges: list[tuple[str, str]]
     #: changes every time the artifacts are reloaded; pages refresh when it moves
     version: int
+    #: by node id, for the nodes a check of the checklist is about
+    badges: dict[str, NodeBadge] = Field(default_factory=dict)
 
 
 class ColumnDiff(View):

@@ -191,7 +191,7 @@ class DbtWarehouse:
         try:
             handle = connection.handle  # opens it (again) if needed
         except Exception as exc:
-            raise self._errors.classify(exc, "(connecting)") from exc
+            raise self._errors.classify(exc) from exc
         with self._lock:
             if self._prepared.get(id(connection)) is handle:
                 return
@@ -242,7 +242,7 @@ class DbtWarehouse:
                 self._roll_back_quietly(connection, read_only)
             if cancel is not None and cancel.cancelled:
                 raise Cancelled("The query was cancelled.") from exc
-            raise self._errors.classify(exc, sql) from exc
+            raise self._errors.classify(exc) from exc
         columns = coarse_types(description, rows, self._dialect)
         return QueryResult(columns=columns, rows=tuple(tuple(r) for r in rows))
 

@@ -15,6 +15,8 @@ class ErrorKind(str, Enum):
 
     RELATION_MISSING = "relation_missing"
     PERMISSION_DENIED = "permission_denied"
+    #: the engine refused to read a file or reach the network (a sandbox, or a role without file privileges)
+    EXTERNAL_ACCESS = "external_access"
     SYNTAX = "syntax"
     CANCELLED = "cancelled"
     UNAVAILABLE = "unavailable"
@@ -70,6 +72,13 @@ class Dialect:
     #: ``fnmatch`` patterns (lower case) of functions a user query may not call: they read or write
     #: files, reach the network or another database, run SQL text, or change server state
     denied_functions: tuple[str, ...] = ()
+    #: those of :attr:`denied_functions` that read files or URLs or reach the network or another database
+    #: (their refusal says so); the others run SQL text or change server state
+    external_functions: tuple[str, ...] = ()
+    #: regular expressions over the driver's message telling a refused file or network access from a
+    #: relation the user may not read, for engines that report both with one exception type and SQLSTATE
+    #: (PostgreSQL's 42501 ``insufficient_privilege``)
+    external_access_errors: tuple[str, ...] = ()
     #: a regular expression over a table reference's dotted name (``schema.table``) that the engine
     #: would read as a file or URL (DuckDB replacement scans: ``FROM 'x.csv'``, ``FROM data.parquet``)
     file_reference: str | None = None
@@ -108,21 +117,30 @@ class Dialect:
     information_schema: bool = True
 
 
+#: DuckDB functions that read files or URLs, or reach the network or other databases
+_DUCKDB_EXTERNAL = (
+    "read_*", "glob", "sniff_csv", "parquet_*", "*_scan", "*_attach", "sqlite_*", "postgres_*", "mysql_*",
+    "iceberg_*", "delta_*", "ducklake_*", "st_read*", "http_*",
+)
+
 #: DuckDB functions that read files or URLs, reach other databases, run SQL text, show settings or
 #: secrets (profile ``settings`` may hold S3 keys), or change state
 _DUCKDB_DENIED = (
-    "read_*", "glob", "sniff_csv", "parquet_*", "*_scan", "*_attach", "*_query", "*_execute", "sqlite_*",
-    "postgres_*", "mysql_*", "iceberg_*", "delta_*", "ducklake_*", "st_read*", "http_*", "query", "query_table",
+    *_DUCKDB_EXTERNAL, "*_query", "*_execute", "query", "query_table",
     "json_execute_serialized_sql", "getenv", "current_setting", "duckdb_settings", "duckdb_secrets",
     "which_secret", "load_aws_credentials", "checkpoint", "force_checkpoint", "nextval", "setval",
+)
+
+#: PostgreSQL functions that read or write server files or reach other servers
+_POSTGRES_EXTERNAL = (
+    "pg_read_*", "pg_ls_*", "pg_stat_file", "pg_file_*", "pg_logdir_ls", "lo_*", "dblink*", "postgres_fdw_*",
 )
 
 #: PostgreSQL functions that read server files, reach other servers, run SQL text, take locks, or change
 #: server or session state (``pg_sleep`` is fine: a cancel or timeout stops it)
 _POSTGRES_DENIED = (
-    "pg_read_*", "pg_ls_*", "pg_stat_file", "pg_file_*", "pg_logdir_ls", "lo_*", "dblink*", "postgres_fdw_*",
-    "query_to_xml*", "cursor_to_xml*", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
-    "pg_rotate_logfile*", "pg_promote", "pg_switch_wal", "pg_create_restore_point", "pg_*backup*",
+    *_POSTGRES_EXTERNAL, "query_to_xml*", "cursor_to_xml*", "pg_terminate_backend", "pg_cancel_backend",
+    "pg_reload_conf", "pg_rotate_logfile*", "pg_promote", "pg_switch_wal", "pg_create_restore_point", "pg_*backup*",
     "pg_stat_reset*", "pg_*replication*", "pg_*_slot", "pg_logical_*", "pg_*advisory*", "pg_notify",
     "set_config", "nextval", "setval", "pg_import_system_collations", "pg_wal_replay_*",
     "pg_log_backend_memory_contexts",
@@ -148,7 +166,9 @@ DUCKDB = Dialect(
     sample_hash="hash({expr})",
     error_types=(
         ("duckdb:CatalogException", ErrorKind.RELATION_MISSING),
-        ("duckdb:PermissionException", ErrorKind.PERMISSION_DENIED),
+        # DuckDB has no grants: its PermissionException comes from the configuration alone, which on a
+        # sandboxed warehouse forbids files and the network (``enable_external_access = false``)
+        ("duckdb:PermissionException", ErrorKind.EXTERNAL_ACCESS),
         ("duckdb:ParserException", ErrorKind.SYNTAX),
         ("duckdb:BinderException", ErrorKind.SYNTAX),
         ("duckdb:ConversionException", ErrorKind.SYNTAX),
@@ -168,6 +188,7 @@ DUCKDB = Dialect(
     read_only_begin=("BEGIN TRANSACTION READ ONLY",),
     read_only_end="ROLLBACK",
     denied_functions=_DUCKDB_DENIED,
+    external_functions=_DUCKDB_EXTERNAL,
     # a table name with a path, URL, glob or data-file extension is read as a file (replacement scan)
     file_reference=r"[/\\:*?'\"]|\.(csv|tsv|txt|parquet|json|jsonl|ndjson|xlsx|arrow|avro)(\.(gz|zst))?$",
 )
@@ -201,13 +222,24 @@ POSTGRES = Dialect(
     # psycopg2 has already opened the transaction when the first statement runs: no BEGIN of our own
     read_only_begin=("SET TRANSACTION READ ONLY",),
     denied_functions=_POSTGRES_DENIED,
+    external_functions=_POSTGRES_EXTERNAL,
+    # a server-file function or view of the superuser (pg_read_file, pg_current_logfile, pg_hba_file_rules ..),
+    # or an operation that needs the roles which may read or write the server's files or run programs there
+    external_access_errors=(
+        r"permission denied for (function|view) (pg_read_|pg_ls_|pg_stat_file|pg_file_|pg_current_logfile"
+        r"|pg_hba_file_rules|pg_ident_file_mappings|pg_show_all_file_settings|lo_|dblink)",
+        r"pg_read_server_files|pg_write_server_files|pg_execute_server_program",
+    ),
 )
+
+#: Spark SQL functions that read files or name the file being read, or reach other systems over HTTP
+_SPARK_EXTERNAL = ("input_file_*", "read_files", "read_*", "*_file*", "http_request", "cloud_files*")
 
 #: Spark SQL functions that call Java, read files or name the file being read, reach other systems
 #: (Databricks' HTTP, secrets, AI and file readers), or raise/stop the session
 _SPARK_DENIED = (
-    "reflect", "java_method", "try_reflect", "input_file_*", "read_files", "read_*", "*_file*", "http_request",
-    "secret", "try_secret", "ai_*", "vector_search", "current_catalog_setting", "set_config", "cloud_files*",
+    *_SPARK_EXTERNAL, "reflect", "java_method", "try_reflect", "secret", "try_secret", "ai_*", "vector_search",
+    "current_catalog_setting", "set_config",
 )
 
 SPARK = Dialect(
@@ -245,6 +277,7 @@ SPARK = Dialect(
     read_only_begin=(),
     transactional_reads=False,
     denied_functions=_SPARK_DENIED,
+    external_functions=_SPARK_EXTERNAL,
     # ``parquet.`/path` ``, ``csv.`s3://..` `` and friends read files; a path or URL in any name part too
     file_reference=r"^(parquet|csv|json|orc|text|avro|binaryfile|xml|delta|jdbc|iceberg|hudi)\.|[/\\:*?'\"]",
     information_schema=False,  # no information_schema.columns: columns come from a query returning no row

@@ -3,16 +3,24 @@
 Each :class:`~spyglass.warehouse.dialects.Dialect` declares which driver exception types mean what
 (``error_types``); :class:`ErrorClassifier` resolves those names to classes once and then walks an
 exception's ``__cause__``/``__context__`` chain (dbt wraps driver errors in ``DbtDatabaseError`` or
-``DbtRuntimeError`` ``from`` the original) to find the first declared type.
+``DbtRuntimeError`` ``from`` the original) to find the first declared type. Only where an engine reports
+a refused file access and a relation the user may not read with one type and one SQLSTATE (PostgreSQL) do
+its declared ``external_access_errors`` patterns tell them apart by the message.
+
+A message carries the driver's first line (its words, not its ``LINE 1: ...`` excerpt) and never the SQL
+that ran: that is Spyglass's wrapper around a user's query (``SELECT * FROM (...) AS spyglass_q LIMIT n``),
+which the user did not write and cannot fix.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 
 from spyglass.exceptions import (
     Cancelled,
+    ExternalAccessDenied,
     PermissionDenied,
     QuerySyntaxError,
     RelationMissing,
@@ -21,7 +29,12 @@ from spyglass.exceptions import (
 )
 from spyglass.warehouse.dialects import Dialect, ErrorKind
 
-_MAX_SQL_IN_MESSAGE = 300
+#: what to do about a refused file or network access (refused by the parser or by the engine's sandbox)
+EXTERNAL_ACCESS_REMEDY = (
+    "Spyglass runs queries sandboxed: they cannot read the server's files or reach the network. Query the "
+    "dbt project's tables and views (ref()/source()) instead; to compare a file, load it with dbt "
+    "(a seed or a source) and query that."
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,8 @@ class ErrorClassifier:
     types: tuple[tuple[type[BaseException], ErrorKind], ...]
     #: SQLSTATE prefixes and their kinds (``Dialect.error_states``), checked before the types
     states: tuple[tuple[str, ErrorKind], ...] = ()
+    #: messages of a permission error that mean a refused file or network access (``Dialect.external_access_errors``)
+    external: tuple[re.Pattern[str], ...] = ()
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> ErrorClassifier:
@@ -40,7 +55,8 @@ class ErrorClassifier:
             exc_type = _resolve(dotted)
             if exc_type is not None:
                 resolved.append((exc_type, kind))
-        return cls(tuple(resolved), dialect.error_states)
+        external = tuple(re.compile(pattern, re.IGNORECASE) for pattern in dialect.external_access_errors)
+        return cls(tuple(resolved), dialect.error_states, external)
 
     def kind_of(self, exc: BaseException) -> ErrorKind | None:
         """The declared kind of the first exception in the chain that matches a declared type."""
@@ -55,10 +71,15 @@ class ErrorClassifier:
                     return kind
         return None
 
-    def classify(self, exc: BaseException, sql: str) -> WarehouseError | Cancelled:
-        """The Spyglass error for ``exc`` raised while running ``sql``."""
+    def classify(self, exc: BaseException) -> WarehouseError | Cancelled:
+        """The Spyglass error for ``exc``, raised while running a query (whose text it never quotes)."""
         detail = _driver_message(exc)
         kind = self.kind_of(exc)
+        if kind is ErrorKind.PERMISSION_DENIED and any(p.search(detail) for p in self.external):
+            kind = ErrorKind.EXTERNAL_ACCESS
+        if kind is ErrorKind.EXTERNAL_ACCESS:
+            return ExternalAccessDenied(f"The warehouse refused to read a file or reach the network: {detail}",
+                                        remedy=EXTERNAL_ACCESS_REMEDY)
         if kind is ErrorKind.CANCELLED:
             return Cancelled("The query was cancelled in the warehouse.")
         if kind is ErrorKind.RELATION_MISSING:
@@ -73,7 +94,7 @@ class ErrorClassifier:
             )
         if kind is ErrorKind.SYNTAX:
             return QuerySyntaxError(
-                f"The warehouse rejected the SQL: {detail} (query: {_short(sql)})",
+                f"The warehouse rejected the SQL: {detail}",
                 remedy="Fix the SQL (syntax, column names, types) and run it again.",
             )
         if kind is ErrorKind.UNAVAILABLE:
@@ -83,7 +104,7 @@ class ErrorClassifier:
                 "(`spyglass debug` tests the connection).",
             )
         return WarehouseError(
-            f"The query failed in the warehouse: {detail} (query: {_short(sql)})",
+            f"The query failed in the warehouse: {detail}",
             remedy="Run the query in the warehouse's own client to see the full error.",
         )
 
@@ -126,7 +147,3 @@ def _driver_message(exc: BaseException) -> str:
     text = str(innermost).strip() or type(innermost).__name__
     return text.splitlines()[0] if text else text
 
-
-def _short(sql: str) -> str:
-    flat = " ".join(sql.split())
-    return flat if len(flat) <= _MAX_SQL_IN_MESSAGE else flat[: _MAX_SQL_IN_MESSAGE - 1] + "…"

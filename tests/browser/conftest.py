@@ -52,9 +52,9 @@ def browser() -> Iterator[Any]:
             instance.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
+def open_tab(browser: Any, width: int = 1440, height: int = 900, color_scheme: str = "light") -> Iterator[Any]:
+    """A tab in its own context (viewport, ``prefers-color-scheme``); fails on any JavaScript error."""
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme)
     context.set_default_timeout(30_000)
     tab = context.new_page()
     errors: list[str] = []
@@ -62,6 +62,11 @@ def page(browser: Any) -> Iterator[Any]:
     yield tab
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    yield from open_tab(browser)
 
 
 @contextlib.contextmanager

@@ -148,7 +148,8 @@ def test_the_demo_report_opens_offline_and_shows_the_summary(browser: Any, demo_
         _assert_checks_shown(opened, state)
         assert state.lineage is not None
         assert opened.page.locator("#lineage svg g.node").count() == len(state.lineage.nodes)
-        assert opened.page.locator("#checks figure.chart svg").count() >= 2  # the top-k and histogram charts
+        assert opened.page.locator("#checks figure.chart").count() >= 2  # the top-k and histogram charts
+        assert opened.page.locator("#checks figure.histogram svg g.bin-differs").count() >= 1
         figures = opened.page.locator('[data-section="what the change means"]').inner_text()
         assert "500 of 10,000 rows removed" in figures  # the demo's breaking filter, as the summary says it
         screenshot(opened.page, "html-report")

@@ -93,3 +93,23 @@ def test_query_diff_with_a_key(demo_client: TestClient) -> None:
     base = demo_client.post("/api/query", json={"sql_template": "select count(*) as n from {{ ref('fct_orders') }}",
                                                  "env": "base"}).json()
     assert base["status"] == "success" and base["result"]["env"] == "base"
+
+
+def test_query_errors_name_the_refused_access_and_never_the_wrapper(demo_client: TestClient) -> None:
+    """A file function is refused as file access (not "grant SELECT"), an engine-level refusal too, and an
+    error while the query runs shows the warehouse's words without the SQL Spyglass wrapped around it."""
+    refused = demo_client.post("/api/query", json={
+        "sql_template": "select * from read_parquet('http://example.com/x.parquet')", "env": "current"}).json()
+    assert refused["error"]["message"].startswith("Spyglass refuses SQL that reads files or the network: "
+                                                  "read_parquet()")
+    sandboxed = demo_client.post("/api/query", json={
+        "sql_template": "select * from duckdb_extension_repositories()", "env": "current"}).json()
+    assert sandboxed["error"]["kind"] == "ExternalAccessDenied", sandboxed
+    assert "Grant" not in sandboxed["error"]["remedy"] and "sandboxed" in sandboxed["error"]["remedy"]
+    for env in ("current", "diff"):
+        failed = demo_client.post("/api/query", json={
+            "sql_template": "select cast(full_name as int) as n from {{ ref('dim_customers') }}", "env": env}).json()
+        assert failed["status"] == "failed", failed
+        message = failed["error"]["message"]
+        assert "Could not convert string" in message
+        assert "spyglass_q" not in message and "LIMIT" not in message and "SELECT * FROM (" not in message

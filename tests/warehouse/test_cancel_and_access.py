@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from spyglass.exceptions import Cancelled, PermissionDenied
+from spyglass.exceptions import Cancelled, ExternalAccessDenied, PermissionDenied
 from spyglass.settings import ProjectSettings
 from spyglass.warehouse.base import CancelToken, QueryResult
 from spyglass.warehouse.dbt import open_warehouse
@@ -86,7 +86,13 @@ def test_permission_denied_for_role_without_select(postgres_server: PostgresServ
     try:
         with pytest.raises(PermissionDenied) as info:
             wh.execute(f"select * from {schema}.secret")
-        assert "SELECT" in info.value.remedy
+        assert "SELECT" in info.value.remedy and not isinstance(info.value, ExternalAccessDenied)
+        # the server's files need roles this one lacks: a refused file access, not a missing grant
+        for sql in ("select pg_read_file('/etc/passwd')", "select pg_current_logfile()",
+                    "select * from pg_file_settings"):
+            with pytest.raises(ExternalAccessDenied) as files:
+                wh.execute(sql)
+            assert "permission denied" in files.value.message and "Grant" not in files.value.remedy, sql
         assert wh.execute("select 3").scalar() == 3
     finally:
         wh.close()

@@ -28,13 +28,15 @@ class NumericBins:
         return tuple(self.start + i * self.width for i in range(self.count + 1))
 
     def labels(self) -> tuple[str, ...]:
+        """``10,000 to 20,000``: grouped like every count Spyglass shows."""
         edges = self.edges
-        return tuple(f"{fmt(edges[i])} to {fmt(edges[i + 1])}" for i in range(self.count))
+        return tuple(f"{fmt(edges[i], grouped=True)} to {fmt(edges[i + 1], grouped=True)}" for i in range(self.count))
 
 
-def fmt(value: Decimal) -> str:
-    """A decimal without exponent or trailing zeros (``2.50`` -> ``2.5``, ``1E+2`` -> ``100``)."""
-    text = format(value.normalize(), "f")
+def fmt(value: Decimal, *, grouped: bool = False) -> str:
+    """A decimal without exponent or trailing zeros (``2.50`` -> ``2.5``, ``1E+2`` -> ``100``); ``grouped``:
+    with thousands separators, for display (never in SQL)."""
+    text = format(value.normalize(), ",f" if grouped else "f")
     return "0" if text in ("-0", "") else text
 
 

@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spyglass.checks.base import TerminalView
-from spyglass.checks.profile.markdown import FIGURES, figure
+from spyglass.checks.profile.markdown import FIGURES, figure, numeric
 from spyglass.checks.profile.result import ProfileDiffResult
 
 
@@ -26,7 +26,9 @@ def view(result: ProfileDiffResult) -> TerminalView:
         table.add_column(label, justify="right")
     for column in result.columns:
         types = pair(column.base_type or "-", column.current_type or "-")
-        cells = [pair(figure(column.base, attr), figure(column.current, attr)) for _, attr in FIGURES]
+        number = numeric(column)
+        cells = [pair(figure(column.base, attr, number=number), figure(column.current, attr, number=number))
+                 for _, attr in FIGURES]
         name = Text(column.name, style="bold yellow" if column.changed else "")
         table.add_row(name, types, *cells)
     return [table]

@@ -19,7 +19,7 @@ def _delta(base: int, current: int) -> str:
 
 def render(result: TopKDiffResult) -> str:
     column = f"{md_code(result.column_name)}"
-    lines = [f"Top {result.k} values of {column} (shares are of non-null rows):", ""]
+    lines = [f"{result.listed} values of {column} (shares are of non-null rows):", ""]
     if not result.values:
         lines.append("No non-null value on either side.")
     else:

@@ -39,6 +39,11 @@ class TopKDiffResult(Result):
     current: TopKSide | None = None
 
     @property
+    def listed(self) -> str:
+        """What the values are: ``Top 10``, or ``All 4`` when the column has fewer values than K."""
+        return f"All {len(self.values)}" if len(self.values) < self.k else f"Top {self.k}"
+
+    @property
     def mismatch(self) -> bool:
         if self.base != self.current:
             return True

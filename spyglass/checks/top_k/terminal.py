@@ -15,7 +15,7 @@ def _count(value: int | None) -> str:
 
 
 def view(result: TopKDiffResult) -> TerminalView:
-    table = Table(title=f"Top {result.k} values of {result.model}.{result.column_name}", title_justify="left")
+    table = Table(title=f"{result.listed} values of {result.model}.{result.column_name}", title_justify="left")
     for name in ("value", "base", "base %", "current", "current %", "change"):
         table.add_column(name, justify="left" if name == "value" else "right")
     for v in result.values:

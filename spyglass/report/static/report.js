@@ -3,7 +3,7 @@
 import { h, s } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { runCard } from "./results.js";
-import { layout, NODE_W, NODE_H } from "./layout.js";
+import { layout, routePath, NODE_W, NODE_H } from "./layout.js";
 
 const LEGEND = [["added", "Added"], ["removed", "Removed"], ["modified", "Modified"], ["impacted", "Impacted (downstream)"],
   ["unchanged", "Unchanged"]];
@@ -12,13 +12,8 @@ function nodeClass(node) {
   return node.status === "unchanged" && node.impacted ? "impacted" : node.status;
 }
 
-function edgePath(a, b) {
-  const x1 = a.x + NODE_W;
-  const y1 = a.y + NODE_H / 2;
-  const x2 = b.x;
-  const y2 = b.y + NODE_H / 2;
-  const mid = (x1 + x2) / 2;
-  return s("path", { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`, class: "edge", "marker-end": "url(#arrow)" });
+function edgePath({ parent, child, points }) {
+  return s("path", { d: routePath(points), class: "edge", "marker-end": "url(#arrow)", "data-parent": parent, "data-child": child });
 }
 
 function nodeBox(node, { x, y }) {
@@ -41,12 +36,12 @@ function lineageSection(lineage) {
   }
   const byId = new Map(lineage.nodes.map((n) => [n.unique_id, n]));
   const edges = lineage.edges.filter(([p, c]) => byId.has(p) && byId.has(c));
-  const { coords, width, height } = layout(lineage.nodes, edges, (id) => byId.get(id).name);
+  const { coords, routes, width, height } = layout(lineage.nodes, edges, (id) => byId.get(id).name);
   const svg = s("svg", { class: "graph", viewBox: `-10 -10 ${width + 20} ${height + 20}`, width: width + 20, height: height + 20,
     role: "img", "aria-label": "Lineage graph" },
   s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7,
     orient: "auto-start-reverse" }, s("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow" }))),
-  edges.map(([p, c]) => edgePath(coords.get(p), coords.get(c))),
+  routes.map(edgePath),
   lineage.nodes.map((node) => nodeBox(node, coords.get(node.unique_id))));
   section.append(h("div", { class: "legend report-legend" },
     LEGEND.map(([cls, label]) => h("span", { class: "legend-item" }, h("span", { class: `swatch node-${cls}` }), label))),

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from spyglass.project.models import Env
 from spyglass.project.selection import select_nodes
+from spyglass.server.badges import node_badges
 from spyglass.server.change_views import column_lineage_response
 from spyglass.server.context import ServerContext
 from spyglass.server.nodes import build_graph, node_detail
@@ -21,11 +22,13 @@ def router(ctx: ServerContext) -> APIRouter:
     @api.get("/lineage", response_model=Graph)
     def lineage(all: bool = False) -> Graph:
         """Changed nodes and their downstream (``all=true``: every node) with the edges among them, and for
-        each what the change can affect (``change``, ``category``, ``whole_node``, ``affected_columns``)."""
+        each what the change can affect (``change``, ``category``, ``whole_node``, ``affected_columns``);
+        ``badges``: what the checklist found about each node a check is about."""
         version = ctx.watcher.version  # read first: a graph newer than its version is only fetched again
         snapshot = ctx.session.snapshot
-        return build_graph(snapshot.artifacts, snapshot.lineage, snapshot.changes.impact(), version=version,
-                           everything=all)
+        graph = build_graph(snapshot.artifacts, snapshot.lineage, snapshot.changes.impact(), version=version,
+                            everything=all)
+        return graph.model_copy(update={"badges": node_badges(ctx.workspace.snapshot(), graph.nodes)})
 
     @api.get("/nodes/{unique_id:path}", response_model=NodeDetail)
     def node(unique_id: str) -> NodeDetail:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from spyglass.checks.histogram.bins import date_buckets, date_label, date_unit, fmt, nice_bins, to_decimal
+from spyglass.checks.histogram.bins import NumericBins, date_buckets, date_label, date_unit, fmt, nice_bins, to_decimal
 from spyglass.exceptions import CheckError
 
 D = Decimal
@@ -79,3 +79,9 @@ def test_date_buckets_fill_gaps_and_cross_year_ends() -> None:
     # too many buckets to fill: only the observed ones
     observed = {date(1, 1, 1), date(9000, 1, 1)}
     assert date_buckets(date(1, 1, 1), date(9000, 1, 1), "year", observed) == sorted(observed)
+
+
+def test_labels_group_thousands_like_the_counts_but_sql_text_does_not() -> None:
+    bins = NumericBins(start=Decimal("-2500"), width=Decimal("2500"), count=2)
+    assert bins.labels() == ("-2,500 to 0", "0 to 2,500")
+    assert fmt(Decimal("12500.50")) == "12500.5"  # what the SQL is written with

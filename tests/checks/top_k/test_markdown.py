@@ -21,3 +21,11 @@ def test_top_k() -> None:
         "",
         "Rows: 2,001 → 2,000; nulls: 1 → 0.",
     ])
+
+
+def test_fewer_values_than_k_say_all_of_them() -> None:
+    result = TopKDiffResult(model="m", column_name="status", k=10, values=(
+        TopKValue(value="paid", base_count=2, current_count=2, base_share=1.0, current_share=1.0),),
+        base=TopKSide(row_count=2, non_null=2), current=TopKSide(row_count=2, non_null=2))
+    assert result.listed == "All 1"
+    assert render_details(result).startswith("All 1 values of `status` (shares are of non-null rows):")

@@ -1,7 +1,8 @@
 // The node panel's "Change" section: the category of the change, its reasons in plain words, what it can
 // affect downstream, and the node's columns (changed, impacted, how each is made). A column's name is a
 // button: it asks the page to show that column's lineage on the graph.
-import { h } from "./dom.js";
+import { h, breakable } from "./dom.js";
+import { inline } from "./markdown.js";
 
 const CATEGORY_LABEL = {
   breaking: "breaking", partial_breaking: "partial breaking", non_breaking: "non-breaking", unknown: "unknown",
@@ -41,7 +42,7 @@ function downstream(impact) {
     h("p", { class: "small" }, `Can affect ${columns.toLocaleString("en-US")} downstream column(s) in `
       + `${nodes.toLocaleString("en-US")} node(s)${impact.exposures.length ? `, and the exposure(s) ${impact.exposures.join(", ")}` : ""}.`),
     h("ul", { class: "impacted-columns small mono" },
-      impact.impacted_columns.slice(0, LISTED).map((c) => h("li", {}, c)), more(columns, Math.min(LISTED, impact.impacted_columns.length))));
+      impact.impacted_columns.slice(0, LISTED).map((c) => h("li", {}, breakable(c))), more(columns, Math.min(LISTED, impact.impacted_columns.length))));
 }
 
 function summary(detail) {
@@ -52,7 +53,7 @@ function summary(detail) {
     : h("p", { id: "change-summary", class: "small" }, CHANGE_HINT[impact.change] || impact.change,
       impact.whole_node ? " Every column may be affected." : "");
   return [head,
-    impact.reasons.length ? h("ul", { class: "change-reasons", id: "change-reasons" }, impact.reasons.map((r) => h("li", {}, r))) : null,
+    impact.reasons.length ? h("ul", { class: "change-reasons", id: "change-reasons" }, impact.reasons.map((r) => h("li", {}, inline(r)))) : null,
     downstream(impact)];
 }
 
@@ -76,7 +77,8 @@ function columnRow(detail, column, onColumn) {
       onclick: () => onColumn(column.name, columnEnv(detail, column)) }, column.name)),
     h("td", {}, marks),
     h("td", { class: "muted" }, column.transformation || "—"),
-    h("td", { class: "small mono" }, column.upstream.length ? column.upstream.join(", ") : "—"));
+    h("td", { class: "small mono" }, column.upstream.length
+      ? column.upstream.flatMap((u, i) => (i ? [", ", breakable(u)] : [breakable(u)])) : "—"));
 }
 
 function columnsTable(detail, onColumn) {

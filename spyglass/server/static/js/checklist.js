@@ -1,7 +1,18 @@
 // Checklist page: every check with its status and result view; approve, re-run, delete, reorder.
-import { h, clear, errorBox, statusBadge } from "./dom.js";
+import { h, clear, errorBox, statusBadge, breakable } from "./dom.js";
 import { api, runAndWait } from "./api.js";
 import { runCard } from "./results.js";
+
+// "7 of 10 approved" and a bar of the same share.
+function progress(approved, total) {
+  const fill = h("span", { class: `progress-fill${approved === total ? " complete" : ""}` });
+  fill.style.width = `${Math.round((approved / total) * 100)}%`;
+  return h("span", { class: "check-progress", id: "check-progress" },
+    h("span", { class: "progress-text", id: "progress-text" }, `${approved} of ${total} approved`),
+    h("span", { class: "progress-bar", role: "progressbar", "aria-label": "Checks approved", "aria-valuemin": 0,
+      "aria-valuemax": total, "aria-valuenow": approved, "aria-valuetext": `${approved} of ${total} approved` },
+    fill));
+}
 
 export async function checklistPage(root, ctx) {
   clear(root);
@@ -19,7 +30,7 @@ export async function checklistPage(root, ctx) {
   const approved = checks.filter((c) => c.approved).length;
   const header = h("div", { class: "page-header" },
     h("h1", {}, "Checklist"),
-    h("span", { class: "muted" }, `${approved} of ${checks.length} approved`),
+    checks.length ? progress(approved, checks.length) : null,
     h("span", { class: "actions" },
       h("a", { class: "button", href: "/api/state/export", onclick: (e) => { e.preventDefault(); exportState(); } }, "Export"),
       h("label", { class: "button" }, "Import", h("input", { type: "file", accept: "application/json", hidden: true,
@@ -38,7 +49,7 @@ export async function checklistPage(root, ctx) {
     h("input", { type: "checkbox", class: "approve", checked: check.approved, title: "Approved", "aria-label": `Approve ${check.name}`,
       onclick: (e) => e.stopPropagation(),
       onchange: async (e) => { await api.patch(`/api/checks/${check.check_id}`, { approved: e.target.checked }); checklistPage(root, ctx); } }),
-    h("span", { class: "check-name" }, check.name),
+    h("span", { class: "check-name", title: check.name }, breakable(check.name)),
     run ? statusBadge(run.status) : h("span", { class: "badge" }, "not run"),
     run && run.mismatch ? h("span", { class: "badge mismatch" }, "mismatch") : null,
     h("span", { class: "reorder" },
@@ -80,7 +91,7 @@ function recentRuns(runs, refresh) {
   if (!runs.length) return null;
   return h("section", { class: "recent-runs", id: "recent-runs" }, h("h3", {}, "Recent runs not in the checklist"),
     h("ul", {}, runs.map((run) => h("li", {},
-      h("span", { class: "run-title" }, run.title), statusBadge(run.status),
+      h("span", { class: "run-title" }, breakable(run.title)), statusBadge(run.status),
       h("button", { type: "button", class: "add-run", onclick: async () => {
         await api.post("/api/checks", { run_id: run.run_id });
         refresh();
@@ -113,7 +124,7 @@ function showCheck(container, check, refresh) {
   });
   clear(container).append(...[
     h("header", { class: "check-header" },
-      h("h2", {}, check.name, check.approved ? h("span", { class: "badge approved" }, "approved") : null),
+      h("h2", { class: "check-title" }, breakable(check.name), check.approved ? h("span", { class: "badge approved" }, "approved") : null),
       h("span", { class: "actions" }, approve, rerun, remove)),
     check.description ? h("p", {}, check.description) : null,
     h("p", { class: "muted small mono" }, `${check.spec.type} ${JSON.stringify(check.spec.params)}`),

@@ -34,6 +34,11 @@ function append(el, children) {
   }
 }
 
+// A name that may wrap only after "_", "." or "/" (never mid-word): "stg_customers.customer_id".
+export function breakable(name) {
+  return String(name).split(/(?<=[_./])/).flatMap((part, i) => (i ? [h("wbr"), part] : [part]));
+}
+
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;

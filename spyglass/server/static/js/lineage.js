@@ -1,16 +1,28 @@
-// Lineage page: the changed nodes and their downstream as a layered SVG graph with pan and zoom,
-// a legend, a selector box (the CLI's syntax) and a panel with the clicked node's details. An "Impact" toggle
-// dims what no change can affect; a column clicked in the panel shows its lineage on the graph (Esc clears).
+// Lineage page: the changed nodes and their downstream as a layered SVG graph with pan and zoom
+// (graph_view.js), a minimap, "Find a node", a legend, the checklist's badges on the nodes, a selector box
+// (the CLI's syntax; the view zooms to the selection) and a panel with the clicked node's details. An
+// "Impact" toggle dims what no change can affect; a column clicked in the panel shows its lineage on the
+// graph (Esc clears).
 import { h, s, clear, errorBox } from "./dom.js";
 import { api } from "./api.js";
-import { layout, NODE_W, NODE_H } from "./layout.js";
+import { layout, routePath, NODE_W, NODE_H } from "./layout.js";
 import { nodePanel } from "./panel.js";
+import { drawerHandle } from "./drawer.js";
 import { showFocus, showImpact } from "./columns.js";
+import { graphView, boxAround } from "./graph_view.js";
+import { minimap } from "./minimap.js";
+import { nodeSearch } from "./node_search.js";
+import { showBadges } from "./node_badges.js";
 
 const LEGEND = [
   ["added", "Added"], ["removed", "Removed"], ["modified", "Modified"], ["impacted", "Impacted (downstream)"],
   ["unchanged", "Unchanged"],
 ];
+
+function legend() {
+  return h("div", { class: "legend", "aria-label": "Legend" },
+    LEGEND.map(([cls, label]) => h("span", { class: "legend-item" }, h("span", { class: `swatch node-${cls}` }), label)));
+}
 
 function nodeClass(node) {
   return node.status === "unchanged" && node.impacted ? "impacted" : node.status;
@@ -54,21 +66,23 @@ export async function lineagePage(root, ctx) {
       onchange: (e) => { state.all = e.target.checked; lineagePage(root, ctx); } }), " all nodes"),
     h("button", { type: "button", id: "impact-toggle", class: "impact-toggle", "aria-pressed": String(state.impact),
       title: "Dim every node and column no change can affect", onclick: () => { state.impact = !state.impact; renderImpact(); } }, "Impact"),
-    message,
-    h("div", { class: "legend", "aria-label": "Legend" },
-      LEGEND.map(([cls, label]) => h("span", { class: "legend-item" }, h("span", { class: `swatch node-${cls}` }), label))));
+    message);
+  selectInput.addEventListener("input", () => message.querySelector(".error-box")?.remove());
   if (state.selected) message.textContent = `${state.selected.length} node(s) selected`;
   const canvas = h("div", { class: "graph-canvas", id: "graph" });
   const overlay = h("div", { class: "graph-overlay" });
   const shown = new Set(graph.nodes.map((n) => n.unique_id));
   root.append(h("div", { class: "lineage-page", onkeydown: (e) => { if (e.key === "Escape" && state.focus) clearFocus(); } },
-    toolbar, h("div", { class: "lineage-body" }, canvas, panel)));
+    toolbar, h("div", { class: "lineage-body" }, canvas, drawerHandle(panel, () => canvas.dispatchEvent(new Event("refit"))), panel)));
   if (!graph.nodes.length) {
     canvas.append(h("div", { class: "empty" }, h("h2", {}, "No changes"),
       h("p", {}, "Base and current manifests describe the same nodes. Tick “all nodes” to browse the whole project.")));
   } else {
-    drawGraph(canvas, graph, state, (id) => openNode(id));
-    canvas.append(overlay);
+    const drawn = drawGraph(canvas, graph, state, (id) => openNode(id));
+    canvas.append(overlay, legend(), searchBox(drawn, graph, state).el);
+    showBadges(drawn.nodes, graph.badges || {}, NODE_W);
+    // the panel says when the checklist changed (a run added to it): the badges follow
+    panel.addEventListener("checks-changed", () => refreshBadges(drawn, state));
   }
   function renderImpact() {
     showImpact({ button: toolbar.querySelector("#impact-toggle"), canvas, overlay, panel, graph, on: state.impact, onOpen: openNode });
@@ -103,7 +117,7 @@ export async function lineagePage(root, ctx) {
         state.open = null;
         panel.hidden = true;
         canvas.dispatchEvent(new Event("refit"));
-      }, onColumn: (column, env) => showColumn(id, column, env) }));
+      }, onColumn: (column, env) => showColumn(id, column, env), results: state.results || (state.results = {}) }));
       renderFocus();
     } catch (err) {
       clear(panel).append(errorBox(err));
@@ -118,18 +132,11 @@ export async function lineagePage(root, ctx) {
 
 function drawGraph(canvas, graph, state, onOpen) {
   const byId = new Map(graph.nodes.map((n) => [n.unique_id, n]));
-  const { coords, width, height } = layout(graph.nodes, graph.edges, (id) => byId.get(id).name);
+  const { coords, routes, width, height } = layout(graph.nodes, graph.edges, (id) => byId.get(id).name);
   const selected = state.selected ? new Set(state.selected) : null;
-  const edges = graph.edges.map(([p, c]) => {
-    const a = coords.get(p);
-    const b = coords.get(c);
-    const x1 = a.x + NODE_W;
-    const y1 = a.y + NODE_H / 2;
-    const x2 = b.x;
-    const y2 = b.y + NODE_H / 2;
-    const mid = (x1 + x2) / 2;
+  const edges = routes.map(({ parent: p, child: c, points }) => {
     const dim = selected && !(selected.has(p) && selected.has(c));
-    return s("path", { d: `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`, class: `edge${dim ? " dim" : ""}`,
+    return s("path", { d: routePath(points), class: `edge${dim ? " dim" : ""}`,
       "marker-end": "url(#arrow)", "data-parent": p, "data-child": c });
   });
   const nodes = graph.nodes.map((node) => {
@@ -153,41 +160,54 @@ function drawGraph(canvas, graph, state, onOpen) {
     s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
       s("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow" }))),
     viewport);
-  canvas.append(svg, h("div", { class: "zoom-controls" },
-    h("button", { type: "button", title: "Zoom in", onclick: () => zoomBy(1.25) }, "+"),
-    h("button", { type: "button", title: "Zoom out", onclick: () => zoomBy(0.8) }, "−"),
-    h("button", { type: "button", title: "Fit", onclick: () => fit() }, "Fit")));
-  let view = { x: 20, y: 20, k: 1 };
-  const apply = () => viewport.setAttribute("transform", `translate(${view.x},${view.y}) scale(${view.k})`);
-  const fit = () => {
-    const box = svg.getBoundingClientRect();
-    const k = Math.min(1.2, (box.width - 40) / Math.max(width, 1), (box.height - 40) / Math.max(height, 1));
-    view = { k: Math.max(0.1, k), x: 20, y: Math.max(20, (box.height - height * Math.max(0.1, k)) / 2) };
-    apply();
+  const bounds = { x: 0, y: 0, w: width, h: height };
+  const picked = selected ? graph.nodes.filter((n) => selected.has(n.unique_id)).map((n) => coords.get(n.unique_id)) : [];
+  const selection = boxAround(picked, NODE_W, NODE_H);
+  const overview = minimap({ bounds, nodeW: NODE_W, nodeH: NODE_H, onPan: (x, y) => view.centreOn(x, y),
+    nodes: graph.nodes.map((n) => ({ ...coords.get(n.unique_id), cls: nodeClass(n), dim: selected && !selected.has(n.unique_id) })) });
+  const view = graphView(svg, viewport, bounds, { start: selection || bounds, onChange: overview.show });
+  canvas.append(svg, overview.el, zoomControls(view, selection));
+  overview.draw();
+  canvas.addEventListener("refit", () => requestAnimationFrame(() => view.resized()));
+  return { view, coords, nodes };
+}
+
+function zoomControls(view, selection) {
+  return h("div", { class: "zoom-controls" },
+    h("button", { type: "button", title: "Zoom in", onclick: () => view.zoomBy(1.25) }, "+"),
+    h("button", { type: "button", title: "Zoom out", onclick: () => view.zoomBy(0.8) }, "−"),
+    h("button", { type: "button", title: "Fit", onclick: () => view.fit() }, "Fit"),
+    h("button", { type: "button", id: "zoom-selection", disabled: !selection, onclick: () => view.fit(selection),
+      title: selection ? "Fit the selected nodes in the view" : "Nothing selected: type a selector above and press Select" },
+    "Zoom to selection"));
+}
+
+// "Find a node": the match is centred (zoomed in to be readable) and marked, the other matches lightly
+function searchBox(drawn, graph, state) {
+  const mark = (hit, matches) => {
+    const others = new Set(matches);
+    for (const el of drawn.nodes) {
+      el.classList.toggle("search-hit", el.dataset.id === hit);
+      el.classList.toggle("search-match", el.dataset.id !== hit && others.has(el.dataset.id));
+    }
   };
-  const zoomBy = (factor, cx = svg.clientWidth / 2, cy = svg.clientHeight / 2) => {
-    const k = Math.min(4, Math.max(0.1, view.k * factor));
-    view = { k, x: cx - ((cx - view.x) * k) / view.k, y: cy - ((cy - view.y) * k) / view.k };
-    apply();
-  };
-  svg.addEventListener("wheel", (e) => {
-    e.preventDefault();
-    const box = svg.getBoundingClientRect();
-    zoomBy(e.deltaY < 0 ? 1.1 : 0.9, e.clientX - box.left, e.clientY - box.top);
-  }, { passive: false });
-  let drag = null;
-  svg.addEventListener("pointerdown", (e) => {
-    if (e.target.closest(".node")) return;
-    drag = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y };
-    svg.setPointerCapture(e.pointerId);
-    svg.classList.add("panning");
+  return nodeSearch({
+    nodes: graph.nodes.map((n) => ({ id: n.unique_id, name: n.name })),
+    hint: state.all ? "" : " among these nodes (tick “all nodes” to search them all)",
+    onJump: (id, matches) => {
+      mark(id, matches);
+      const { x, y } = drawn.coords.get(id);
+      drawn.view.centreOn(x + NODE_W / 2, y + NODE_H / 2, 0.8);
+    },
+    onClear: () => mark(null, []),
   });
-  svg.addEventListener("pointermove", (e) => {
-    if (!drag) return;
-    view = { ...view, x: drag.vx + e.clientX - drag.x, y: drag.vy + e.clientY - drag.y };
-    apply();
-  });
-  svg.addEventListener("pointerup", () => { drag = null; svg.classList.remove("panning"); });
-  canvas.addEventListener("refit", () => requestAnimationFrame(fit));
-  requestAnimationFrame(fit);
+}
+
+async function refreshBadges(drawn, state) {
+  try {
+    const fresh = await api.get(`/api/lineage?all=${state.all}`);
+    showBadges(drawn.nodes, fresh.badges || {}, NODE_W);
+  } catch {
+    // the badges stay as they were; the next visit of the page shows them again
+  }
 }

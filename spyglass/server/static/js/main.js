@@ -33,10 +33,19 @@ async function render() {
   }
 }
 
-// "base: built 2026-11-25 01:41 · dbt 1.11.16", the artifacts' directory in the tooltip
+// "base: built 2026-11-25 01:41 · dbt 1.11.16"; under 1280 px the .env-extra parts hide (app.css) and the
+// line ends in an ellipsis if still too long: the whole text and the artifacts' directories are its tooltip.
 function envLabel(name, side) {
-  const built = side.manifest_generated_at ? `built ${side.manifest_generated_at.slice(0, 16).replace("T", " ")}` : side.target_path;
-  return h("span", { title: side.target_path }, `${name}: ${built}${side.dbt_version ? ` · dbt ${side.dbt_version}` : ""}`);
+  const stamp = side.manifest_generated_at ? side.manifest_generated_at.slice(0, 16).replace("T", " ") : null;
+  return h("span", {}, `${name}: `,
+    stamp ? [h("span", { class: "env-extra" }, "built "), stamp] : side.target_path,
+    side.dbt_version ? h("span", { class: "env-extra" }, ` · dbt ${side.dbt_version}`) : null);
+}
+
+function envTooltip(env, adapter) {
+  const side = (name, s) => `${name}: ${s.manifest_generated_at || "no manifest date"}` +
+    `${s.dbt_version ? ` · dbt ${s.dbt_version}` : ""} (${s.target_path})`;
+  return [side("base", env.base), side("current", env.current), adapter].filter(Boolean).join("\n");
 }
 
 async function loadInfo() {
@@ -50,6 +59,7 @@ async function loadInfo() {
       " · ",
       envLabel("current", env.current),
       ctx.info.adapter_type ? ` · ${ctx.info.adapter_type}` : "");
+    line.title = envTooltip(env, ctx.info.adapter_type);
   } catch (err) {
     clear(document.getElementById("app")).append(errorBox(err));
   }

@@ -2,7 +2,7 @@
 // lists, paragraphs, inline code and bold). Builds DOM nodes; never assigns innerHTML.
 import { h } from "./dom.js";
 
-function inline(text) {
+export function inline(text) {
   const out = [];
   const re = /(`[^`]+`|\*\*[^*]+\*\*)/g;
   let last = 0;

@@ -1,9 +1,12 @@
 // The merge-request dashboard: tracking status, the checklist's binding to one merge request (its
 // source branch and head commit, stale when the head moves), a preview of the note, and posting it.
-import { h, clear, errorBox, fmt, safeUrl } from "./dom.js";
+import { h, clear, errorBox, safeUrl } from "./dom.js";
 import { api } from "./api.js";
 import { confirmDialog } from "./dialog.js";
 import { renderMarkdown } from "./markdown.js";
+import { timeAgo } from "./times.js";
+
+const REFRESH_MS = 30_000;  // the tracking column follows posts, webhooks and other tabs this often
 
 const short = (sha) => (sha || "").slice(0, 8);
 
@@ -51,6 +54,45 @@ async function confirmPost(bound, mr) {
     remedy: "The summary would describe another commit than the one under review.", ok: "Post anyway", cancel: "Cancel" });
 }
 
+function stateBadge(state) {
+  return h("span", { class: `badge mr-state mr-state-${state}` }, state);
+}
+
+function trackingText(mr, statusText) {
+  return mr.summary_url ? h("a", { href: safeUrl(mr.summary_url), target: "_blank", rel: "noopener" }, statusText) : statusText;
+}
+
+// Re-reads the listing and updates each shown row's tracking, time and state in place (no redraw: a
+// preview, a focused button or a running post stay as they are). Stops once the table left the page.
+function liveRows(table, filter) {
+  let timer = null;
+  const refresh = async () => {
+    clearTimeout(timer);
+    if (!table.isConnected) return;
+    if (document.hidden) { timer = setTimeout(refresh, REFRESH_MS); return; }  // no GitLab calls for a hidden tab
+    try {
+      const list = await api.get(`/api/gitlab/merge-requests?state=${filter}`);
+      for (const { mr, status_text: statusText } of list.merge_requests) updateRow(table, mr, statusText);
+    } catch { /* GitLab unreachable for a moment: the next refresh tries again */ }
+    if (table.isConnected) timer = setTimeout(refresh, REFRESH_MS);
+  };
+  timer = setTimeout(refresh, REFRESH_MS);
+  return refresh;
+}
+
+function updateRow(table, mr, statusText) {
+  const tr = table.querySelector(`tr[data-iid="${mr.iid}"]`);
+  if (!tr) return;
+  tr.dataset.tracking = mr.status;
+  tr.dataset.state = mr.state;
+  const cell = tr.querySelector("td.tracking");
+  const badge = cell.querySelector(".checklist-badge");
+  cell.replaceChildren(trackingText(mr, statusText), badge || "");
+  tr.querySelector("td.updated").replaceChildren(timeAgo(mr.updated_at));
+  const state = tr.querySelector("td.mr-state-cell");
+  if (state) state.replaceChildren(stateBadge(mr.state));
+}
+
 function row(mr, statusText, ctx) {
   const { list, notes, status, panel, rerender } = ctx;
   const binding = bindingOf(list.bound, mr);
@@ -62,7 +104,7 @@ function row(mr, statusText, ctx) {
   binding === "fresh" ? "Bound ✓" : binding === "stale" ? "Bind again (stale)" : "Bind checklist");
   const badge = binding === "fresh" ? h("span", { class: "badge approved checklist-badge" }, "checklist bound")
     : binding === "stale" ? h("span", { class: "badge mismatch checklist-badge stale" }, "checklist stale") : null;
-  const cell = h("td", { class: "tracking" }, mr.summary_url ? h("a", { href: safeUrl(mr.summary_url), target: "_blank", rel: "noopener" }, statusText) : statusText, badge);
+  const cell = h("td", { class: "tracking" }, trackingText(mr, statusText), badge);
   preview.addEventListener("click", () => showPreview(panel, mr));
   bind.addEventListener("click", async () => {
     bind.disabled = true;
@@ -77,16 +119,18 @@ function row(mr, statusText, ctx) {
       post.textContent = res.created ? "Posted ✓" : "Updated ✓";
       cell.replaceChildren(res.note_url ? h("a", { href: safeUrl(res.note_url), target: "_blank", rel: "noopener" }, `summary posted (note ${res.note_id})`)
         : `summary posted (note ${res.note_id})`, badge);
+      ctx.refresh();  // the server's own tracking text for the row, without reloading the page
     } catch (err) {
       post.textContent = "Post summary";
       post.disabled = false;
       cell.append(errorBox(err));
     }
   });
-  return h("tr", { dataset: { iid: mr.iid, binding } },
-    h("td", {}, `!${mr.iid}`), h("td", {}, mr.title), h("td", {}, mr.author || "—"),
+  return h("tr", { dataset: { iid: mr.iid, binding, state: mr.state, tracking: mr.status } },
+    h("td", {}, `!${mr.iid}`), h("td", {}, mr.title),
+    ctx.showState ? h("td", { class: "mr-state-cell" }, stateBadge(mr.state)) : null, h("td", {}, mr.author || "—"),
     h("td", { class: "mono small" }, `${mr.source_branch} → ${mr.target_branch}`),
-    h("td", { class: "mono small" }, short(mr.head_sha)), h("td", { class: "small" }, fmt(mr.updated_at)),
+    h("td", { class: "mono small" }, short(mr.head_sha)), h("td", { class: "small updated" }, timeAgo(mr.updated_at)),
     cell, h("td", { class: "mr-actions" }, preview, " ", bind, " ", post, " ",
       h("a", { class: "button", href: safeUrl(mr.web_url), target: "_blank", rel: "noopener" }, "Open in GitLab")));
 }
@@ -119,8 +163,12 @@ export async function mergeRequestsPage(root, ctx) {
     h("label", {}, notes, " a thread per mismatched check"), h("label", {}, status, " a commit status")));
   if (!list.merge_requests.length) { body.append(h("p", { class: "muted" }, `No ${state.filter} merge requests.`)); return; }
   const panel = h("div", { id: "preview-panel" });
-  const rows = list.merge_requests.map(({ mr, status_text: statusText }) => row(mr, statusText, { list, notes, status, panel, rerender }));
-  body.append(h("table", { class: "grid", id: "mr-table" },
-    h("thead", {}, h("tr", {}, ["MR", "Title", "Author", "Branches", "Head", "Updated", "Tracking", ""].map((c) => h("th", {}, c)))),
-    h("tbody", {}, rows)), panel);
+  const showState = state.filter === "all";
+  const table = h("table", { class: "grid mr-table", id: "mr-table" });
+  const refresh = liveRows(table, state.filter);
+  const rows = list.merge_requests.map(({ mr, status_text: statusText }) => row(mr, statusText,
+    { list, notes, status, panel, rerender, refresh, showState }));
+  const columns = ["MR", "Title", showState ? "State" : null, "Author", "Branches", "Head", "Updated", "Tracking", ""];
+  table.append(h("thead", {}, h("tr", {}, columns.filter((c) => c !== null).map((c) => h("th", {}, c)))), h("tbody", {}, rows));
+  body.append(table, panel);
 }

@@ -4,6 +4,8 @@ import { api, runAndWait } from "./api.js";
 import { sqlDiffView } from "./sqldiff.js";
 import { runCard } from "./results.js";
 import { changeSection } from "./change.js";
+import { diffForms } from "./diff_forms.js";
+import { keptRun, keepRun } from "./kept_results.js";
 
 const CHANGE_LABEL = {
   added: "added", removed: "removed", type_changed: "type changed", reordered: "moved", unchanged: "",
@@ -30,6 +32,7 @@ export function addToChecklistButton(run) {
     try {
       await api.post("/api/checks", { run_id: run.run_id });
       button.textContent = "Added ✓";
+      button.dispatchEvent(new CustomEvent("checks-changed", { bubbles: true }));
     } catch (err) {
       button.disabled = false;
       button.after(errorBox(err));
@@ -50,7 +53,8 @@ export async function showRun(container, spec) {
   };
   try {
     const run = await runAndWait(spec, { onStart: (v) => { runId = v.run_id; }, onProgress });
-    clear(container).append(runCard(run, { actions: run.status === "success" || run.status === "failed" ? [addToChecklistButton(run)] : [] }));
+    clear(container).append(runCard(run, { actions: run.status === "success" ? [addToChecklistButton(run)] : [],
+      onDrill: (column, drill) => runAndWait(drill) }));
     return run;
   } catch (err) {
     clear(container).append(errorBox(err));
@@ -58,32 +62,16 @@ export async function showRun(container, spec) {
   }
 }
 
-function diffButtons(detail, output) {
-  const columns = detail.columns.filter((c) => c.current_type !== null && c.base_type !== null).map((c) => c.name);
-  const pk = h("input", { id: "pk-input", value: detail.primary_key || "", placeholder: "primary key (a, b)", "aria-label": "Primary key", size: 14 });
-  const column = h("select", { id: "column-select", "aria-label": "Column" }, columns.map((c) => h("option", { value: c }, c)));
-  const run = (type, params) => showRun(output, { type, params });
-  const model = detail.name;
-  const keys = () => pk.value.split(",").map((k) => k.trim()).filter(Boolean);
-  const canQuery = detail.resource_type !== "exposure";
-  return h("div", { class: "diff-buttons" },
-    h("div", { class: "row" },
-      h("button", { type: "button", id: "run-row-count", disabled: !canQuery, onclick: () => run("row_count_diff", { node_ids: [detail.unique_id] }) }, "Row count"),
-      h("button", { type: "button", id: "run-profile", disabled: !canQuery, onclick: () => run("profile_diff", { model }) }, "Profile")),
-    h("div", { class: "row" }, pk,
-      h("button", { type: "button", id: "run-value-diff", disabled: !canQuery,
-        onclick: () => {
-          const k = keys();
-          if (!k.length) { output.replaceChildren(errorBox({ message: "A value diff needs a primary key.", remedy: "Type the key column(s), comma separated." })); return; }
-          run("value_diff", { model, primary_key: k.length === 1 ? k[0] : k });
-        } }, "Value diff")),
-    h("div", { class: "row" }, column,
-      h("button", { type: "button", id: "run-top-k", disabled: !columns.length, onclick: () => run("top_k_diff", { model, column_name: column.value, k: 10 }) }, "Top-k"),
-      h("button", { type: "button", id: "run-histogram", disabled: !columns.length, onclick: () => run("histogram_diff", { model, column_name: column.value, num_bins: 20 }) }, "Histogram")));
-}
-
-export function nodePanel(detail, { onClose, onColumn }) {
-  const output = h("div", { class: "run-output", id: "run-output" });
+// `results` (optional): the page's last run per node, kept across artifact reloads (kept_results.js).
+export function nodePanel(detail, { onClose, onColumn, results = null }) {
+  const output = h("div", { class: "run-output", id: "run-output", "aria-live": "polite" });
+  const run = async (type, params) => keepRun(results, detail, await showRun(output, { type, params }));
+  const kept = keptRun(results, detail);
+  if (kept) {
+    output.append(h("p", { class: "muted small kept-note", id: "kept-note" },
+      "The last result on this node, kept: the node has not changed since it ran."),
+    runCard(kept, { actions: [addToChecklistButton(kept)], onDrill: (column, drill) => runAndWait(drill) }));
+  }
   const status = detail.status === "unchanged" && detail.impacted ? "impacted" : detail.status;
   return h("div", { class: "node-detail" },
     h("header", {},
@@ -97,6 +85,6 @@ export function nodePanel(detail, { onClose, onColumn }) {
       : h("p", { class: "muted small" }, `Only in ${detail.status === "added" ? "current" : "base"}.`),
     changeSection(detail, { onColumn }),
     h("h3", {}, "Schema diff"), schemaTable(detail),
-    h("h3", {}, "Diffs"), diffButtons(detail, output), output,
+    h("h3", {}, "Diffs"), diffForms(detail, run), output,
     h("h3", {}, "SQL"), sqlDiffView(detail.base_sql, detail.current_sql));
 }

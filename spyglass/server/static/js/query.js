@@ -3,12 +3,13 @@ import { h, clear, errorBox } from "./dom.js";
 import { api } from "./api.js";
 import { runCard } from "./results.js";
 import { addToChecklistButton } from "./panel.js";
+import { sqlEditor } from "./sqleditor.js";
 
 function columnsOf(run) {
   const r = run && run.result;
   if (!r) return [];
   const table = r.table || r.current || r.base;
-  const cols = (table && table.columns) || (r.keyed && r.keyed.columns) || [];
+  const cols = (table && table.columns) || (r.keyed && [...r.keyed.primary_key, ...r.keyed.columns]) || [];
   return cols.map((c) => (typeof c === "string" ? c : c.name));
 }
 
@@ -32,17 +33,10 @@ export async function queryPage(root, ctx) {
   }
   const state = ctx.pageState.query;
   clear(root);
-  const editor = h("textarea", { id: "sql-editor", class: "sql-editor", spellcheck: "false", rows: 10, "aria-label": "SQL" });
-  editor.value = state.sql;
-  const baseEditor = h("textarea", { id: "base-sql-editor", class: "sql-editor", spellcheck: "false", rows: 4,
-    placeholder: "optional: different SQL for base", "aria-label": "Base SQL" });
-  baseEditor.value = state.baseSql;
-  for (const area of [editor, baseEditor]) {
-    area.addEventListener("keydown", (e) => {
-      if (e.key === "Tab") { e.preventDefault(); area.setRangeText("  ", area.selectionStart, area.selectionEnd, "end"); }
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); }
-    });
-  }
+  const { field: editorField, area: editor } = sqlEditor({ id: "sql-editor", label: "SQL", rows: 10, value: state.sql,
+    onRun: () => run() });
+  const { field: baseField, area: baseEditor } = sqlEditor({ id: "base-sql-editor", label: "Base SQL (optional)", rows: 4,
+    placeholder: "optional: different SQL for base", value: state.baseSql, onRun: () => run() });
   const envs = ["current", "base", "diff"].map((env) => h("label", { class: "radio" },
     h("input", { type: "radio", name: "env", value: env, checked: state.env === env,
       onchange: () => { state.env = env; baseRow.hidden = env !== "diff"; keyRow.hidden = env !== "diff"; } }),
@@ -60,8 +54,8 @@ export async function queryPage(root, ctx) {
     }
   };
   keyInput.addEventListener("change", () => { state.keys = keyInput.value.split(",").map((k) => k.trim()).filter(Boolean); renderPicker(); });
-  const baseRow = h("div", { class: "row", hidden: state.env !== "diff" }, baseEditor);
-  const keyRow = h("div", { class: "row", hidden: state.env !== "diff" }, h("span", {}, "Primary key: "), keyInput, picker);
+  const baseRow = h("div", { hidden: state.env !== "diff" }, baseField);
+  const keyRow = h("div", { class: "row", hidden: state.env !== "diff" }, h("label", { for: "query-keys" }, "Primary key: "), keyInput, picker);
   const output = h("div", { id: "query-output" });
   const runButton = h("button", { type: "button", class: "primary", id: "run-query" }, "Run");
   async function run() {
@@ -86,12 +80,14 @@ export async function queryPage(root, ctx) {
   }
   function showResult() {
     renderPicker();
-    if (state.run) clear(output).append(runCard(state.run, { actions: [addToChecklistButton(state.run)] }));
+    // only a result is worth keeping: a failed run has nothing to approve
+    const actions = state.run && state.run.status === "success" ? [addToChecklistButton(state.run)] : [];
+    if (state.run) clear(output).append(runCard(state.run, { actions }));
   }
   runButton.addEventListener("click", run);
   root.append(h("div", { class: "query-page" },
     h("h1", {}, "Query"),
     h("p", { class: "muted" }, "Jinja SQL: {{ ref('model') }} and {{ source('src', 'table') }} resolve to the base or current relation. Ctrl+Enter runs."),
-    editor, baseRow, h("div", { class: "row" }, envs, runButton), keyRow, output));
+    editorField, baseRow, h("div", { class: "row" }, h("span", { role: "radiogroup", "aria-label": "Run on" }, envs), runButton), keyRow, output));
   showResult();
 }
