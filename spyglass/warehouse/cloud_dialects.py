@@ -4,7 +4,7 @@ Each entry says what :mod:`spyglass.warehouse.dialects` says of DuckDB and Postg
 documentation: its native hash, approximate distinct count and median, the types values are cast to, whether
 it has ``IS NOT DISTINCT FROM`` and ``GROUPING SETS``, its ``date_trunc``, and the functions a user's query may
 not call (files, stages and URLs, other databases, AI services, secrets, other users' queries). They are
-listed in :data:`~spyglass.warehouse.dialects.DIALECTS`, so a dbt adapter of one of these types gets its
+listed in :data:`~spyglass.warehouse.dialect_table.DIALECTS`, so a dbt adapter of one of these types gets its
 dialect.
 
 Nothing here has run against the real service. Every check's statements are rendered in each dialect and
@@ -149,5 +149,5 @@ TRINO = Dialect(
     denied_functions=("query", "raw_query", "system.*", "*.system.*", "ai_*"),
 )
 
-#: the declared dialects of this module, in the order :data:`~spyglass.warehouse.dialects.DIALECTS` lists them
+#: the declared dialects of this module, in the order :data:`~spyglass.warehouse.dialect_table.DIALECTS` lists them
 CLOUD_DIALECTS: tuple[Dialect, ...] = (SNOWFLAKE, BIGQUERY, DATABRICKS, REDSHIFT, TRINO)

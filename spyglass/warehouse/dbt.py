@@ -35,7 +35,8 @@ from spyglass.project.models import Node
 from spyglass.settings import ProjectSettings
 from spyglass.warehouse.adapter import instantiate, job_control, release_class_state
 from spyglass.warehouse.base import CancelToken, QueryResult, Value
-from spyglass.warehouse.dialects import Dialect, dialect_for
+from spyglass.warehouse.dialect_table import dialect_for
+from spyglass.warehouse.dialects import Dialect
 from spyglass.warehouse.errors import ErrorClassifier
 from spyglass.warehouse.profiles import TargetConfig, load_target
 from spyglass.warehouse.types import coarse_types

@@ -1,7 +1,8 @@
 """SQL quirks of each engine, declared as data (in the spirit of sqlglot's dialect classes).
 
 Code that builds SQL asks the :class:`Dialect` of the warehouse it runs on; nothing branches on the
-adapter's class. Add an engine by adding one entry to :data:`DIALECTS`.
+adapter's class. Add an engine by declaring its :class:`Dialect` and listing it in
+:data:`spyglass.warehouse.dialect_table.DIALECTS`.
 """
 
 from __future__ import annotations
@@ -283,12 +284,6 @@ SPARK = Dialect(
     information_schema=False,  # no information_schema.columns: columns come from a query returning no row
 )
 
-# the warehouses we cannot run here (Snowflake, BigQuery, Databricks, Redshift, Trino), declared with the
-# Dialect above; the package imports this module first, so either module may be imported on its own
-from spyglass.warehouse.cloud_dialects import CLOUD_DIALECTS  # noqa: E402
-
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (DUCKDB, POSTGRES, SPARK, *CLOUD_DIALECTS)}
-
 #: What an adapter we have not declared gets: ANSI-ish SQL, no approximations.
 GENERIC = Dialect(
     name="generic",
@@ -302,7 +297,3 @@ GENERIC = Dialect(
     denied_functions=tuple(dict.fromkeys(_DUCKDB_DENIED + _POSTGRES_DENIED)),
 )
 
-
-def dialect_for(adapter_type: str) -> Dialect:
-    """The declared dialect of a dbt adapter type (``GENERIC`` for unknown ones)."""
-    return DIALECTS.get(adapter_type, GENERIC)

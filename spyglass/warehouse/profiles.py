@@ -21,7 +21,7 @@ import yaml
 
 from spyglass.exceptions import ConfigError, WarehouseUnavailable
 from spyglass.settings import ProjectSettings, default_profiles_dir
-from spyglass.warehouse.dialects import dialect_for
+from spyglass.warehouse.dialect_table import dialect_for
 
 DEFAULT_THREADS = 1
 

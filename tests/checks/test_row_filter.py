@@ -26,7 +26,8 @@ from spyglass.cli.filters import window_summary, windowed_checks
 from spyglass.exceptions import CheckError, QueryRefused
 from spyglass.pipeline import checks_from_presets
 from spyglass.project.models import Node, ResourceType
-from spyglass.warehouse.dialects import DIALECTS, DUCKDB, Dialect
+from spyglass.warehouse.dialect_table import DIALECTS
+from spyglass.warehouse.dialects import DUCKDB, Dialect
 
 NOW = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
 NODE = Node(unique_id="model.shop.orders", name="orders", resource_type=ResourceType.MODEL, package_name="shop")

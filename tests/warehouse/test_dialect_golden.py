@@ -52,7 +52,8 @@ from spyglass.checks.value_diff.sql import join_query, two_step_query
 from spyglass.checks.value_diff_detail.sql import rows_query
 from spyglass.project.models import Env
 from spyglass.warehouse.cloud_dialects import CLOUD_DIALECTS
-from spyglass.warehouse.dialects import DIALECTS, GENERIC, Dialect
+from spyglass.warehouse.dialect_table import DIALECTS
+from spyglass.warehouse.dialects import GENERIC, Dialect
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SPYGLASS_UPDATE_GOLDEN") == "1"
