@@ -47,6 +47,8 @@ def test_category_reasons_and_a_columns_lineage_on_the_graph(page: Any, live_ser
     assert badge.inner_text() == "breaking" and "cat-breaking" in _classes(page, "#change-summary .badge.category")
     reasons = page.locator("#change-reasons li").all_inner_texts()
     assert any("filter" in r and "cancelled" in r for r in reasons), reasons
+    assert not any("`" in r for r in reasons), reasons  # Markdown rendered, never raw backticks
+    assert page.locator("#change-reasons code").count() >= 1
     assert "dim_customers." in page.locator(".impacted-columns").inner_text()
 
     _open(page, "stg_payments")

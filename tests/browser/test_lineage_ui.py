@@ -180,6 +180,21 @@ def test_check_badges_on_the_nodes(page: Any, live_server: LiveServer) -> None:
     screenshot(page, "lineage-badges")
 
 
+
+def test_a_check_added_from_the_panel_badges_its_node_at_once(page: Any, live_server: LiveServer) -> None:
+    _open(page, live_server.url)
+    node = page.locator('.node[data-name="fct_orders"]')
+    assert node.locator(".check-badge").count() == 0  # an empty checklist: no badge
+    node.click()
+    page.wait_for_selector("#schema-diff")
+    page.click("#run-row-count")
+    card = page.locator("#run-output .run-card.run-success")
+    card.wait_for(timeout=60_000)
+    card.locator("button.add-check").click()
+    # no reload: the panel tells the page, which asks the server for the badges again
+    node.locator(".check-badge").wait_for()
+    assert node.locator(".check-badge text").text_content() == "-5.0% rows"  # 10,000 -> 9,500 rows
+
 # -- a generated 1,000-model project ----------------------------------------------------------------------
 @pytest.fixture
 def big_server(tmp_path: Path) -> Iterator[str]:
