@@ -12,6 +12,8 @@ of several runs in fresh browser contexts (interleaved, so load on a shared mach
   floor over ``/api/lineage?all=true``;
 * layout: ``layout()`` alone on the "all nodes" graph, inside the page.
 
+The server runs as users run it, ``spyglass server`` in a process of its own (``--server thread`` serves
+it from a thread of this process instead, where it shares the interpreter with Playwright's client).
 ``python -m benchmarks ui_lineage -- --models 1000 --runs 5`` (needs Debian's Chromium).
 """
 
@@ -26,7 +28,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tests.fixtures.big_project import serve_big_project
+from tests.fixtures.big_project import serve_big_project, write_big_project
+from tests.server.server_process import server_command, started
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -158,10 +161,23 @@ def _measure(browser: Any, url: str, runs: int) -> tuple[dict[str, float], dict[
     return medians, counts, layout_ms
 
 
+@contextlib.contextmanager
+def _served(tmp: Path, models: int, how: str) -> Iterator[str]:
+    """The generated project served by ``spyglass server`` in its own process, or from a thread of this one."""
+    if how == "thread":
+        with serve_big_project(tmp / "big", models) as url:
+            yield url
+        return
+    settings = write_big_project(tmp / "big", models)
+    with started(server_command(settings), tmp / "server.err") as server:
+        yield server.url
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks ui_lineage")
     parser.add_argument("--models", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--server", choices=("process", "thread"), default="process")
     args = parser.parse_args(argv)
     if shutil.which(CHROMIUM) is None:
         print(f"skipped: {CHROMIUM} is not installed (apt-get install chromium).")
@@ -169,7 +185,7 @@ def main(argv: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="spyglass-bench-") as tmp, \
-            serve_big_project(Path(tmp) / "big", args.models) as url, sync_playwright() as playwright:
+            _served(Path(tmp), args.models, args.server) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             medians, counts, layout_ms = _measure(browser, url, args.runs)

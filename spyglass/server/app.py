@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from spyglass import __version__
@@ -21,6 +21,7 @@ from spyglass.server.config import ServerConfig
 from spyglass.server.context import ArtifactWatcher, ServerContext
 from spyglass.server.errors import install_error_handlers
 from spyglass.server.gitlab_port import GitLabPort
+from spyglass.server.index_page import index_page
 from spyglass.server.routes import checks, info, lineage, query, runs, state
 from spyglass.server.routes import gitlab as gitlab_routes
 from spyglass.server.runner import RunManager
@@ -81,9 +82,11 @@ def create_app(
         app.include_router(gitlab_routes.router(ctx, gitlab))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
+    page = index_page(STATIC_DIR)
+
     @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html")
+    def index() -> HTMLResponse:
+        return HTMLResponse(page)
 
     # an exported state is never larger than the workspace's bound, so the import accepts exactly that
     install_security(app, config, path_limits={"/api/state/import": workspace.limits.state_bytes})

@@ -53,8 +53,26 @@ export async function request(method, path, body, { raw = false, retry = true } 
   return response.json();
 }
 
+// GETs started early (prefetch): the next api.get of the same path takes the answer, once.
+const prefetched = new Map();
+
+// Starts a GET now, for a page whose code is still loading: its data and its code arrive together.
+export function prefetch(path) {
+  if (prefetched.has(path)) return;
+  const answer = request("GET", path);
+  answer.catch(() => {});  // a failure is the taker's to show, not an unhandled rejection
+  prefetched.set(path, answer);
+}
+
+function takeOrGet(path) {
+  const answer = prefetched.get(path);
+  if (!answer) return request("GET", path);
+  prefetched.delete(path);
+  return answer;
+}
+
 export const api = {
-  get: (path) => request("GET", path),
+  get: takeOrGet,
   post: (path, body = {}) => request("POST", path, body),
   patch: (path, body) => request("PATCH", path, body),
   put: (path, body) => request("PUT", path, body),

@@ -15,13 +15,16 @@ const FIT_MAX_K = 1.2;
 const clampK = (k) => Math.min(MAX_K, Math.max(MIN_K, k));
 
 // svg: the <svg>; viewport: its <g> holding the graph; bounds: {x, y, w, h} of the whole graph (graph units);
-// start: the box to fit first (the selection), else bounds; onChange(view, size) after every move
-export function graphView(svg, viewport, bounds, { start = bounds, onChange = () => {} } = {}) {
+// start: the box to fit first (the selection), else bounds; onChange(view, size) after every move; size: the
+// canvas's size measured before the graph was put in it, so the first frame is drawn fitted (else the graph
+// is laid out once unfitted and again when the size is known)
+export function graphView(svg, viewport, bounds, { start = bounds, onChange = () => {}, size: known = null } = {}) {
   let view = { x: PAD, y: PAD, k: 1 };
   let size = { w: 0, h: 0 };
   let fitted = start; // the box the view fits while the user has not moved it; null once they did
   const apply = () => {
-    viewport.setAttribute("transform", `translate(${view.x},${view.y}) scale(${view.k})`);
+    const transform = `translate(${view.x},${view.y}) scale(${view.k})`;
+    if (viewport.getAttribute("transform") !== transform) viewport.setAttribute("transform", transform);
     onChange(view, size);
   };
   const measure = () => {
@@ -66,6 +69,10 @@ export function graphView(svg, viewport, bounds, { start = bounds, onChange = ()
     },
   };
   listen(svg, api);
+  if (known && known.w && known.h) {
+    size = known;
+    fitTo(start);
+  }
   const observer = new ResizeObserver(() => {
     if (!svg.isConnected) observer.disconnect(); // the page was drawn again
     else api.resized();

@@ -6,7 +6,6 @@
 import { h, s, clear, errorBox } from "./dom.js";
 import { api } from "./api.js";
 import { layout, routePath, NODE_W, NODE_H } from "./layout.js";
-import { nodePanel } from "./panel.js";
 import { drawerHandle } from "./drawer.js";
 import { showFocus, showImpact } from "./columns.js";
 import { graphView, boxAround } from "./graph_view.js";
@@ -112,7 +111,8 @@ export async function lineagePage(root, ctx) {
     if (wasHidden) canvas.dispatchEvent(new Event("refit"));
     clear(panel).append(h("p", { class: "muted" }, "Loading…"));
     try {
-      const detail = await api.get(`/api/nodes/${encodeURIComponent(id)}`);
+      // the panel's code (result views, SQL diff, forms) loads with the first node opened
+      const [detail, { nodePanel }] = await Promise.all([api.get(`/api/nodes/${encodeURIComponent(id)}`), import("./panel.js")]);
       clear(panel).append(nodePanel(detail, { onClose: () => {
         state.open = null;
         panel.hidden = true;
@@ -165,9 +165,11 @@ function drawGraph(canvas, graph, state, onOpen) {
   const selection = boxAround(picked, NODE_W, NODE_H);
   const overview = minimap({ bounds, nodeW: NODE_W, nodeH: NODE_H, onPan: (x, y) => view.centreOn(x, y),
     nodes: graph.nodes.map((n) => ({ ...coords.get(n.unique_id), cls: nodeClass(n), dim: selected && !selected.has(n.unique_id) })) });
-  const view = graphView(svg, viewport, bounds, { start: selection || bounds, onChange: overview.show });
+  const room = canvas.getBoundingClientRect();  // the canvas is still empty: measuring it costs nothing
+  const view = graphView(svg, viewport, bounds, { start: selection || bounds, onChange: overview.show,
+    size: { w: room.width, h: room.height } });
+  overview.draw(canvas);  // the canvas is still empty: reading the theme's colours from it costs nothing
   canvas.append(svg, overview.el, zoomControls(view, selection));
-  overview.draw();
   canvas.addEventListener("refit", () => requestAnimationFrame(() => view.resized()));
   return { view, coords, nodes };
 }

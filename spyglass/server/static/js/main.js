@@ -1,18 +1,17 @@
 // Entry point: hash router, environment line, and the refresh when the artifacts change on disk.
 import { h, clear, errorBox } from "./dom.js";
-import { api } from "./api.js";
-import { lineagePage } from "./lineage.js";
-import { queryPage } from "./query.js";
-import { checklistPage } from "./checklist.js";
-import { gitlabSettingsPage, mergeRequestsPage } from "./gitlab.js";
+import { api, prefetch } from "./api.js";
 
+// Each page's module is loaded when the page is first shown: the first page draws without waiting for
+// the others' code (the server preloads the lineage page's modules, the default page).
+const page = (module, name) => async (root, ctx) => (await import(module))[name](root, ctx);
 const PAGES = {
-  lineage: lineagePage,
-  query: queryPage,
-  checks: checklistPage,
-  mrs: mergeRequestsPage,
-  "settings/gitlab": gitlabSettingsPage,
-  settings: gitlabSettingsPage,
+  lineage: page("./lineage.js", "lineagePage"),
+  query: page("./query.js", "queryPage"),
+  checks: page("./checklist.js", "checklistPage"),
+  mrs: page("./gitlab.js", "mergeRequestsPage"),
+  "settings/gitlab": page("./gitlab.js", "gitlabSettingsPage"),
+  settings: page("./gitlab.js", "gitlabSettingsPage"),
 };
 
 const ctx = { pageState: {}, info: null, version: 0 };
@@ -86,8 +85,11 @@ async function watchArtifacts() {
 }
 
 window.addEventListener("hashchange", render);
+// the default page's graph is asked for now, while the page's code loads (lineage.js asks for the same path)
+if (currentPage() === "lineage") prefetch("/api/lineage?all=false");
 window.addEventListener("DOMContentLoaded", async () => {
-  await loadInfo();
+  const info = loadInfo();  // the environment line: the page does not wait for it
   await render();
+  await info;
   watchArtifacts();
 });

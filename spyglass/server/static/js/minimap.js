@@ -30,8 +30,10 @@ export function minimap({ nodes, bounds, nodeW, nodeH, onPan }) {
   });
   el.addEventListener("pointermove", (e) => { if (dragging) onPan(...toGraph(e)); });
   el.addEventListener("pointerup", () => { dragging = false; });
-  const draw = () => {
-    const style = getComputedStyle(el);
+  // the status colours are read from `from`'s computed style: the page draws it before the graph is put in
+  // the page, so reading them does not compute the style of a thousand nodes twice
+  const draw = (from = el) => {
+    const style = getComputedStyle(from);
     const colours = {};
     const g = canvas.getContext("2d");
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
